@@ -1,0 +1,354 @@
+//! The client: one appliance, one keep-alive connection pool, one TLS policy.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::error::Error;
+use crate::method::{Api, Method};
+use crate::session::Session;
+use crate::tls::{Fingerprint, TlsSettings};
+
+/// Default timeout of a whole request. Long enough for the long poll the web
+/// administration uses to keep sessions alive (`Notifications.get` with a 120 s timeout).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(180);
+/// Default timeout for establishing a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long an idle pooled connection is kept open.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A client for one appliance.
+///
+/// Cheap to clone: clones share one connection pool. A client holds no credentials;
+/// [`Client::login`] returns a [`Session`] that does.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), kerio_api::Error> {
+/// let client = kerio_api::Client::builder("https://fw.example.com:4081")
+///     .pin_sha256("5f:2a:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd")?
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    http: reqwest::Client,
+    /// Scheme, host, port and an optional path prefix, without a trailing `/`.
+    base_url: String,
+    api_paths: BTreeMap<String, String>,
+    tls_mode: String,
+}
+
+impl Client {
+    /// Starts configuring a client for the appliance at `base_url`, e.g.
+    /// `https://fw.example.com:4081`.
+    ///
+    /// The URL is used as given: scheme, host and port (HTTPS defaults to 443; Kerio
+    /// Control's administration listens on 4081, so give the port). A path in the URL is
+    /// kept as a prefix of every API path, for appliances behind a reverse proxy.
+    pub fn builder(base_url: impl AsRef<str>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.as_ref().to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            tls: TlsSettings::default(),
+            api_paths: BTreeMap::new(),
+            user_agent: concat!("kerio-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            allow_http: false,
+            use_system_proxy: true,
+        }
+    }
+
+    /// Logs in with the API's login method, whose output is the session token, and
+    /// returns a session that sends the token and the cookies of the reply with every
+    /// later call. The parameters of a login (the password) are never logged.
+    pub async fn login<M: Method<Output = String>>(
+        &self,
+        method: &M,
+    ) -> Result<Session<M::Api>, Error> {
+        Session::login(self.clone(), method).await
+    }
+
+    /// The base URL, as normalised by the builder.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The endpoint URL of an API: the base URL and the API's path (overridden with
+    /// [`ClientBuilder::api_path`] or [`Api::DEFAULT_PATH`]).
+    pub fn endpoint<A: Api>(&self) -> String {
+        let path = self
+            .inner
+            .api_paths
+            .get(A::NAME)
+            .map_or(A::DEFAULT_PATH, String::as_str);
+        format!("{}{}", self.inner.base_url, path)
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("tls", &self.inner.tls_mode)
+            .field("api_paths", &self.inner.api_paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+///
+/// TLS is verified against the platform's trust store unless told otherwise. For the
+/// self-signed certificates appliances usually have, pin the certificate with
+/// [`pin_sha256`](Self::pin_sha256) or trust its CA with
+/// [`ca_certificate_pem`](Self::ca_certificate_pem). When several are configured, the
+/// dangerous opt-out wins over pins, and pins win over custom CAs.
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    tls: TlsSettings,
+    api_paths: BTreeMap<String, String>,
+    user_agent: String,
+    allow_http: bool,
+    use_system_proxy: bool,
+}
+
+impl ClientBuilder {
+    /// Timeout of a whole request, from sending to the last byte of the reply
+    /// (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Trusts the server whose end-entity certificate has this SHA-256, given as 64 hex
+    /// digits in any case, with or without `:` separators (as browsers and
+    /// `openssl x509 -noout -fingerprint -sha256` show it).
+    ///
+    /// With a pin, only the pin is checked: not the chain, not the host name, not the
+    /// validity dates. That is how self-signed appliances are trusted. Call it several
+    /// times to accept any of several certificates (during a certificate change).
+    pub fn pin_sha256(mut self, hex: &str) -> Result<Self, Error> {
+        self.tls.pins.push(Fingerprint::parse(hex)?);
+        Ok(self)
+    }
+
+    /// Trusts the CA certificates of a PEM bundle, instead of the platform's trust store.
+    /// The chain and the host name are checked as usual. May be called several times.
+    pub fn ca_certificate_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        self.tls.add_ca_pem(pem)?;
+        Ok(self)
+    }
+
+    /// **Dangerous:** accepts any server certificate. Anyone between the client and the
+    /// appliance can then pose as the appliance and read the password and the session.
+    /// Prefer [`pin_sha256`](Self::pin_sha256); this exists for throw-away lab setups.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.tls.accept_invalid_certs = true;
+        self
+    }
+
+    /// **Dangerous:** allows an `http://` base URL, which sends the password and the
+    /// session token in clear text. Without it, `build` rejects non-HTTPS URLs.
+    pub fn danger_allow_http(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
+    /// Overrides the endpoint path of an API, by [`Api::NAME`], e.g.
+    /// `.api_path("stats", "/lib/api/jsonrpc/")` for appliances that serve the
+    /// Statistics API there.
+    pub fn api_path(mut self, api_name: &str, path: &str) -> Self {
+        self.api_paths.insert(api_name.to_owned(), path.to_owned());
+        self
+    }
+
+    /// The `User-Agent` header (default `kerio-rs/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Ignores the proxy environment variables (`HTTPS_PROXY`, `ALL_PROXY`...), which are
+    /// honoured by default.
+    pub fn no_proxy(mut self) -> Self {
+        self.use_system_proxy = false;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] for a malformed or non-HTTPS URL, a bad API path, or
+    /// when the default verification is used and no platform CA certificates are found.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalize_base_url(&self.base_url, self.allow_http)?;
+        for (api, path) in &self.api_paths {
+            if !path.starts_with('/')
+                || path.contains(['?', '#'])
+                || path.chars().any(char::is_whitespace)
+            {
+                return Err(Error::Config(format!(
+                    "the path of API `{api}` must be an absolute path like `/admin/api/jsonrpc/`, got `{path}`"
+                )));
+            }
+        }
+        let tls_config = self.tls.client_config()?;
+        let mut http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .tcp_keepalive(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .https_only(!self.allow_http)
+            .user_agent(self.user_agent);
+        if !self.use_system_proxy {
+            http = http.no_proxy();
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                api_paths: self.api_paths,
+                tls_mode: self.tls.mode(),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &without_credentials(&self.base_url))
+            .field("tls", &self.tls.mode())
+            .field("api_paths", &self.api_paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The URL for `Debug` output, without any user name or password it may hold.
+fn without_credentials(text: &str) -> String {
+    match Url::parse(text.trim()) {
+        Ok(mut url) => {
+            // Fails only for URLs that cannot have credentials.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) if text.contains('@') => "<invalid URL>".to_owned(),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// Checks the base URL and returns it without a trailing `/`.
+fn normalize_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| Error::Config(format!("the base URL is not a valid URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http => {}
+        "http" => {
+            return Err(Error::Config(
+                "the base URL uses http://, which would send the password in clear text; use https:// \
+                 (or `danger_allow_http` for a lab)"
+                    .into(),
+            ));
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "the base URL must be https://, not {other}://"
+            )));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config("the base URL has no host".into()));
+    }
+    // Credentials in the URL would end up in logs and Debug output.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "the base URL must not hold a user name or password; log in instead".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(
+            "the base URL must not have a query or a fragment".into(),
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised() {
+        assert_eq!(
+            normalize_base_url("https://fw.example.com:4081", false).unwrap(),
+            "https://fw.example.com:4081"
+        );
+        assert_eq!(
+            normalize_base_url("https://fw.example.com:4081/", false).unwrap(),
+            "https://fw.example.com:4081"
+        );
+        assert_eq!(
+            normalize_base_url("https://proxy/fw1/", false).unwrap(),
+            "https://proxy/fw1"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080", true).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_rejected() {
+        for bad in [
+            "fw.example.com",
+            "http://fw:4081",
+            "ftp://fw",
+            "https://admin:pw@fw:4081",
+            "https://fw/?x=1",
+        ] {
+            let err = normalize_base_url(bad, false).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+            assert!(!err.to_string().contains("pw@"), "{err}");
+        }
+        let builder = Client::builder("https://admin:s3cret@fw:4081");
+        assert!(!format!("{builder:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn bad_api_paths_are_rejected() {
+        let err = Client::builder("https://127.0.0.1:1")
+            .api_path("stats", "lib/api")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("stats")),
+            "{err:?}"
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! The contract between generated code and the runtime.
+//!
+//! Generated code describes every Kerio API as a type implementing [`Api`] and every
+//! JSON-RPC method as a params struct implementing [`Method`]. The runtime only ever
+//! sees these traits, never a specific Kerio method.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A JSON-RPC API served by an appliance (for example the Administration API).
+///
+/// Implemented by generated marker types such as `kerio_api::admin::Admin`.
+pub trait Api: Send + Sync + 'static {
+    /// Short name of the API, the Rust module it is generated into (`"admin"`).
+    const NAME: &'static str;
+    /// Human readable title.
+    const TITLE: &'static str;
+    /// Default endpoint path, e.g. `/admin/api/jsonrpc/`.
+    const DEFAULT_PATH: &'static str;
+    /// Default HTTPS port of the appliance for this API.
+    const DEFAULT_PORT: u16;
+    /// Wire name of the API's batch method (`Interface.method`), when it has one.
+    const BATCH_METHOD: Option<&'static str>;
+}
+
+/// One JSON-RPC method call: the value is the by-name parameter object.
+///
+/// Generated for every method of the spec as a struct whose fields are the parameters
+/// (serialized as the JSON-RPC `params` object).
+pub trait Method: Serialize + Send + Sync {
+    /// The API the method belongs to.
+    type Api: Api;
+    /// Wire name, `Interface.method`.
+    const NAME: &'static str;
+    /// The JSON `result` object of the method, as decoded from the wire.
+    type Wire: DeserializeOwned + Send + 'static;
+    /// What a caller gets back: `()` for no out-parameters, the value itself for one,
+    /// the result struct for several.
+    type Output: Send + 'static;
+    /// Turns the decoded result object into the caller's output.
+    fn output(wire: Self::Wire) -> Self::Output;
+}
+
+/// The result object of a method without out-parameters (`{}`); any keys are ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct Empty {}

@@ -1,0 +1,123 @@
+//! One HTTP exchange: POST a JSON-RPC body, read the whole reply, classify failures.
+
+use bytes::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+
+use crate::error::Error;
+use crate::tls::tls_error_in_chain;
+
+/// `Accept` and `Content-Type` of every request, as the web administration sends them.
+const JSON_RPC_ACCEPT: &str = "application/json-rpc";
+const JSON_RPC_CONTENT_TYPE: &str = "application/json-rpc; charset=UTF-8";
+
+/// The name of the session token header.
+pub(crate) const X_TOKEN: &str = "x-token";
+
+/// A complete HTTP reply.
+pub(crate) struct HttpReply {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl HttpReply {
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Session credentials sent with a request; both values are marked sensitive so that
+/// the HTTP stack never logs them.
+pub(crate) struct Credentials {
+    pub(crate) token: HeaderValue,
+    pub(crate) cookie: Option<HeaderValue>,
+}
+
+/// Sends one JSON-RPC request and reads the whole reply body, whatever its status.
+pub(crate) async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    method: &'static str,
+    body: Vec<u8>,
+    credentials: Option<&Credentials>,
+) -> Result<HttpReply, Error> {
+    let mut request = http
+        .post(url)
+        .header(header::ACCEPT, HeaderValue::from_static(JSON_RPC_ACCEPT))
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(JSON_RPC_CONTENT_TYPE),
+        )
+        .body(body);
+    if let Some(credentials) = credentials {
+        request = request.header(
+            header::HeaderName::from_static(X_TOKEN),
+            credentials.token.clone(),
+        );
+        if let Some(cookie) = &credentials.cookie {
+            request = request.header(header::COOKIE, cookie.clone());
+        }
+    }
+    let mut response = request.send().await.map_err(|e| classify(e, method))?;
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await.map_err(|e| classify(e, method))?;
+    Ok(HttpReply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Sorts a reqwest error into TLS, timeout, configuration or transport failures.
+pub(crate) fn classify(err: reqwest::Error, method: &'static str) -> Error {
+    if let Some(tls) = tls_error_in_chain(&err) {
+        return tls;
+    }
+    if err.is_timeout() {
+        return Error::Timeout { method };
+    }
+    if err.is_builder() {
+        return Error::Config(describe(&err));
+    }
+    let phase = if err.is_connect() {
+        "cannot connect"
+    } else if err.is_body() || err.is_decode() {
+        "the connection broke while reading the reply"
+    } else {
+        "no reply"
+    };
+    Error::Transport {
+        method,
+        message: format!("{phase}: {}", describe(&err)),
+        source: Some(Box::new(err)),
+    }
+}
+
+/// What actually happened, from the error chain: a plain sentence for the usual io
+/// failures, else the innermost cause ("connection closed before message completed").
+fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = err;
+    loop {
+        if let Some(io) = innermost.downcast_ref::<std::io::Error>() {
+            let plain = match io.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    Some("the appliance closed the connection in the middle of the exchange")
+                }
+                std::io::ErrorKind::ConnectionReset => Some("the connection was reset"),
+                std::io::ErrorKind::ConnectionAborted => Some("the connection was aborted"),
+                std::io::ErrorKind::ConnectionRefused => Some("connection refused"),
+                _ => None,
+            };
+            if let Some(plain) = plain {
+                return plain.to_owned();
+            }
+        }
+        match innermost.source() {
+            Some(next) => innermost = next,
+            None => return innermost.to_string(),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the hand-written runtime against the loopback test appliance,
+//! with hand-written `Api` and `Method` implementations standing in for generated code.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod api;
+mod errors;
+mod secrets;
+mod session;
+mod tls;

@@ -1,0 +1,168 @@
+//! What a programmable handler of the test appliance answers, and the HTTP body type that
+//! can also break a connection halfway.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+use serde_json::Value;
+
+/// The reply of a handler.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// `{"result": value}` with HTTP 200.
+    Result(Value),
+    /// `{"result": <raw>}` with HTTP 200; `raw` is spliced in as is (fast for big replies).
+    ResultRaw(Bytes),
+    /// A JSON-RPC error object with HTTP 200; `parameters` go to
+    /// `data.messageParameters.positionalParameters`.
+    Error {
+        code: i64,
+        message: String,
+        parameters: Vec<Value>,
+    },
+    /// Another reply with another HTTP status (e.g. 500 with a JSON-RPC error body).
+    Status(u16, Box<Reply>),
+    /// Any body with any status and content type (HTML pages, garbage, truncated JSON).
+    Raw {
+        status: u16,
+        content_type: String,
+        body: Bytes,
+    },
+    /// Declares `Content-Length` of the whole `body`, sends its first `sent` bytes, then
+    /// drops the connection.
+    CutOff {
+        content_type: String,
+        body: Bytes,
+        sent: usize,
+    },
+    /// Closes the connection without answering.
+    Drop,
+    /// Waits, then answers.
+    Delay(Duration, Box<Reply>),
+    /// Another reply that also sets these cookies (`Set-Cookie` header values).
+    WithCookies(Vec<String>, Box<Reply>),
+    /// What the appliance does without a handler (login, logout, "method not found").
+    Builtin,
+}
+
+impl Reply {
+    pub fn result(value: Value) -> Reply {
+        Reply::Result(value)
+    }
+
+    pub fn error(code: i64, message: &str, parameters: &[Value]) -> Reply {
+        Reply::Error {
+            code,
+            message: message.to_owned(),
+            parameters: parameters.to_vec(),
+        }
+    }
+
+    pub fn with_status(self, status: u16) -> Reply {
+        Reply::Status(status, Box::new(self))
+    }
+
+    pub fn with_cookies(self, cookies: &[&str]) -> Reply {
+        Reply::WithCookies(
+            cookies.iter().map(|c| c.to_string()).collect(),
+            Box::new(self),
+        )
+    }
+
+    pub fn delayed(self, delay: Duration) -> Reply {
+        Reply::Delay(delay, Box::new(self))
+    }
+
+    pub fn html(status: u16, html: &str) -> Reply {
+        Reply::raw(
+            status,
+            "text/html; charset=UTF-8",
+            Bytes::copy_from_slice(html.as_bytes()),
+        )
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
+        Reply::Raw {
+            status,
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        }
+    }
+
+    /// A well-formed result whose body is cut after `sent` bytes with the connection
+    /// dropped.
+    pub fn cut_off(result: Value, sent: usize) -> Reply {
+        let body =
+            serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}))
+                .expect("serializable");
+        Reply::CutOff {
+            content_type: JSON_RPC.to_owned(),
+            body: body.into(),
+            sent,
+        }
+    }
+}
+
+/// Content type of the appliance's JSON-RPC replies.
+pub const JSON_RPC: &str = "application/json-rpc; charset=UTF-8";
+
+/// A response body that is either whole, or breaks the connection after some bytes.
+pub enum TestBody {
+    Whole(Option<Bytes>),
+    /// Sends the bytes, pauses so that the server flushes them, then fails.
+    Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
+}
+
+impl TestBody {
+    pub fn broken(bytes: Bytes) -> TestBody {
+        TestBody::Broken(
+            Some(bytes),
+            Some(Box::pin(tokio::time::sleep(Duration::from_millis(50)))),
+        )
+    }
+}
+
+impl Body for TestBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            TestBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            TestBody::Broken(bytes, pause) => {
+                if let Some(b) = bytes.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(b))));
+                }
+                if let Some(sleep) = pause {
+                    if sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    *pause = None;
+                }
+                Poll::Ready(Some(Err(io::Error::other(
+                    "test appliance drops the connection",
+                ))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, TestBody::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            TestBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
+            TestBody::Whole(None) => SizeHint::with_exact(0),
+            TestBody::Broken(..) => SizeHint::default(),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The shipped spec set loads without problems, and bad files give located diagnostics.
+
+use std::path::Path;
+
+use kerio_codegen::load;
+use kerio_codegen::spec::Source;
+
+#[test]
+fn shipped_specs_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec");
+    let apis = load::load_root(&root).unwrap_or_else(|d| panic!("{d}"));
+    let admin = apis
+        .iter()
+        .find(|a| a.manifest.name == "admin")
+        .expect("admin API");
+    assert_eq!(admin.interfaces.len(), 68);
+    assert_eq!(admin.method_count(), 355);
+    assert_eq!(admin.types.len(), 478);
+}
+
+#[test]
+fn every_problem_is_reported_with_its_location() {
+    let text = "{\n  \"api\": {\"name\": \"Admin\", \"path\": \"x\", \"port\": 0},\n  \"types\": {\"A\": {\"kind\": \"struct\", \"fields\": [{\"name\": \"a\"}]}, \"B\": {\"kind\": \"blob\"}}\n}\n";
+    let err = load::load_sources(vec![Source::new("api.json", text)]).unwrap_err();
+    let all = err.to_string();
+    for needle in [
+        "invalid API name `Admin`",
+        "must start with `/`",
+        "invalid port 0",
+        "a field has no `type`",
+        "unknown type kind `blob`",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+    }
+    assert!(
+        err.iter().all(|d| d.file == "api.json" && d.line > 0),
+        "{all}"
+    );
+}
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let err =
+        load::load_sources(vec![Source::new("x.json", "{\n  \"types\": {,}\n}")]).unwrap_err();
+    let d = err.iter().next().expect("one diagnostic");
+    assert_eq!((d.line, d.column), (2, 13), "{d}");
+    assert!(d.message.starts_with("invalid JSON"), "{d}");
+}
