@@ -11,5 +11,6 @@ pub mod json;
 pub mod load;
 pub mod naming;
 pub mod spec;
+pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};

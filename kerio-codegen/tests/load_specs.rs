@@ -46,3 +46,37 @@ fn invalid_json_names_line_and_column() {
     assert_eq!((d.line, d.column), (2, 13), "{d}");
     assert!(d.message.starts_with("invalid JSON"), "{d}");
 }
+
+#[test]
+fn validation_finds_unknown_types_and_collisions() {
+    let api = "{\"api\": {\"name\": \"admin\", \"path\": \"/a/\", \"port\": 4081}}";
+    let defs = r#"{"types": {
+      "Host": {"kind": "struct", "fields": [{"name": "ipAddr", "type": "IpAdress"}, {"name": "ip_addr", "type": "string"}]},
+      "IpAddress": {"kind": "alias", "of": "string"},
+      "Kind": {"kind": "enum", "values": [{"value": "foo_bar"}, {"value": "FooBar"}]}
+    }}"#;
+    let api = load::load_sources(vec![
+        Source::new("api.json", api),
+        Source::new("t.json", defs),
+    ])
+    .unwrap();
+    let err = kerio_codegen::validate::validate(&api)
+        .unwrap_err()
+        .to_string();
+    for needle in [
+        "unknown type `IpAdress`",
+        "did you mean `IpAddress`?",
+        "field `ip_addr` collides",
+        "enum value `FooBar` collides",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn shipped_specs_validate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec");
+    for api in load::load_root(&root).unwrap_or_else(|d| panic!("{d}")) {
+        kerio_codegen::validate::validate(&api).unwrap_or_else(|d| panic!("{d}"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Stage 2: checks across files. Every problem is reported, each with its location.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostics;
+use crate::load::diag_at;
+use crate::naming;
+use crate::spec::*;
+
+/// Checks an API for problems that span items: duplicates, unknown type references and
+/// names that collide once converted to Rust.
+pub fn validate(api: &Api) -> Result<(), Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut err = |loc: &Loc, msg: String, hint: Option<String>| {
+        d.push(diag_at(&api.sources, loc, &msg, hint.as_deref()))
+    };
+
+    let mut types: BTreeMap<&str, &TypeDef> = BTreeMap::new();
+    for t in &api.types {
+        if let Some(first) = types.insert(&t.name, t) {
+            let other = &api.sources[first.loc.file.min(api.sources.len().saturating_sub(1))].path;
+            err(
+                &t.loc,
+                format!("type `{}` is declared twice", t.name),
+                Some(format!("also declared in {other}")),
+            );
+        }
+    }
+    let mut rust_types: BTreeMap<String, &str> = BTreeMap::new();
+    for t in types.values() {
+        if let Some(prev) = rust_types.insert(naming::camel(&t.name), &t.name) {
+            err(
+                &t.loc,
+                format!("type `{}` and type `{prev}` get the same Rust name", t.name),
+                Some("rename one of them".into()),
+            );
+        }
+    }
+    let check_ref = |ty: &TypeRef, loc: &Loc, err: &mut dyn FnMut(&Loc, String, Option<String>)| {
+        ty.for_each_named(&mut |n| {
+            if !types.contains_key(n) {
+                let hint =
+                    closest(n, types.keys().copied()).map(|c| format!("did you mean `{c}`?"));
+                err(
+                    loc,
+                    format!("unknown type `{n}`"),
+                    hint.or(Some(
+                        "declare it under `types` in a file of this API".into(),
+                    )),
+                );
+            }
+        })
+    };
+    let mut ifaces: BTreeMap<String, &Interface> = BTreeMap::new();
+    for i in &api.interfaces {
+        if let Some(prev) = ifaces.insert(naming::snake(&i.name), i) {
+            err(
+                &i.loc,
+                format!(
+                    "interface `{}` collides with interface `{}`",
+                    i.name, prev.name
+                ),
+                Some("interface names must differ after conversion to snake_case".into()),
+            );
+        }
+        let mut methods: BTreeMap<String, &str> = BTreeMap::new();
+        for m in &i.methods {
+            if let Some(prev) = methods.insert(naming::snake(&m.name), &m.name) {
+                err(
+                    &m.loc,
+                    format!(
+                        "method `{}.{}` collides with `{prev}` in Rust",
+                        i.name, m.name
+                    ),
+                    None,
+                );
+            }
+            for list in [&m.params, &m.result] {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for p in list {
+                    if let Some(prev) = seen.insert(naming::snake(&p.name), &p.name) {
+                        err(
+                            &p.loc,
+                            format!("`{}` collides with `{prev}`", p.name),
+                            Some("names must differ after conversion to snake_case".into()),
+                        );
+                    }
+                    check_ref(&p.ty, &p.loc, &mut err);
+                }
+            }
+        }
+    }
+    for t in &api.types {
+        match &t.kind {
+            TypeKind::Struct(fields) => {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for f in fields {
+                    if let Some(prev) = seen.insert(naming::snake(&f.name), &f.name) {
+                        err(
+                            &f.loc,
+                            format!("field `{}` collides with field `{prev}`", f.name),
+                            Some("names must differ after conversion to snake_case".into()),
+                        );
+                    }
+                    check_ref(&f.ty, &f.loc, &mut err);
+                }
+            }
+            TypeKind::Enum(values) => {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for v in values {
+                    if let Some(prev) = seen.insert(naming::variant(&v.value), &v.value) {
+                        err(
+                            &v.loc,
+                            format!("enum value `{}` collides with `{prev}`", v.value),
+                            Some("values must differ after conversion to UpperCamelCase".into()),
+                        );
+                    }
+                }
+            }
+            TypeKind::Alias(of) => check_ref(of, &t.loc, &mut err),
+        }
+    }
+    d.into_result(())
+}
+
+/// The candidate closest to `name` by edit distance, when close enough to be a typo.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(dist, _)| *dist <= 2.max(name.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != b[j]))
+                .min(row[j] + 1)
+                .min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
