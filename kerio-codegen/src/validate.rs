@@ -120,7 +120,55 @@ pub fn validate(api: &Api) -> Result<(), Diagnostics> {
             TypeKind::Alias(of) => check_ref(of, &t.loc, &mut err),
         }
     }
+    let mut roles: BTreeMap<Role, (&Interface, &Method)> = BTreeMap::new();
+    for i in &api.interfaces {
+        for m in &i.methods {
+            let Some(role) = m.role else { continue };
+            if let Some((pi, pm)) = roles.insert(role, (i, m)) {
+                err(
+                    &m.loc,
+                    format!(
+                        "a second `{}` method; `{}.{}` has that role already",
+                        role.as_str(),
+                        pi.name,
+                        pm.name
+                    ),
+                    None,
+                );
+            }
+            if role == Role::Login {
+                let token_ok =
+                    matches!(m.result.as_slice(), [p] if resolves_to_string(&p.ty, &types));
+                if !token_ok {
+                    err(
+                        &m.loc,
+                        format!(
+                            "login method `{}.{}` must have exactly one out-parameter of type string",
+                            i.name, m.name
+                        ),
+                        Some("the login's one out-parameter is the session token".into()),
+                    );
+                }
+            }
+        }
+    }
     d.into_result(())
+}
+
+/// True when `ty` is `string` or an alias chain ending in `string` (cycles give false).
+fn resolves_to_string(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> bool {
+    let mut ty = ty;
+    for _ in 0..=types.len() {
+        match ty {
+            TypeRef::Primitive(Primitive::String) => return true,
+            TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
+                Some(TypeKind::Alias(of)) => ty = of,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The candidate closest to `name` by edit distance, when close enough to be a typo.

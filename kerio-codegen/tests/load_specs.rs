@@ -80,3 +80,20 @@ fn shipped_specs_validate() {
         kerio_codegen::validate::validate(&api).unwrap_or_else(|d| panic!("{d}"));
     }
 }
+
+#[test]
+fn login_role_needs_one_string_token() {
+    let api = r#"{"api": {"name": "admin", "path": "/a/", "port": 4081}, "interfaces": {"Session": {"methods": {
+      "login": {"role": "login", "params": [], "result": [{"name": "token", "type": "int64"}]},
+      "other": {"role": "login", "params": [], "result": []}
+    }}}}"#;
+    let api = load::load_sources(vec![Source::new("api.json", api)]).unwrap();
+    let err = kerio_codegen::validate::validate(&api)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("must have exactly one out-parameter of type string"),
+        "{err}"
+    );
+    assert!(err.contains("a second `login` method"), "{err}");
+}
