@@ -89,14 +89,21 @@ pub enum Role {
     Logout,
     /// Runs several calls in one request; its result is an array.
     Batch,
+    /// Returns the configuration timestamps to confirm: no params, one list out-parameter.
+    ConfigTimestamp,
+    /// Confirms a pending configuration change: one param taking the timestamp list, one
+    /// boolean out-parameter.
+    ConfirmConfig,
 }
 
 impl Role {
     /// All roles with their spec names.
-    pub const ALL: [(&'static str, Role); 3] = [
+    pub const ALL: [(&'static str, Role); 5] = [
         ("login", Role::Login),
         ("logout", Role::Logout),
         ("batch", Role::Batch),
+        ("configTimestamp", Role::ConfigTimestamp),
+        ("confirmConfig", Role::ConfirmConfig),
     ];
 
     /// The name used in spec files.
@@ -105,6 +112,8 @@ impl Role {
             Role::Login => "login",
             Role::Logout => "logout",
             Role::Batch => "batch",
+            Role::ConfigTimestamp => "configTimestamp",
+            Role::ConfirmConfig => "confirmConfig",
         }
     }
 }

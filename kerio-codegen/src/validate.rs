@@ -1,6 +1,6 @@
 //! Stage 2: checks across files. Every problem is reported, each with its location.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostics;
 use crate::load::diag_at;
@@ -10,6 +10,12 @@ use crate::spec::*;
 /// Checks an API for problems that span items: duplicates, unknown type references and
 /// names that collide once converted to Rust.
 pub fn validate(api: &Api) -> Result<(), Diagnostics> {
+    validate_with(api, &BTreeSet::new())
+}
+
+/// Like [`validate`] for an extension: references to `external` type names (declared by
+/// the API being extended) are allowed.
+pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagnostics> {
     let mut d = Diagnostics::default();
     let mut err = |loc: &Loc, msg: String, hint: Option<String>| {
         d.push(diag_at(&api.sources, loc, &msg, hint.as_deref()))
@@ -38,7 +44,7 @@ pub fn validate(api: &Api) -> Result<(), Diagnostics> {
     }
     let check_ref = |ty: &TypeRef, loc: &Loc, err: &mut dyn FnMut(&Loc, String, Option<String>)| {
         ty.for_each_named(&mut |n| {
-            if !types.contains_key(n) {
+            if !types.contains_key(n) && !external.contains(n) {
                 let hint =
                     closest(n, types.keys().copied()).map(|c| format!("did you mean `{c}`?"));
                 err(
@@ -136,39 +142,115 @@ pub fn validate(api: &Api) -> Result<(), Diagnostics> {
                     None,
                 );
             }
-            if role == Role::Login {
-                let token_ok =
-                    matches!(m.result.as_slice(), [p] if resolves_to_string(&p.ty, &types));
-                if !token_ok {
-                    err(
-                        &m.loc,
-                        format!(
-                            "login method `{}.{}` must have exactly one out-parameter of type string",
-                            i.name, m.name
-                        ),
-                        Some("the login's one out-parameter is the session token".into()),
-                    );
+            let shape_ok = match role {
+                Role::Login => {
+                    matches!(m.result.as_slice(), [p] if resolves_to_string(&p.ty, &types))
                 }
+                Role::ConfigTimestamp => {
+                    m.params.iter().all(|p| p.optional)
+                        && matches!(m.result.as_slice(), [p] if resolves_to_list(&p.ty, &types))
+                }
+                Role::ConfirmConfig => matches!(
+                    (m.params.as_slice(), m.result.as_slice()),
+                    ([p], [r]) if resolves_to_list(&p.ty, &types)
+                        && r.ty == TypeRef::Primitive(Primitive::Boolean)
+                ),
+                Role::Logout | Role::Batch => true,
+            };
+            if !shape_ok {
+                let (what, why) = match role {
+                    Role::Login => (
+                        "exactly one out-parameter of type string",
+                        "the login's one out-parameter is the session token",
+                    ),
+                    Role::ConfigTimestamp => (
+                        "no required params and exactly one list out-parameter",
+                        "its out-parameter is the list of timestamps to confirm",
+                    ),
+                    _ => (
+                        "exactly one list param and one boolean out-parameter",
+                        "it takes the timestamp list and says whether it confirmed",
+                    ),
+                };
+                err(
+                    &m.loc,
+                    format!(
+                        "{} method `{}.{}` must have {what}",
+                        role.as_str(),
+                        i.name,
+                        m.name
+                    ),
+                    Some(why.into()),
+                );
             }
+        }
+    }
+    for t in types.values() {
+        if let TypeKind::Alias(_) = &t.kind
+            && alias_reaches(&t.name, &t.name, &types, &mut Vec::new())
+        {
+            err(
+                &t.loc,
+                format!("alias `{}` refers to itself through other aliases", t.name),
+                Some("an alias chain must end in a struct, an enum or a built-in type".into()),
+            );
         }
     }
     d.into_result(())
 }
 
-/// True when `ty` is `string` or an alias chain ending in `string` (cycles give false).
-fn resolves_to_string(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> bool {
+/// True when alias `from` mentions alias `target`, directly or through other aliases
+/// (inside lists and maps too: Rust type aliases cannot be recursive at all).
+fn alias_reaches<'a>(
+    from: &'a str,
+    target: &str,
+    types: &BTreeMap<&str, &'a TypeDef>,
+    seen: &mut Vec<&'a str>,
+) -> bool {
+    let Some(TypeKind::Alias(of)) = types.get(from).map(|t| &t.kind) else {
+        return false;
+    };
+    let mut found = false;
+    of.for_each_named(&mut |n| {
+        if found || seen.contains(&n) {
+            return;
+        }
+        if n == target {
+            found = true;
+            return;
+        }
+        seen.push(n);
+        found = alias_reaches(n, target, types, seen);
+    });
+    found
+}
+
+/// Follows an alias chain to the first reference that is not an alias; `None` on a cycle.
+fn alias_target<'a>(ty: &'a TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a TypeRef> {
     let mut ty = ty;
     for _ in 0..=types.len() {
         match ty {
-            TypeRef::Primitive(Primitive::String) => return true,
             TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Alias(of)) => ty = of,
-                _ => return false,
+                _ => return Some(ty),
             },
-            _ => return false,
+            _ => return Some(ty),
         }
     }
-    false
+    None
+}
+
+/// True when `ty` is a list, directly or through aliases.
+fn resolves_to_list(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> bool {
+    matches!(alias_target(ty, types), Some(TypeRef::List(_)))
+}
+
+/// True when `ty` is `string` or an alias chain ending in `string` (cycles give false).
+fn resolves_to_string(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> bool {
+    matches!(
+        alias_target(ty, types),
+        Some(TypeRef::Primitive(Primitive::String))
+    )
 }
 
 /// The candidate closest to `name` by edit distance, when close enough to be a typo.

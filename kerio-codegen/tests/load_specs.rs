@@ -97,3 +97,48 @@ fn login_role_needs_one_string_token() {
     );
     assert!(err.contains("a second `login` method"), "{err}");
 }
+
+#[test]
+fn confirm_roles_need_their_shapes() {
+    let api = r#"{"api": {"name": "admin", "path": "/a/", "port": 4081}, "interfaces": {"Session": {"methods": {
+      "stamp": {"role": "configTimestamp", "params": [{"name": "x", "type": "string"}], "result": [{"name": "list", "type": {"list": "string"}}]},
+      "confirm": {"role": "confirmConfig", "params": [{"name": "list", "type": "Stamps"}], "result": [{"name": "ok", "type": "string"}]}
+    }}}, "types": {"Stamps": {"kind": "alias", "of": {"list": "string"}}}}"#;
+    let api = load::load_sources(vec![Source::new("api.json", api)]).unwrap();
+    let err = kerio_codegen::validate::validate(&api)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("configTimestamp method `Session.stamp` must have no required params"),
+        "{err}"
+    );
+    assert!(
+        err.contains("confirmConfig method `Session.confirm` must have exactly one list param"),
+        "{err}"
+    );
+}
+
+#[test]
+fn alias_cycles_are_reported() {
+    let api = r#"{"api": {"name": "admin", "path": "/a/", "port": 4081}, "types": {
+      "A": {"kind": "alias", "of": "B"},
+      "B": {"kind": "alias", "of": {"list": "C"}},
+      "C": {"kind": "alias", "of": "C"},
+      "D": {"kind": "alias", "of": "A"}
+    }}"#;
+    let api = load::load_sources(vec![Source::new("api.json", api)]).unwrap();
+    let err = kerio_codegen::validate::validate(&api)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("alias `C` refers to itself"), "{err}");
+    assert!(!err.contains("alias `A`"), "{err}");
+    assert!(!err.contains("alias `D`"), "{err}");
+    let api = r#"{"api": {"name": "admin", "path": "/a/", "port": 4081}, "types": {
+      "Tree": {"kind": "alias", "of": {"map": {"list": "Tree"}}}
+    }}"#;
+    let api = load::load_sources(vec![Source::new("api.json", api)]).unwrap();
+    let err = kerio_codegen::validate::validate(&api)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("alias `Tree` refers to itself"), "{err}");
+}

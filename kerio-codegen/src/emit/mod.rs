@@ -1,0 +1,326 @@
+//! Stage 4: Rust tokens for a resolved API (quote).
+//!
+//! One `pub mod <api>` per API holding the API marker type, one module per interface
+//! (its types, a params struct per method, the interface handle) and one module per
+//! shared type file. Every type is re-exported at the API level, so generated code
+//! refers to any type as `super::Name` and users as `kerio_api::admin::Name`.
+
+mod methods;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::Options;
+use crate::model::{Cfg, Model, ModuleKey, Shape};
+use crate::naming;
+use crate::spec::*;
+
+/// Context shared by the emitters of one API.
+pub(crate) struct Cx<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub opts: &'m Options,
+    /// Path of the runtime crate (`crate` or `::kerio_api`).
+    pub rt: TokenStream,
+    /// The serde crate, as re-exported by the runtime.
+    pub serde: TokenStream,
+    /// `#[serde(crate = "...")]` value for derives.
+    pub serde_crate: String,
+    /// The API marker type, as seen from a module inside the API module.
+    pub marker: TokenStream,
+}
+
+/// Emits one API as a `pub mod`.
+pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
+    let rt: TokenStream = path_tokens(&opts.runtime);
+    let serde = quote!(#rt::__private::serde);
+    let serde_crate = format!("{}::__private::serde", opts.runtime);
+    let marker_ident = ident(&naming::camel(&model.api.manifest.name));
+    let cx = Cx {
+        model,
+        opts,
+        rt: rt.clone(),
+        serde,
+        serde_crate,
+        marker: quote!(super::#marker_ident),
+    };
+
+    let manifest = &model.api.manifest;
+    let mod_ident = ident(&naming::snake(&manifest.name));
+    let mod_doc = doc_lines(manifest.doc.as_deref().or(manifest.title.as_deref()));
+    let marker_doc = doc(&format!(
+        "The {} API: pass it as the type of a [`Session`]({}::Session) and call its methods through the session.",
+        manifest.title.as_deref().unwrap_or(&manifest.name),
+        opts.runtime.trim_start_matches("::")
+    ));
+    let name = &manifest.name;
+    let title = manifest.title.as_deref().unwrap_or(&manifest.name);
+    let path = &manifest.path;
+    let port = manifest.port;
+    let batch = match find_role(model, Role::Batch) {
+        Some((i, m)) => {
+            let wire = format!("{}.{}", i.name, m.name);
+            quote!(Some(#wire))
+        }
+        None => quote!(None),
+    };
+    let confirm = confirm_impl(&cx, &marker_ident);
+    let login = methods::login_fn(&cx, &marker_ident);
+    let session_impl = methods::session_impl(&cx, &marker_ident);
+
+    let mut modules = Vec::new();
+    for (module, key) in &model.modules {
+        modules.push(module_tokens(&cx, module, *key));
+    }
+    let mut reexports: Vec<(String, TokenStream)> = Vec::new();
+    for def in model.types.values() {
+        let module = ident(&model.home_module(def));
+        let ty = ident(&naming::camel(&def.name));
+        let cfg = cx.cfg(&model.type_cfg[def.name.as_str()]);
+        reexports.push((
+            naming::camel(&def.name),
+            quote!(#cfg pub use self::#module::#ty;),
+        ));
+    }
+    reexports.sort_by(|a, b| a.0.cmp(&b.0));
+    let reexports = reexports.into_iter().map(|(_, t)| t);
+
+    quote! {
+        #mod_doc
+        pub mod #mod_ident {
+            #marker_doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct #marker_ident;
+
+            impl #rt::Api for #marker_ident {
+                const NAME: &'static str = #name;
+                const TITLE: &'static str = #title;
+                const DEFAULT_PATH: &'static str = #path;
+                const DEFAULT_PORT: u16 = #port;
+                const BATCH_METHOD: Option<&'static str> = #batch;
+            }
+
+            #confirm
+            #login
+            #session_impl
+
+            #(#modules)*
+
+            #(#reexports)*
+        }
+    }
+}
+
+fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStream {
+    let m = ident(module);
+    let mut items = Vec::new();
+    let mut defs: Vec<&TypeDef> = cx
+        .model
+        .types
+        .values()
+        .copied()
+        .filter(|t| cx.model.home_module(t) == module)
+        .collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    let doc = match key {
+        ModuleKey::Interface(name) => {
+            let iface = cx.model.interface(name);
+            if let Some(iface) = iface {
+                items.push(methods::interface(cx, iface));
+            }
+            let text = iface
+                .and_then(|i| i.doc.clone())
+                .unwrap_or_else(|| format!("The `{name}` interface."));
+            doc_lines(Some(&format!("`{name}`: {text}")))
+        }
+        ModuleKey::Shared(file) => doc(&format!(
+            "Types shared by several interfaces (declared in `types/{file}.json`)."
+        )),
+    };
+    for def in defs {
+        items.push(types::type_def(cx, def));
+    }
+    quote! {
+        #doc
+        pub mod #m {
+            #(#items)*
+        }
+    }
+}
+
+/// `impl ConfirmConfig` when the API marks both cut-off prevention methods.
+fn confirm_impl(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
+    let (Some((ti, tm)), Some((ci, cm))) = (
+        find_role(cx.model, Role::ConfigTimestamp),
+        find_role(cx.model, Role::ConfirmConfig),
+    ) else {
+        return TokenStream::new();
+    };
+    let (Some(tk), Some(cp), Some(ck)) = (tm.result.first(), cm.params.first(), cm.result.first())
+    else {
+        return TokenStream::new();
+    };
+    let rt = &cx.rt;
+    let timestamp = format!("{}.{}", ti.name, tm.name);
+    let confirm = format!("{}.{}", ci.name, cm.name);
+    let (tk, cp, ck) = (&tk.name, &cp.name, &ck.name);
+    quote! {
+        impl #rt::ConfirmConfig for #marker {
+            const TIMESTAMP_METHOD: &'static str = #timestamp;
+            const TIMESTAMP_KEY: &'static str = #tk;
+            const CONFIRM_METHOD: &'static str = #confirm;
+            const CONFIRM_PARAM: &'static str = #cp;
+            const CONFIRMED_KEY: &'static str = #ck;
+        }
+    }
+}
+
+/// The method with a role, if the API has one.
+pub(crate) fn find_role<'a>(model: &Model<'a>, role: Role) -> Option<(&'a Interface, &'a Method)> {
+    model.interfaces().into_iter().find_map(|i| {
+        i.methods
+            .iter()
+            .find(|m| m.role == Some(role))
+            .map(|m| (i, m))
+    })
+}
+
+impl Cx<'_, '_> {
+    /// `#[cfg(...)]` for a set of features (nothing when always compiled or features are off).
+    pub fn cfg(&self, cfg: &Cfg) -> TokenStream {
+        if !self.opts.features || cfg.0.is_empty() {
+            return TokenStream::new();
+        }
+        let features = cfg.0.iter();
+        if cfg.0.len() == 1 {
+            quote!(#[cfg(feature = #(#features)*)])
+        } else {
+            quote!(#[cfg(any(#(feature = #features),*))])
+        }
+    }
+
+    /// The owned Rust type of a type reference, seen from inside an API sub-module.
+    pub fn owned(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Primitive(p) => self.primitive(*p),
+            TypeRef::Named(n) => self.named(n),
+            TypeRef::List(t) => {
+                let t = self.owned(t);
+                quote!(Vec<#t>)
+            }
+            TypeRef::Map(t) => {
+                let t = self.owned(t);
+                quote!(::std::collections::BTreeMap<String, #t>)
+            }
+        }
+    }
+
+    /// Path of a named type from inside an API sub-module.
+    pub fn named(&self, name: &str) -> TokenStream {
+        let ty = ident(&naming::camel(name));
+        if !self.model.types.contains_key(name)
+            && let Some(base) = &self.opts.external_base
+        {
+            let base = path_tokens(base);
+            return quote!(#base::#ty);
+        }
+        quote!(super::#ty)
+    }
+
+    /// The Rust type of a primitive.
+    pub fn primitive(&self, p: Primitive) -> TokenStream {
+        let rt = &self.rt;
+        match p {
+            Primitive::String => quote!(String),
+            Primitive::Boolean => quote!(bool),
+            Primitive::Int32 => quote!(i32),
+            Primitive::Int64 => quote!(i64),
+            Primitive::Double => quote!(f64),
+            Primitive::Any => quote!(#rt::__private::serde_json::Value),
+        }
+    }
+
+    /// A parameter as the params struct holds it: text, slices and compound values
+    /// borrowed for `lifetime`, numbers and booleans by value.
+    pub fn borrowed(&self, ty: &TypeRef, lifetime: &TokenStream) -> TokenStream {
+        match self.model.shape(ty) {
+            Shape::Primitive(Primitive::String) => quote!(&#lifetime str),
+            Shape::Primitive(Primitive::Any) | Shape::Map => {
+                let t = self.owned(ty);
+                quote!(&#lifetime #t)
+            }
+            Shape::Primitive(_) => self.owned(ty),
+            Shape::List(elem) => {
+                let t = self.owned(elem);
+                quote!(&#lifetime [#t])
+            }
+            Shape::Struct(_) | Shape::Enum | Shape::External => {
+                let t = self.owned(ty);
+                quote!(&#lifetime #t)
+            }
+        }
+    }
+
+    /// True when [`Cx::borrowed`] gives a reference.
+    pub fn is_borrowed(&self, ty: &TypeRef) -> bool {
+        !matches!(
+            self.model.shape(ty),
+            Shape::Primitive(
+                Primitive::Boolean | Primitive::Int32 | Primitive::Int64 | Primitive::Double
+            )
+        )
+    }
+
+    /// True when the type is a number, directly or through aliases.
+    pub fn is_number(&self, ty: &TypeRef) -> bool {
+        matches!(self.model.shape(ty), Shape::Primitive(p) if p.is_number())
+    }
+}
+
+/// An identifier from an already escaped name (`r#type` becomes a raw identifier).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// Tokens of a path such as `crate` or `::kerio_api::admin`.
+pub(crate) fn path_tokens(path: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    let leading = path.starts_with("::");
+    for (i, seg) in path.trim_start_matches("::").split("::").enumerate() {
+        let seg = ident(seg);
+        if i > 0 || leading {
+            out.extend(quote!(::#seg));
+        } else {
+            out.extend(quote!(#seg));
+        }
+    }
+    out
+}
+
+/// `#[doc]` attributes of an optional doc text, one per line.
+pub(crate) fn doc_lines(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => doc(t),
+        None => TokenStream::new(),
+    }
+}
+
+/// `#[doc]` attributes of a text, one per line, so they print as `///` comments.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The first paragraph of a doc text.
+pub(crate) fn summary(text: Option<&str>) -> Option<&str> {
+    text.map(|t| t.split("\n\n").next().unwrap_or(t).trim())
+}

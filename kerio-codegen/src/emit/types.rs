@@ -1,0 +1,209 @@
+//! Named types: structs whose fields may all be left out, forward-compatible enums, aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Cx, doc, doc_lines, ident};
+use crate::model::is_secret;
+use crate::naming;
+use crate::spec::*;
+
+/// Tokens of one named type.
+pub(super) fn type_def(cx: &Cx<'_, '_>, def: &TypeDef) -> TokenStream {
+    let cfg = cx.cfg(&cx.model.type_cfg[def.name.as_str()]);
+    let body: Vec<TokenStream> = match &def.kind {
+        TypeKind::Struct(fields) => structure(cx, def, fields),
+        TypeKind::Enum(values) => enumeration(cx, def, values),
+        TypeKind::Alias(of) => {
+            let name = ident(&naming::camel(&def.name));
+            let docs = doc_lines(def.doc.as_deref());
+            let of = cx.owned(of);
+            vec![quote!(#docs pub type #name = #of;)]
+        }
+    };
+    // Every item of the type (the type and its impls) carries the type's cfg.
+    quote!(#(#cfg #body)*)
+}
+
+/// A struct: every field optional on both sides, because the appliance sends partial
+/// objects (`fields` of a SearchQuery) and accepts them (`set` details, `create` inputs).
+fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
+    let name = ident(&naming::camel(&def.name));
+    let docs = doc_lines(def.doc.as_deref());
+    let serde = &cx.serde;
+    let serde_crate = &cx.serde_crate;
+    let boxed = cx.model.boxed.get(def.name.as_str());
+    let mut secret = false;
+    let members = fields.iter().enumerate().map(|(index, f)| {
+        let field = naming::snake(&f.name);
+        let fid = ident(&field);
+        let fdoc = doc_lines(f.doc.as_deref());
+        let mut ty = cx.owned(&f.ty);
+        if boxed.is_some_and(|b| b.contains(&index)) {
+            ty = quote!(Box<#ty>);
+        }
+        secret |= is_secret(&f.name);
+        let rename = rename(&field, &f.name);
+        if f.nullable {
+            let with = format!("{}::codec::nullable", cx.opts.runtime);
+            quote! {
+                #fdoc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none", with = #with)]
+                pub #fid: Option<Option<#ty>>,
+            }
+        } else if f.lenient && cx.is_number(&f.ty) {
+            let de = format!("{}::codec::lenient_option", cx.opts.runtime);
+            quote! {
+                #fdoc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = #de)]
+                pub #fid: Option<#ty>,
+            }
+        } else {
+            quote! {
+                #fdoc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #fid: Option<#ty>,
+            }
+        }
+    });
+    let members: Vec<TokenStream> = members.collect();
+    let derive_debug = if secret { quote!() } else { quote!(Debug,) };
+    let mut items = vec![quote! {
+        #docs
+        #[derive(#derive_debug Clone, Default, PartialEq, #serde::Serialize, #serde::Deserialize)]
+        #[serde(crate = #serde_crate, rename_all = "camelCase")]
+        pub struct #name {
+            #(#members)*
+        }
+    }];
+    if secret {
+        let shown = fields
+            .iter()
+            .map(|f| (naming::snake(&f.name), is_secret(&f.name), true));
+        items.push(debug_impl(&name, &TokenStream::new(), shown));
+    }
+    items
+}
+
+/// `rename = "wire",` when serde's camelCase of the Rust name is not the wire name.
+pub(super) fn rename(field: &str, wire: &str) -> TokenStream {
+    if naming::serde_camel(field) == wire {
+        TokenStream::new()
+    } else {
+        quote!(rename = #wire,)
+    }
+}
+
+/// A `Debug` impl that shows `[redacted]` for secret fields; `fields` are
+/// (Rust name, secret, held in an `Option`).
+pub(super) fn debug_impl(
+    name: &proc_macro2::Ident,
+    generics: &TokenStream,
+    fields: impl Iterator<Item = (String, bool, bool)>,
+) -> TokenStream {
+    let label = name.to_string();
+    let lines = fields.map(|(field, secret, optional)| {
+        let fid = ident(&field);
+        let shown = naming::bare(&field).to_owned();
+        match (secret, optional) {
+            (true, true) => quote!(.field(#shown, &self.#fid.as_ref().map(|_| "[redacted]"))),
+            (true, false) => quote!(.field(#shown, &"[redacted]")),
+            (false, _) => quote!(.field(#shown, &self.#fid)),
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name #generics {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#lines)*
+                    .finish()
+            }
+        }
+    }
+}
+
+/// A string enum that keeps values it does not know in a catch-all variant.
+fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<TokenStream> {
+    let name = ident(&naming::camel(&def.name));
+    let docs = doc_lines(def.doc.as_deref());
+    let rt = &cx.rt;
+    let serde = &cx.serde;
+    let type_name = &def.name;
+    let variants: Vec<_> = values.iter().map(|v| naming::variant(&v.value)).collect();
+    let unknown = ["Unknown", "UnknownValue", "Unrecognized"]
+        .into_iter()
+        .find(|u| !variants.iter().any(|v| v == u))
+        .unwrap_or("UnknownWireValue");
+    let unknown = ident(unknown);
+    let vid: Vec<_> = variants.iter().map(|v| ident(v)).collect();
+    let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let vdocs = values.iter().map(|v| match &v.doc {
+        Some(d) => doc(d),
+        None => doc(&format!("`{}`", v.value)),
+    });
+    let unknown_doc =
+        doc("A value this version of the spec does not know (newer firmware), kept as sent.");
+    let ty = quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#vdocs #vid,)*
+            #unknown_doc
+            #unknown(String),
+        }
+    };
+    let inherent = quote! {
+        impl #name {
+            /// The wire string of this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#vid => #wire,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+    };
+    let wire_enum = quote! {
+        impl #rt::codec::WireEnum for #name {
+            const TYPE_NAME: &'static str = #type_name;
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wire => Self::#vid,)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+            fn from_wire_owned(value: String) -> Self {
+                match value.as_str() {
+                    #(#wire => Self::#vid,)*
+                    _ => Self::#unknown(value),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+    let ser = quote! {
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #rt::codec::serialize_enum(self, serializer)
+            }
+        }
+    };
+    let de = quote! {
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::codec::deserialize_enum(deserializer)
+            }
+        }
+    };
+    let display = quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    vec![ty, inherent, wire_enum, ser, de, display]
+}
