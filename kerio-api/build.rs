@@ -1,1 +1,57 @@
-fn main() {}
+//! Generates the typed API from the spec set (`../api-spec`, or the folder named by
+//! `KERIO_API_SPEC_DIR`) into `$OUT_DIR/generated.rs`, which `src/lib.rs` includes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    println!("cargo::rerun-if-env-changed=KERIO_API_SPEC_DIR");
+    let root = match std::env::var_os("KERIO_API_SPEC_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec"),
+    };
+    // Watch each API folder (cargo scans a folder recursively), not the captures beside them.
+    match std::fs::read_dir(&root) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.join("api.json").is_file() {
+                    println!("cargo::rerun-if-changed={}", path.display());
+                }
+            }
+        }
+        Err(e) => {
+            println!(
+                "cargo::error=cannot read the spec folder {}: {e}",
+                root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("cargo::rerun-if-changed={}", root.display());
+
+    let source = match kerio_codegen::generate_dir(&root, &kerio_codegen::Options::kerio_api()) {
+        Ok(source) => source,
+        Err(diags) => {
+            for d in diags.iter() {
+                for line in d.to_string().lines() {
+                    println!("cargo::error={line}");
+                }
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(out_dir) = std::env::var_os("OUT_DIR") else {
+        println!("cargo::error=OUT_DIR is not set; run this build script through cargo");
+        return ExitCode::FAILURE;
+    };
+    let out = PathBuf::from(out_dir).join("generated.rs");
+    // Leave the file alone when nothing changed, so dependent builds stay fresh.
+    if std::fs::read_to_string(&out).ok().as_deref() != Some(source.as_str())
+        && let Err(e) = std::fs::write(&out, source)
+    {
+        println!("cargo::error=cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -17,8 +17,17 @@ use crate::tls::{Fingerprint, TlsSettings};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(180);
 /// Default timeout for establishing a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of a whole file upload or download.
+pub const DEFAULT_TRANSFER_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 /// How long an idle pooled connection is kept open.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Idle pooled connections kept per appliance: enough for a burst of parallel calls
+/// without holding dozens of sockets open on a small appliance afterwards.
+const POOL_MAX_IDLE_PER_HOST: usize = 32;
+/// Interval of HTTP/2 pings that notice a dead connection before a call waits on it.
+const HTTP2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(30);
+/// How long an HTTP/2 ping may go unanswered before the connection counts as dead.
+const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A client for one appliance.
 ///
@@ -43,6 +52,8 @@ struct ClientInner {
     base_url: String,
     api_paths: BTreeMap<String, String>,
     tls_mode: String,
+    auto_relogin: bool,
+    transfer_timeout: Duration,
 }
 
 impl Client {
@@ -57,6 +68,8 @@ impl Client {
             base_url: base_url.as_ref().to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            transfer_timeout: DEFAULT_TRANSFER_TIMEOUT,
+            auto_relogin: false,
             tls: TlsSettings::default(),
             api_paths: BTreeMap::new(),
             user_agent: concat!("kerio-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -94,6 +107,14 @@ impl Client {
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
+
+    pub(crate) fn auto_relogin(&self) -> bool {
+        self.inner.auto_relogin
+    }
+
+    pub(crate) fn transfer_timeout(&self) -> Duration {
+        self.inner.transfer_timeout
+    }
 }
 
 impl fmt::Debug for Client {
@@ -102,6 +123,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("tls", &self.inner.tls_mode)
             .field("api_paths", &self.inner.api_paths)
+            .field("auto_relogin", &self.inner.auto_relogin)
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +140,8 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    transfer_timeout: Duration,
+    auto_relogin: bool,
     tls: TlsSettings,
     api_paths: BTreeMap<String, String>,
     user_agent: String,
@@ -136,6 +160,29 @@ impl ClientBuilder {
     /// Timeout for establishing a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Timeout of a whole file upload or download (default
+    /// [`DEFAULT_TRANSFER_TIMEOUT`]), which replaces [`timeout`](Self::timeout) for them.
+    pub fn transfer_timeout(mut self, timeout: Duration) -> Self {
+        self.transfer_timeout = timeout;
+        self
+    }
+
+    /// Logs in again by itself when the appliance says a session expired (error
+    /// -32001), then sends the rejected request once more (default: off).
+    ///
+    /// The appliance does not execute a request it rejects that way, so sending it again
+    /// is safe. The parameters of the first login (the password) are kept serialized in
+    /// memory for this, inside a [`Secret`](crate::Secret), and never logged. However
+    /// many calls fail at once, the session logs in once; the new token and cookies
+    /// serve every clone of the session. A request is sent again at most once, and a
+    /// failed re-login is reported to the calls that waited on it rather than repeated
+    /// (a wrong password must not lock the account). Streamed uploads, which cannot be
+    /// replayed, are not sent again, nor is the logout of [`Session::close`].
+    pub fn auto_relogin(mut self, enabled: bool) -> Self {
+        self.auto_relogin = enabled;
         self
     }
 
@@ -216,7 +263,12 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
             .tcp_keepalive(Duration::from_secs(30))
+            .tcp_nodelay(true)
+            .http2_keep_alive_interval(HTTP2_KEEP_ALIVE_INTERVAL)
+            .http2_keep_alive_timeout(HTTP2_KEEP_ALIVE_TIMEOUT)
+            .http2_adaptive_window(true)
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .https_only(!self.allow_http)
@@ -233,6 +285,8 @@ impl ClientBuilder {
                 base_url,
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
+                auto_relogin: self.auto_relogin,
+                transfer_timeout: self.transfer_timeout,
             }),
         })
     }
@@ -244,6 +298,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &without_credentials(&self.base_url))
             .field("tls", &self.tls.mode())
             .field("api_paths", &self.api_paths)
+            .field("auto_relogin", &self.auto_relogin)
             .finish_non_exhaustive()
     }
 }

@@ -102,9 +102,37 @@ pub enum Error {
         method: &'static str,
     },
 
-    /// The client configuration is invalid: bad URL, bad pin, bad PEM, no trust roots.
+    /// The client configuration is invalid: bad URL, bad pin, bad PEM, no trust roots,
+    /// or a download URL on another origin than the appliance.
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// The API lacks what the operation needs, e.g. a batch on an API without a batch
+    /// method.
+    #[error("the API `{api}` has no {feature}")]
+    Unsupported {
+        /// [`Api::NAME`](crate::Api::NAME) of the API.
+        api: &'static str,
+        /// What is missing, e.g. "batch method".
+        feature: &'static str,
+    },
+
+    /// A batch handle was used with the results of another batch.
+    #[error("{method}: the batch handle belongs to another batch")]
+    ForeignHandle {
+        /// The method the handle was made for.
+        method: &'static str,
+    },
+
+    /// Reading or writing a local file or writer failed (downloads, uploads).
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, e.g. "cannot write the download to `backup.tgz`".
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -120,6 +148,26 @@ impl Error {
     /// not executed: it is safe to log in again and send it once more.
     pub fn is_session_expired(&self) -> bool {
         self.rpc().is_some_and(RpcError::is_session_expired)
+    }
+
+    /// A short name of the variant, for the `outcome` field of traces.
+    pub(crate) fn outcome(&self) -> &'static str {
+        match self {
+            Error::Rpc(e) if e.is_session_expired() => "session expired",
+            Error::Rpc(_) => "rpc error",
+            Error::Http { .. } => "http error",
+            Error::Tls { .. } => "tls error",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport error",
+            Error::Decode { .. } => "decode error",
+            Error::InvalidResponse { .. } => "invalid response",
+            Error::Encode { .. } => "encode error",
+            Error::SessionClosed { .. } => "session closed",
+            Error::Config(_) => "configuration error",
+            Error::Unsupported { .. } => "unsupported",
+            Error::ForeignHandle { .. } => "foreign handle",
+            Error::Io { .. } => "io error",
+        }
     }
 
     /// The server certificate did not match the pinned SHA-256.

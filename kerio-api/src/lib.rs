@@ -5,22 +5,76 @@
 //! opens a [`Session`], whose [`Session::call`] sends typed [`Method`]s and decodes their
 //! results; every failure is an [`Error`] that says what went wrong without revealing
 //! passwords, tokens or cookies.
+//!
+//! The APIs themselves are generated at build time from the spec files in `api-spec`:
+//! [`admin`] (the Administration API) and [`stats`] (the Statistics API), one module per
+//! Kerio interface, each type re-exported at the API level.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), kerio_api::Error> {
+//! use kerio_api::Client;
+//! use kerio_api::admin::{Admin, ApiApplication, SearchQuery};
+//!
+//! let client = Client::builder("https://firewall.example.com:4081")
+//!     .pin_sha256("5f1c...")? // SHA-256 of the appliance's certificate
+//!     .build()?;
+//! let app = ApiApplication {
+//!     name: Some("inventory".into()),
+//!     vendor: Some("Example".into()),
+//!     version: Some("1.0".into()),
+//! };
+//! let session = Admin::login(&client, "admin", "password", &app).await?;
+//! let query = SearchQuery { start: Some(0), limit: Some(50), ..Default::default() };
+//! let hosts = session.active_hosts().get(&query, false).await?;
+//! println!("{} hosts", hosts.total_items);
+//! session.logout().await?;
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod auth;
+mod batch;
 mod client;
 pub mod codec;
+mod confirm;
 mod cookies;
 mod error;
+mod files;
+#[cfg(test)]
+mod fixture;
 mod method;
+pub mod paging;
 mod secret;
 mod session;
 mod tls;
 mod transport;
 mod wire;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use batch::{BATCH_LIMIT, Batch, BatchResults, Handle};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_TRANSFER_TIMEOUT,
+};
+pub use confirm::Confirmation;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
-pub use method::{Api, Empty, Method};
+pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
+pub use method::{Api, ConfirmConfig, Empty, Method};
 pub use secret::Secret;
 pub use session::Session;
+
+/// The generated APIs, held to a stricter standard than the hand-written code: any
+/// warning in generated code fails the build.
+#[deny(warnings, missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+pub use generated::*;
+
+/// Re-exports generated code relies on; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use futures_util;
+    pub use serde;
+    pub use serde_json;
+}

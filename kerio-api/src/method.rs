@@ -44,3 +44,23 @@ pub trait Method: Serialize + Send + Sync {
 /// The result object of a method without out-parameters (`{}`); any keys are ignored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct Empty {}
+
+/// Cut-off prevention methods of an API (implemented by generated code).
+///
+/// Changes that could cut the administrator off are reverted by the appliance after a
+/// timeout unless the client confirms them: it reads the configuration timestamps and
+/// sends them back. [`Session::confirm_config`](crate::Session::confirm_config) and
+/// [`Session::apply_and_confirm`](crate::Session::apply_and_confirm) drive these methods
+/// by name.
+pub trait ConfirmConfig: Api {
+    /// Wire name of the method returning the timestamps to confirm (no params).
+    const TIMESTAMP_METHOD: &'static str;
+    /// Its out-param holding the timestamp list.
+    const TIMESTAMP_KEY: &'static str;
+    /// Wire name of the method confirming them.
+    const CONFIRM_METHOD: &'static str;
+    /// Its param taking the list.
+    const CONFIRM_PARAM: &'static str;
+    /// Its boolean out-param.
+    const CONFIRMED_KEY: &'static str;
+}

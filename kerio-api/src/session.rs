@@ -1,4 +1,5 @@
-//! A logged-in session: the token, the cookies and the request counter of one login.
+//! A logged-in session: the credentials, the request counter and the optional automatic
+//! re-login of one login.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -6,18 +7,19 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use reqwest::header::HeaderValue;
+use reqwest::Url;
+use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
+use tracing::field::Empty;
 
+use crate::auth::{Auth, LoginRequest, Relogin};
 use crate::client::Client;
-use crate::cookies::SessionCookies;
 use crate::error::Error;
 use crate::method::{Api, Method};
-use crate::secret::{Redactor, Secret};
-use crate::transport::{self, Credentials};
+use crate::transport;
 use crate::wire::{self, Quoting};
 
 /// The request id of a login; the session's own requests count on from there.
@@ -29,39 +31,24 @@ const LOGIN_ID: u64 = 1;
 /// call sends the session token (`X-Token`) and the cookies the login reply set. The
 /// session is not logged out on drop; call [`Session::close`] with the API's logout
 /// method to end it on the appliance.
+///
+/// With [`ClientBuilder::auto_relogin`](crate::ClientBuilder::auto_relogin), a call
+/// rejected because the session expired (-32001) logs in again with the parameters of
+/// the first login and is sent once more; the new token and cookies serve every clone.
 pub struct Session<A: Api> {
-    inner: Arc<SessionInner>,
+    pub(crate) inner: Arc<SessionInner>,
     api: PhantomData<fn() -> A>,
 }
 
-struct SessionInner {
+pub(crate) struct SessionInner {
     client: Client,
     endpoint: String,
-    token: Secret<String>,
-    token_header: HeaderValue,
-    state: Mutex<CookieState>,
+    url: Url,
+    /// The current credentials, replaced as a whole (cookies set by a reply, re-login).
+    auth: Mutex<Arc<Auth>>,
+    relogin: Option<Relogin>,
     next_id: AtomicU64,
     closed: AtomicBool,
-}
-
-/// Cookies and the redactor derived from them, replaced together when a reply sets cookies.
-struct CookieState {
-    cookies: SessionCookies,
-    cookie_header: Option<HeaderValue>,
-    redactor: Arc<Redactor>,
-}
-
-impl CookieState {
-    fn new(cookies: SessionCookies, token: &str) -> Self {
-        let mut redactor = Redactor::default();
-        redactor.add(token);
-        cookies.redact_values(&mut redactor);
-        CookieState {
-            cookie_header: cookies.header(),
-            cookies,
-            redactor: Arc::new(redactor),
-        }
-    }
 }
 
 impl<A: Api> Session<A> {
@@ -69,65 +56,34 @@ impl<A: Api> Session<A> {
     where
         M: Method<Api = A, Output = String>,
     {
-        let span = tracing::debug_span!(
-            "kerio.login",
-            api = A::NAME,
-            method = M::NAME,
-            id = LOGIN_ID
-        );
-        async move {
-            let endpoint = client.endpoint::<A>();
-            let body = wire::encode_request(LOGIN_ID, M::NAME, method)?;
-            // The runtime does not know which parameter is the password: redact them all.
-            let mut redactor = Redactor::default();
-            if let Ok(params) = serde_json::to_value(method) {
-                redactor.add_json_strings(&params);
-            }
-            let started = Instant::now();
-            let result = transport::post(client.http(), &endpoint, M::NAME, body, None).await;
-            let reply = log_outcome(result, started)?;
-            let wire = wire::decode_reply::<M::Wire>(M::NAME, &reply, &redactor, Quoting::Hidden)?;
-            let token = M::output(wire);
-            let token_header = match HeaderValue::from_str(&token) {
-                Ok(mut value) if !token.is_empty() => {
-                    value.set_sensitive(true);
-                    value
-                }
-                _ => {
-                    return Err(Error::InvalidResponse {
-                        method: M::NAME,
-                        reason: "the login returned an empty token or one that cannot be sent in a header".into(),
-                    });
-                }
-            };
-            let mut cookies = SessionCookies::default();
-            cookies.absorb(&reply.headers);
-            if cookies.names().is_empty() {
-                tracing::debug!("the login reply set no cookies; calls will send the token only");
-            }
-            let state = CookieState::new(cookies, &token);
-            Ok(Session {
-                inner: Arc::new(SessionInner {
-                    client,
-                    endpoint,
-                    token: Secret::new(token),
-                    token_header,
-                    state: Mutex::new(state),
-                    next_id: AtomicU64::new(LOGIN_ID + 1),
-                    closed: AtomicBool::new(false),
-                }),
-                api: PhantomData,
-            })
-        }
-        .instrument(span)
-        .await
+        let endpoint = client.endpoint::<A>();
+        let url = Url::parse(&endpoint)
+            .map_err(|e| Error::Config(format!("the endpoint `{endpoint}` is not a URL: {e}")))?;
+        let request = LoginRequest::new(method)?;
+        let auth = request
+            .send(A::NAME, &client, &url, LOGIN_ID, 0, None)
+            .await?;
+        let relogin = client.auto_relogin().then(|| Relogin::new(request));
+        Ok(Session {
+            inner: Arc::new(SessionInner {
+                client,
+                endpoint,
+                url,
+                auth: Mutex::new(Arc::new(auth)),
+                relogin,
+                next_id: AtomicU64::new(LOGIN_ID + 1),
+                closed: AtomicBool::new(false),
+            }),
+            api: PhantomData,
+        })
     }
 
     /// Calls a method of the API and returns its output.
     ///
     /// Fails fast with [`Error::SessionClosed`] after [`Session::close`]. A
     /// [session-expired](Error::is_session_expired) error means the appliance dropped
-    /// the session: log in again and retry.
+    /// the session: log in again and retry, or let the client do it with
+    /// [`ClientBuilder::auto_relogin`](crate::ClientBuilder::auto_relogin).
     pub async fn call<M: Method<Api = A>>(&self, method: &M) -> Result<M::Output, Error> {
         let wire = self.send::<M::Wire, M>(M::NAME, method).await?;
         Ok(M::output(wire))
@@ -135,17 +91,20 @@ impl<A: Api> Session<A> {
 
     /// Logs out with the API's logout method and closes the session: later calls, and a
     /// second `close`, fail with [`Error::SessionClosed`] without reaching the appliance.
-    /// The session counts as closed even when the logout itself fails.
+    /// The session counts as closed even when the logout itself fails. An expired
+    /// session is not logged in again just to log out.
     pub async fn close<M: Method<Api = A>>(&self, method: &M) -> Result<M::Output, Error> {
         if self.inner.closed.swap(true, Ordering::AcqRel) {
             return Err(Error::SessionClosed { method: M::NAME });
         }
-        let wire = self.exchange::<M::Wire, M>(M::NAME, method).await?;
+        let auth = self.auth();
+        let wire = self.exchange::<M::Wire, M>(&auth, M::NAME, method).await?;
         Ok(M::output(wire))
     }
 
-    /// Sends any request of this session and decodes its `result` as `W`: the building
-    /// block of [`Session::call`], for runtime features that are not a single method.
+    /// Sends any request of this session and decodes its `result` as `W`, logging in
+    /// again once when allowed: the building block of [`Session::call`], batches and
+    /// cut-off prevention.
     pub(crate) async fn send<W, P>(&self, method: &'static str, params: &P) -> Result<W, Error>
     where
         W: DeserializeOwned,
@@ -154,74 +113,170 @@ impl<A: Api> Session<A> {
         if self.is_closed() {
             return Err(Error::SessionClosed { method });
         }
-        self.exchange(method, params).await
+        let auth = self.auth();
+        match self.exchange(&auth, method, params).await {
+            Err(e) if self.may_relogin(&e) => {
+                self.relogin(auth.generation, e).await?;
+                let auth = self.auth();
+                self.exchange(&auth, method, params).await
+            }
+            other => other,
+        }
     }
 
-    async fn exchange<W, P>(&self, method: &'static str, params: &P) -> Result<W, Error>
+    /// One request with the given credentials.
+    async fn exchange<W, P>(
+        &self,
+        auth: &Auth,
+        method: &'static str,
+        params: &P,
+    ) -> Result<W, Error>
     where
         W: DeserializeOwned,
         P: Serialize + Sync + ?Sized,
     {
-        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let span = tracing::debug_span!("kerio.call", api = A::NAME, method, id);
-        async move {
+        let id = self.next_id();
+        let span = tracing::debug_span!(
+            "kerio.call",
+            api = A::NAME,
+            method,
+            id,
+            status = Empty,
+            bytes = Empty,
+            duration_ms = Empty,
+            outcome = Empty,
+        );
+        let started = Instant::now();
+        let result = async {
             let body = wire::encode_request(id, method, params)?;
-            let (credentials, redactor) = self.credentials();
-            let started = Instant::now();
-            let result = transport::post(
+            let reply = transport::post(
                 self.inner.client.http(),
-                &self.inner.endpoint,
+                &self.inner.url,
                 method,
                 body,
-                Some(&credentials),
+                Some(&auth.credentials),
             )
-            .await;
-            let reply = log_outcome(result, started)?;
-            let redactor = self.absorb_cookies(&reply.headers).unwrap_or(redactor);
-            let decoded = wire::decode_reply(method, &reply, &redactor, Quoting::Allowed);
-            if let Err(e) = &decoded {
-                tracing::debug!(error = %e, "call failed");
-            }
-            decoded
+            .await?;
+            tracing::Span::current()
+                .record("status", reply.status)
+                .record("bytes", reply.body.len());
+            let newer = self.absorb_cookies(auth, &reply.headers);
+            let redactor = newer.as_deref().map_or(&auth.redactor, |a| &a.redactor);
+            wire::decode_reply(method, &reply, redactor, Quoting::Allowed)
         }
-        .instrument(span)
-        .await
+        .instrument(span.clone())
+        .await;
+        record_outcome(&span, started, &result);
+        result
     }
 
-    fn credentials(&self) -> (Credentials, Arc<Redactor>) {
-        let state = self
-            .inner
-            .state
+    /// The current credentials.
+    pub(crate) fn auth(&self) -> Arc<Auth> {
+        self.inner
+            .auth
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let credentials = Credentials {
-            token: self.inner.token_header.clone(),
-            cookie: state.cookie_header.clone(),
-        };
-        (credentials, state.redactor.clone())
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    /// Applies cookies a reply sets; returns the new redactor when they changed.
-    fn absorb_cookies(&self, headers: &reqwest::header::HeaderMap) -> Option<Arc<Redactor>> {
+    pub(crate) fn next_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Applies cookies a reply sets, unless a re-login replaced the credentials the
+    /// request was sent with (a late reply must not bring back cookies of an old login).
+    /// Returns the new credentials when they changed.
+    pub(crate) fn absorb_cookies(
+        &self,
+        sent_with: &Auth,
+        headers: &HeaderMap,
+    ) -> Option<Arc<Auth>> {
         if !headers.contains_key(reqwest::header::SET_COOKIE) {
             return None;
         }
-        let mut state = self
+        let mut current = self
             .inner
-            .state
+            .auth
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut cookies = state.cookies.clone();
-        if !cookies.absorb(headers) {
+        if current.generation != sent_with.generation {
             return None;
         }
-        *state = CookieState::new(cookies, self.inner.token.expose());
-        Some(state.redactor.clone())
+        let updated = Arc::new(current.with_cookies(headers)?);
+        *current = updated.clone();
+        Some(updated)
+    }
+
+    /// Whether a failed request may be sent again after logging in again.
+    pub(crate) fn may_relogin(&self, error: &Error) -> bool {
+        self.inner.relogin.is_some() && error.is_session_expired() && !self.is_closed()
+    }
+
+    /// Logs in again after a request sent with the credentials of `failed_generation`
+    /// was rejected with `rejected`. Single-flight: whoever comes first logs in; callers
+    /// that failed with the same credentials wait and then use the new ones. Returns
+    /// the error to give the caller when there is nothing to retry with.
+    pub(crate) async fn relogin(
+        &self,
+        failed_generation: u64,
+        rejected: Error,
+    ) -> Result<(), Error> {
+        let Some(relogin) = &self.inner.relogin else {
+            return Err(rejected);
+        };
+        let failures_seen = relogin.failures.load(Ordering::Acquire);
+        let _guard = relogin.lock.lock().await;
+        let current = self.auth();
+        if current.generation != failed_generation {
+            // Someone else logged in again meanwhile.
+            return Ok(());
+        }
+        if relogin.failures.load(Ordering::Acquire) != failures_seen || self.is_closed() {
+            // A re-login for these credentials failed while this caller waited.
+            return Err(rejected);
+        }
+        let id = self.next_id();
+        let result = relogin
+            .request
+            .send(
+                A::NAME,
+                &self.inner.client,
+                &self.inner.url,
+                id,
+                current.generation + 1,
+                Some(&current.redactor),
+            )
+            .await;
+        match result {
+            Ok(auth) => {
+                *self
+                    .inner
+                    .auth
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Arc::new(auth);
+                tracing::debug!(
+                    api = A::NAME,
+                    generation = failed_generation + 1,
+                    "logged in again after the session expired"
+                );
+                Ok(())
+            }
+            Err(e) => {
+                relogin.failures.fetch_add(1, Ordering::AcqRel);
+                Err(e)
+            }
+        }
     }
 
     /// Whether [`Session::close`] was called.
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire)
+    }
+
+    /// Whether the session logs in again by itself when the appliance says it expired
+    /// (see [`ClientBuilder::auto_relogin`](crate::ClientBuilder::auto_relogin)).
+    pub fn auto_relogin(&self) -> bool {
+        self.inner.relogin.is_some()
     }
 
     /// The client the session was opened with.
@@ -234,29 +289,34 @@ impl<A: Api> Session<A> {
         &self.inner.endpoint
     }
 
-    /// The first 12 hex digits of the SHA-256 of the session token: tells sessions apart
-    /// in logs without revealing the token.
+    /// The first 12 hex digits of the SHA-256 of the current session token: tells
+    /// sessions (and logins of one session) apart in logs without revealing the token.
     pub fn token_fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.inner.token.expose().as_bytes());
+        let digest = Sha256::digest(self.auth().token().as_bytes());
         hex::encode(&digest.as_slice()[..6])
     }
 }
 
-fn log_outcome(
-    result: Result<transport::HttpReply, Error>,
-    started: Instant,
-) -> Result<transport::HttpReply, Error> {
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-    match &result {
-        Ok(reply) => tracing::debug!(
-            status = reply.status,
-            bytes = reply.body.len(),
-            elapsed_ms,
-            "reply"
-        ),
-        Err(e) => tracing::debug!(error = %e, elapsed_ms, "no reply"),
+/// Records how a request ended on its span, with an event: debug for successes and
+/// JSON-RPC errors (answers the caller deals with), info for failures to get an answer.
+pub(crate) fn record_outcome<T>(span: &tracing::Span, started: Instant, result: &Result<T, Error>) {
+    let duration_ms = started.elapsed().as_millis() as u64;
+    span.record("duration_ms", duration_ms);
+    match result {
+        Ok(_) => {
+            span.record("outcome", "ok");
+            span.in_scope(|| tracing::debug!(duration_ms, "call finished"));
+        }
+        Err(e) => {
+            span.record("outcome", e.outcome());
+            match e {
+                Error::Rpc(_) => {
+                    span.in_scope(|| tracing::debug!(error = %e, duration_ms, "call failed"));
+                }
+                _ => span.in_scope(|| tracing::info!(error = %e, duration_ms, "call failed")),
+            }
+        }
     }
-    result
 }
 
 impl<A: Api> Clone for Session<A> {
@@ -270,16 +330,17 @@ impl<A: Api> Clone for Session<A> {
 
 impl<A: Api> fmt::Debug for Session<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self
-            .inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let auth = self.auth();
         f.debug_struct("Session")
             .field("api", &A::NAME)
             .field("endpoint", &self.inner.endpoint)
-            .field("token", &self.inner.token)
-            .field("cookies", &state.cookies)
+            .field("token", &format_args!("<redacted>"))
+            .field("cookies", auth.cookies())
+            .field("logins", &(auth.generation + 1))
+            .field(
+                "auto_relogin",
+                &self.inner.relogin.as_ref().map(|r| r.request.method()),
+            )
             .field("closed", &self.is_closed())
             .finish_non_exhaustive()
     }

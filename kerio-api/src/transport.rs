@@ -1,13 +1,15 @@
-//! One HTTP exchange: POST a JSON-RPC body, read the whole reply, classify failures.
+//! One HTTP exchange: send a request with the session's credentials, read the reply,
+//! classify failures.
 
 use bytes::Bytes;
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{RequestBuilder, Url};
 
 use crate::error::Error;
 use crate::tls::tls_error_in_chain;
 
 /// `Accept` and `Content-Type` of every request, as the web administration sends them.
-const JSON_RPC_ACCEPT: &str = "application/json-rpc";
+pub(crate) const JSON_RPC_ACCEPT: &str = "application/json-rpc";
 const JSON_RPC_CONTENT_TYPE: &str = "application/json-rpc; charset=UTF-8";
 
 /// The name of the session token header.
@@ -35,16 +37,27 @@ pub(crate) struct Credentials {
     pub(crate) cookie: Option<HeaderValue>,
 }
 
+impl Credentials {
+    /// Adds `X-Token` and `Cookie` to a request.
+    pub(crate) fn apply(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = request.header(HeaderName::from_static(X_TOKEN), self.token.clone());
+        match &self.cookie {
+            Some(cookie) => request.header(header::COOKIE, cookie.clone()),
+            None => request,
+        }
+    }
+}
+
 /// Sends one JSON-RPC request and reads the whole reply body, whatever its status.
 pub(crate) async fn post(
     http: &reqwest::Client,
-    url: &str,
+    url: &Url,
     method: &'static str,
     body: Vec<u8>,
     credentials: Option<&Credentials>,
 ) -> Result<HttpReply, Error> {
     let mut request = http
-        .post(url)
+        .post(url.clone())
         .header(header::ACCEPT, HeaderValue::from_static(JSON_RPC_ACCEPT))
         .header(
             header::CONTENT_TYPE,
@@ -52,14 +65,16 @@ pub(crate) async fn post(
         )
         .body(body);
     if let Some(credentials) = credentials {
-        request = request.header(
-            header::HeaderName::from_static(X_TOKEN),
-            credentials.token.clone(),
-        );
-        if let Some(cookie) = &credentials.cookie {
-            request = request.header(header::COOKIE, cookie.clone());
-        }
+        request = credentials.apply(request);
     }
+    read_whole(request, method).await
+}
+
+/// Sends a request and reads the whole reply body, whatever its status.
+pub(crate) async fn read_whole(
+    request: RequestBuilder,
+    method: &'static str,
+) -> Result<HttpReply, Error> {
     let mut response = request.send().await.map_err(|e| classify(e, method))?;
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
@@ -68,6 +83,29 @@ pub(crate) async fn post(
         status,
         headers,
         body,
+    })
+}
+
+/// Reads at most `limit` bytes of a reply (an error page of a download), then drops the
+/// connection's remaining body.
+pub(crate) async fn read_head(
+    mut response: reqwest::Response,
+    method: &'static str,
+    limit: usize,
+) -> Result<HttpReply, Error> {
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await.map_err(|e| classify(e, method))? {
+            Some(chunk) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
+            None => break,
+        }
+    }
+    Ok(HttpReply {
+        status,
+        headers,
+        body: body.into(),
     })
 }
 

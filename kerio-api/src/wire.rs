@@ -8,6 +8,7 @@
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{Error, RpcError};
 use crate::secret::Redactor;
@@ -80,6 +81,153 @@ pub(crate) fn decode_reply<W: DeserializeOwned>(
     }
 }
 
+/// A JSON-RPC reply that holds an error object, whatever else it holds.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: Option<Value>,
+}
+
+/// Why a file transfer (a download, whose body is not JSON-RPC) failed, if it did: a
+/// JSON-RPC error in the body (-32001 for an expired session) or an HTTP error status.
+pub(crate) fn transfer_error(
+    method: &'static str,
+    reply: &HttpReply,
+    redactor: &Redactor,
+) -> Option<Error> {
+    if let Ok(ErrorEnvelope { error: Some(error) }) = serde_json::from_slice(&reply.body)
+        && let Some(rpc) = parse_rpc_error(method, &error, redactor)
+    {
+        return Some(rpc);
+    }
+    (!(200..300).contains(&reply.status)).then(|| http_error(method, reply, redactor))
+}
+
+/// The reply of a file upload: `{"result": {"fileUpload": {"id": ...}}}`, or the same
+/// without the `result` wrapper.
+#[derive(Deserialize)]
+struct UploadReply {
+    result: Option<UploadResult>,
+    error: Option<Value>,
+    #[serde(rename = "fileUpload")]
+    file_upload: Option<FileUpload>,
+}
+
+#[derive(Deserialize)]
+struct UploadResult {
+    #[serde(rename = "fileUpload")]
+    file_upload: Option<FileUpload>,
+}
+
+#[derive(Deserialize)]
+struct FileUpload {
+    id: Option<Value>,
+}
+
+/// The file id of an upload reply.
+pub(crate) fn decode_upload(
+    method: &'static str,
+    reply: &HttpReply,
+    redactor: &Redactor,
+) -> Result<String, Error> {
+    let parsed = match serde_json::from_slice::<UploadReply>(&reply.body) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            return Err(diagnose::<IgnoredAny>(
+                method,
+                reply,
+                redactor,
+                Quoting::Allowed,
+            ));
+        }
+    };
+    if let Some(error) = &parsed.error {
+        return Err(rpc_error(method, error, reply, redactor));
+    }
+    let id = parsed
+        .result
+        .and_then(|r| r.file_upload)
+        .or(parsed.file_upload)
+        .and_then(|f| f.id);
+    match id {
+        Some(Value::String(id)) if !id.is_empty() => Ok(id),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(not_json_rpc(
+            method,
+            reply,
+            redactor,
+            "the upload reply has no `fileUpload.id`".into(),
+        )),
+    }
+}
+
+/// Decodes item `index` of a batch result (`{"result": ...}` or `{"error": ...}`) as
+/// the result type `W` of its method. Errors name the path from the batch reply's
+/// `result`, e.g. `result[3].result.list[1].hostname`.
+pub(crate) fn decode_batch_item<W: DeserializeOwned>(
+    method: &'static str,
+    index: usize,
+    item: &RawValue,
+    redactor: &Redactor,
+) -> Result<W, Error> {
+    let invalid = |reason: String| Error::InvalidResponse { method, reason };
+    match serde_json::from_str::<ReplyEnvelope<W>>(item.get()) {
+        Ok(ReplyEnvelope {
+            error: Some(error), ..
+        }) => {
+            return Err(
+                parse_rpc_error(method, &error, redactor).unwrap_or_else(|| {
+                    invalid(format!(
+                        "item {index} of the batch result has an `error` without an integer `code`"
+                    ))
+                }),
+            );
+        }
+        Ok(ReplyEnvelope {
+            result: Some(result),
+            ..
+        }) => return Ok(result),
+        Ok(_) => {
+            return Err(invalid(format!(
+                "item {index} of the batch result has neither `result` nor `error`"
+            )));
+        }
+        Err(_) => {}
+    }
+    match serde_json::from_str::<ReplyEnvelope<IgnoredAny>>(item.get()) {
+        Ok(ReplyEnvelope {
+            error: Some(error), ..
+        }) => {
+            return Err(
+                parse_rpc_error(method, &error, redactor).unwrap_or_else(|| {
+                    invalid(format!(
+                        "item {index} of the batch result has an `error` without an integer `code`"
+                    ))
+                }),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return Err(invalid(format!(
+                "item {index} of the batch result is not an object ({e})"
+            )));
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(item.get());
+    let (path, message) =
+        match serde_path_to_error::deserialize::<_, ReplyEnvelope<W>>(&mut deserializer) {
+            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+            Ok(_) => (
+                "result".to_owned(),
+                "the result does not match the method's result type".to_owned(),
+            ),
+        };
+    Err(Error::Decode {
+        method,
+        path: format!("result[{index}].{path}"),
+        message: redactor.redact(&message),
+    })
+}
+
 /// Explains why the typed decode failed.
 fn diagnose<W: DeserializeOwned>(
     method: &'static str,
@@ -148,14 +296,19 @@ fn decode_error<W: DeserializeOwned>(
 
 /// Builds [`Error::Rpc`] from a JSON-RPC error object.
 fn rpc_error(method: &'static str, error: &Value, reply: &HttpReply, redactor: &Redactor) -> Error {
-    let Some(code) = error.get("code").and_then(integer) else {
-        return not_json_rpc(
+    parse_rpc_error(method, error, redactor).unwrap_or_else(|| {
+        not_json_rpc(
             method,
             reply,
             redactor,
             "the `error` object has no integer `code`".into(),
-        );
-    };
+        )
+    })
+}
+
+/// [`Error::Rpc`] from a JSON-RPC error object, when it has a code.
+fn parse_rpc_error(method: &'static str, error: &Value, redactor: &Redactor) -> Option<Error> {
+    let code = error.get("code").and_then(integer)?;
     let raw_message = error
         .get("message")
         .and_then(Value::as_str)
@@ -173,13 +326,13 @@ fn rpc_error(method: &'static str, error: &Value, reply: &HttpReply, redactor: &
     let plurality = message_parameters
         .and_then(|p| p.get("plurality"))
         .and_then(integer);
-    Error::Rpc(RpcError::new(
+    Some(Error::Rpc(RpcError::new(
         method,
         code,
         redactor.redact(raw_message),
         parameters,
         plurality,
-    ))
+    )))
 }
 
 fn integer(value: &Value) -> Option<i64> {
@@ -203,11 +356,16 @@ fn not_json_rpc(
     redactor: &Redactor,
     reason: String,
 ) -> Error {
-    let html = looks_like_html(reply);
     let success = (200..300).contains(&reply.status);
-    if success && !html {
+    if success && !looks_like_html(reply) {
         return Error::InvalidResponse { method, reason };
     }
+    http_error(method, reply, redactor)
+}
+
+/// [`Error::Http`] for a reply that is not JSON-RPC.
+fn http_error(method: &'static str, reply: &HttpReply, redactor: &Redactor) -> Error {
+    let html = looks_like_html(reply);
     let kind = if html {
         "an HTML page"
     } else if reply.body.iter().all(u8::is_ascii_whitespace) {

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod canonical;
 pub mod diag;
 mod emit;
 pub mod format;
@@ -22,7 +23,7 @@ pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use proc_macro2::TokenStream;
@@ -42,6 +43,15 @@ pub struct Options {
     pub external_base: Option<String>,
     /// Extension mode: the names of the types the base API declares.
     pub external_types: BTreeSet<String>,
+    /// Extension mode: the base API's interfaces that have a handle
+    /// (`session.active_hosts()`), by wire name, each with the wire names of the methods
+    /// callable through it. Methods an extension adds to one of these interfaces are
+    /// emitted as an extension trait of that handle.
+    pub external_interfaces: BTreeMap<String, BTreeSet<String>>,
+    /// Extension mode: the name of the trait that gives the base API's sessions the
+    /// accessors of the extension's new interfaces; `None` names it after the API marker
+    /// (`AdminExt`).
+    pub extension_trait: Option<String>,
 }
 
 impl Options {
@@ -52,6 +62,8 @@ impl Options {
             features: true,
             external_base: None,
             external_types: BTreeSet::new(),
+            external_interfaces: BTreeMap::new(),
+            extension_trait: None,
         }
     }
 
@@ -62,6 +74,8 @@ impl Options {
             features: false,
             external_base: None,
             external_types: BTreeSet::new(),
+            external_interfaces: BTreeMap::new(),
+            extension_trait: None,
         }
     }
 }
@@ -76,8 +90,20 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     sorted.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
     let mut out = TokenStream::new();
     for api in sorted {
-        if let Err(d) = validate::validate_with(api, &opts.external_types) {
-            diags.0.extend(d.0);
+        let valid = validate::validate_with(api, &opts.external_types);
+        // Extension mode has rules of its own (no roles, no clash with the base API).
+        let extension = match opts.external_base {
+            Some(_) => emit::extension::check(api, opts),
+            None => Ok(()),
+        };
+        if valid.is_err() || extension.is_err() {
+            diags.0.extend(
+                valid
+                    .err()
+                    .into_iter()
+                    .chain(extension.err())
+                    .flat_map(|d| d.0),
+            );
             continue;
         }
         match model::Model::new(api, &opts.external_types) {

@@ -69,6 +69,8 @@ pub(crate) struct Model<'a> {
     pub boxed: BTreeMap<&'a str, BTreeSet<usize>>,
     /// Rust module name of each interface and shared type file.
     pub modules: BTreeMap<String, ModuleKey<'a>>,
+    /// Types of each module, in name order.
+    pub module_types: BTreeMap<String, Vec<&'a TypeDef>>,
     /// Rust name of each method's params struct, by (interface, method) wire names.
     pub method_structs: BTreeMap<(&'a str, &'a str), String>,
 }
@@ -95,7 +97,15 @@ impl<'a> Model<'a> {
             boxed: BTreeMap::new(),
             modules: BTreeMap::new(),
             method_structs: BTreeMap::new(),
+            module_types: BTreeMap::new(),
         };
+        for def in model.types.values() {
+            model
+                .module_types
+                .entry(model.home_module(def))
+                .or_default()
+                .push(def);
+        }
         let diags = model.check_modules();
         model.type_cfg = model.features();
         model.boxed = model.recursion();

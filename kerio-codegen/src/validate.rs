@@ -45,8 +45,12 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
     let check_ref = |ty: &TypeRef, loc: &Loc, err: &mut dyn FnMut(&Loc, String, Option<String>)| {
         ty.for_each_named(&mut |n| {
             if !types.contains_key(n) && !external.contains(n) {
-                let hint =
-                    closest(n, types.keys().copied()).map(|c| format!("did you mean `{c}`?"));
+                // An extension may mean a type of the API it extends, too.
+                let known = types
+                    .keys()
+                    .copied()
+                    .chain(external.iter().map(String::as_str));
+                let hint = closest(n, known).map(|c| format!("did you mean `{c}`?"));
                 err(
                     loc,
                     format!("unknown type `{n}`"),

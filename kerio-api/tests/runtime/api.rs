@@ -1,6 +1,9 @@
 //! A hand-written stand-in for generated code: two APIs and a few methods.
+//!
+//! Also included by the benchmark, which does not use every method.
+#![allow(dead_code)]
 
-use kerio_api::{Api, Empty, Method, Secret};
+use kerio_api::{Api, ConfirmConfig, Empty, Method, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -15,6 +18,14 @@ impl Api for Admin {
     const DEFAULT_PATH: &'static str = "/admin/api/jsonrpc/";
     const DEFAULT_PORT: u16 = 4081;
     const BATCH_METHOD: Option<&'static str> = Some("Batch.run");
+}
+
+impl ConfirmConfig for Admin {
+    const TIMESTAMP_METHOD: &'static str = "Session.getConfigTimestamp";
+    const TIMESTAMP_KEY: &'static str = "clientTimestampList";
+    const CONFIRM_METHOD: &'static str = "Session.confirmConfig";
+    const CONFIRM_PARAM: &'static str = "clientTimestampList";
+    const CONFIRMED_KEY: &'static str = "confirmed";
 }
 
 /// The Statistics API, whose path differs between firmware versions.
@@ -165,6 +176,76 @@ impl Method for StatsPing {
     type Wire = Empty;
     type Output = ();
     fn output(_: Empty) {}
+}
+
+/// `IpAddressGroups.apply`: no params, no out-params.
+#[derive(Serialize, Default)]
+pub struct ApplyGroups {}
+
+impl Method for ApplyGroups {
+    type Api = Admin;
+    const NAME: &'static str = "IpAddressGroups.apply";
+    type Wire = Empty;
+    type Output = ();
+    fn output(_: Empty) {}
+}
+
+/// `Test.echo`: the test appliance's handler (see [`echo_handler`]) answers
+/// `{"value": n}`.
+#[derive(Serialize)]
+pub struct Echo {
+    pub n: i64,
+}
+
+#[derive(Deserialize)]
+pub struct EchoResult {
+    pub value: i64,
+}
+
+impl Method for Echo {
+    type Api = Admin;
+    const NAME: &'static str = "Test.echo";
+    type Wire = EchoResult;
+    type Output = i64;
+    fn output(wire: EchoResult) -> i64 {
+        wire.value
+    }
+}
+
+/// Answers `Test.echo` with its `n`.
+pub fn echo_handler(call: &support::RpcCall) -> support::Reply {
+    support::Reply::result(serde_json::json!({"value": call.params["n"]}))
+}
+
+/// A `Download` descriptor.
+#[derive(Deserialize, Debug)]
+pub struct DownloadInfo {
+    pub url: String,
+    pub name: String,
+    pub length: i64,
+}
+
+/// `Logs.exportLog`, which returns a `Download` descriptor.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportLog {
+    pub log_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportLogResult {
+    pub file_download: DownloadInfo,
+}
+
+impl Method for ExportLog {
+    type Api = Admin;
+    const NAME: &'static str = "Logs.exportLog";
+    type Wire = ExportLogResult;
+    type Output = DownloadInfo;
+    fn output(wire: ExportLogResult) -> DownloadInfo {
+        wire.file_download
+    }
 }
 
 /// A login for the admin API.

@@ -5,7 +5,12 @@
 mod support;
 
 mod api;
+mod batch;
+mod confirm;
 mod errors;
+mod files;
+mod paging;
+mod relogin;
 mod secrets;
 mod session;
 mod tls;

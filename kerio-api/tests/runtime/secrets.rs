@@ -1,13 +1,10 @@
 //! Passwords, tokens and cookie values never show in `Debug`, `Display` or logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use kerio_api::Error;
 use serde_json::json;
 
 use crate::api::{Admin, GetHosts, Login, admin_login};
-use crate::support::{Appliance, LOGIN, PASSWORD, Reply};
+use crate::support::{Appliance, LOGIN, PASSWORD, Reply, TraceCapture};
 
 /// Fails when any secret shows up in `text`.
 fn assert_clean(text: &str, secrets: &[String]) {
@@ -113,30 +110,9 @@ async fn login_decode_errors_do_not_quote_values() {
     assert_clean(&describe(&err), &["98765432109876".to_owned()]);
 }
 
-/// Collects everything the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn traces_name_methods_but_hold_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let traces = TraceCapture::start();
 
     let app = Appliance::start().await;
     app.reply(
@@ -152,7 +128,7 @@ async fn traces_name_methods_but_hold_no_secret() {
         .await
         .unwrap_err();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = traces.text();
     assert!(logs.contains("kerio.login"), "{logs}");
     assert!(logs.contains("kerio.call"), "{logs}");
     assert!(

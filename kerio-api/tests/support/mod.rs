@@ -14,10 +14,19 @@
 //!   other HTTP statuses, HTML pages, broken bodies, delays, dropped connections. A
 //!   handler for `Session.login` replaces the built-in login; handlers of other methods
 //!   run after the session check.
-#![allow(dead_code)]
+//! - `Batch.run` runs each command of its `commandList` through the same handlers and
+//!   answers an array of `{"result"}` / `{"error"}` items; more than 100 commands is
+//!   -32606.
+//! - File uploads (`POST <api path>upload/`, multipart field `newFile.bin`) and
+//!   downloads (`GET` of a path served with [`Appliance::serve_file`]) need the session
+//!   too; they go through handlers named [`UPLOAD`] and [`DOWNLOAD`].
+#![allow(dead_code, unused_imports)]
 
+mod batch;
 mod certs;
+mod files;
 mod reply;
+mod traces;
 
 use std::collections::{HashMap, VecDeque};
 use std::io;
@@ -39,8 +48,10 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 pub use certs::{CertKind, TestCert, default_names};
+pub use files::{DOWNLOAD, UPLOAD, Upload};
 use reply::TestBody;
-pub use reply::{JSON_RPC, Reply};
+pub use reply::{JSON_RPC, Reply, pattern_byte};
+pub use traces::TraceCapture;
 
 /// The user name the appliance accepts.
 pub const USER: &str = "admin";
@@ -72,6 +83,8 @@ pub struct RpcCall {
     pub headers: HeaderMap,
     /// The raw body.
     pub body: Bytes,
+    /// Whether this is a command of a `Batch.run` request.
+    pub batch: bool,
 }
 
 impl RpcCall {
@@ -97,9 +110,16 @@ impl RpcCall {
 #[derive(Default)]
 pub struct ApplianceBuilder {
     cert: CertKind,
+    forget_requests: bool,
 }
 
 impl ApplianceBuilder {
+    /// Does not keep the requests it receives (for benchmarks, which send millions).
+    pub fn forget_requests(mut self) -> Self {
+        self.forget_requests = true;
+        self
+    }
+
     /// The kind of certificate (default: self-signed for localhost and 127.0.0.1).
     pub fn cert(mut self, kind: CertKind) -> Self {
         self.cert = kind;
@@ -122,7 +142,10 @@ impl ApplianceBuilder {
             .await
             .expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local address").port();
-        let state = Arc::new(State::default());
+        let state = Arc::new(State {
+            forget_requests: self.forget_requests,
+            ..State::default()
+        });
         let task = tokio::spawn(accept_loop(listener, acceptor, state.clone()));
         Appliance {
             base_url: format!("https://127.0.0.1:{port}"),
@@ -229,6 +252,27 @@ impl Appliance {
         lock(&self.state.sessions).clear();
     }
 
+    /// How many logins succeeded (with the built-in login).
+    pub fn logins(&self) -> usize {
+        self.state.logins.load(Ordering::SeqCst)
+    }
+
+    /// Ends every session after `calls` more authenticated calls, as an inactivity
+    /// timeout would in the middle of a busy client.
+    pub fn expire_sessions_after(&self, calls: usize) {
+        *lock(&self.state.expire_after) = Some(calls);
+    }
+
+    /// Serves `reply` to authenticated `GET`s of `path` (e.g. [`Reply::stream`]).
+    pub fn serve_file(&self, path: &str, reply: Reply) {
+        lock(&self.state.files).insert(path.to_owned(), reply);
+    }
+
+    /// The files uploaded so far.
+    pub fn uploads(&self) -> Vec<Upload> {
+        lock(&self.state.uploads).clone()
+    }
+
     /// Every token and session cookie value ever issued, to check that none leaks.
     pub fn issued_secrets(&self) -> Vec<String> {
         lock(&self.state.issued).clone()
@@ -239,6 +283,14 @@ impl Drop for Appliance {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Runs a test body, failing instead of hanging when it does not finish in a minute
+/// (a hang guard, not a timing assertion).
+pub async fn guarded<F: std::future::Future>(body: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(60), body)
+        .await
+        .expect("the test did not finish within a minute: something hangs")
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -254,8 +306,15 @@ struct State {
     sessions: Mutex<HashMap<String, String>>,
     issued: Mutex<Vec<String>>,
     requests: Mutex<Vec<RpcCall>>,
+    forget_requests: bool,
     connections: AtomicUsize,
     counter: AtomicU64,
+    logins: AtomicUsize,
+    /// Authenticated calls left before every session ends.
+    expire_after: Mutex<Option<usize>>,
+    /// Download path → reply.
+    files: Mutex<HashMap<String, Reply>>,
+    uploads: Mutex<Vec<Upload>>,
 }
 
 impl State {
@@ -286,8 +345,30 @@ impl State {
         lock(&self.sessions).get(sid).is_some_and(|t| t == token)
     }
 
+    fn record(&self, call: &RpcCall) {
+        if !self.forget_requests {
+            lock(&self.requests).push(call.clone());
+        }
+    }
+
+    /// Counts down to the configured expiry; ends every session when it runs out.
+    fn tick_expiry(&self) {
+        let mut left = lock(&self.expire_after);
+        match *left {
+            Some(0) => {
+                lock(&self.sessions).clear();
+                *left = None;
+            }
+            Some(n) => *left = Some(n - 1),
+            None => {}
+        }
+    }
+
     fn route(&self, call: &RpcCall) -> Reply {
         let handler = lock(&self.handlers).get(&call.method).cloned();
+        if call.method != LOGIN && !call.batch {
+            self.tick_expiry();
+        }
         if call.method != LOGIN && !self.authenticated(call) {
             return Reply::error(-32001, "Session expired.", &[]);
         }
@@ -309,6 +390,7 @@ impl State {
                         vec![],
                     );
                 }
+                self.logins.fetch_add(1, Ordering::SeqCst);
                 let token = self.random_hex(64);
                 let sid = self.random_hex(32);
                 lock(&self.sessions).insert(sid.clone(), token.clone());
@@ -325,6 +407,9 @@ impl State {
                 }
                 (Reply::result(json!({})), vec![])
             }
+            batch::METHOD => (batch::run(self, call), vec![]),
+            UPLOAD => (files::store_upload(self, call), vec![]),
+            DOWNLOAD => (files::serve_download(self, call), vec![]),
             other => (
                 Reply::error(-32601, "Method %1 not found.", &[json!(other)]),
                 vec![],
@@ -360,6 +445,18 @@ async fn handle(
 ) -> Result<Response<TestBody>, io::Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(io::Error::other)?.to_bytes();
+    if parts.method == HttpMethod::GET {
+        let call = files::download_call(parts);
+        state.record(&call);
+        let reply = state.route(&call);
+        return respond(&state, &call, reply).await;
+    }
+    if parts.method == HttpMethod::POST && parts.uri.path().ends_with("/upload/") {
+        let call = files::upload_call(parts, body);
+        state.record(&call);
+        let reply = state.route(&call);
+        return respond(&state, &call, reply).await;
+    }
     if parts.method != HttpMethod::POST {
         return Ok(raw_response(
             405,
@@ -383,8 +480,9 @@ async fn handle(
         params: envelope.get("params").cloned().unwrap_or(Value::Null),
         headers: parts.headers,
         body,
+        batch: false,
     };
-    lock(&state.requests).push(call.clone());
+    state.record(&call);
     let reply = state.route(&call);
     respond(&state, &call, reply).await
 }
@@ -454,6 +552,20 @@ async fn respond(
                 let headers = response.headers_mut();
                 headers.insert(CONTENT_TYPE, header_value(&content_type));
                 headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+                return Ok(response);
+            }
+            Reply::Stream {
+                content_type,
+                len,
+                chunk,
+            } => {
+                let mut response = Response::new(TestBody::generated(len, chunk));
+                let headers = response.headers_mut();
+                headers.insert(CONTENT_TYPE, header_value(&content_type));
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                for cookie in &cookies {
+                    headers.append(SET_COOKIE, header_value(cookie));
+                }
                 return Ok(response);
             }
             Reply::Drop => return Err(io::Error::other("test appliance drops the connection")),

@@ -40,6 +40,13 @@ pub enum Reply {
         body: Bytes,
         sent: usize,
     },
+    /// A body of `len` bytes of [`pattern_byte`]s with HTTP 200 and `Content-Length`,
+    /// produced and sent `chunk` bytes at a time (big downloads without big buffers).
+    Stream {
+        content_type: String,
+        len: u64,
+        chunk: usize,
+    },
     /// Closes the connection without answering.
     Drop,
     /// Waits, then answers.
@@ -94,6 +101,15 @@ impl Reply {
         }
     }
 
+    /// A streamed body of `len` pattern bytes, see [`Reply::Stream`].
+    pub fn stream(len: u64, chunk: usize) -> Reply {
+        Reply::Stream {
+            content_type: "application/octet-stream".to_owned(),
+            len,
+            chunk: chunk.max(1),
+        }
+    }
+
     /// A well-formed result whose body is cut after `sent` bytes with the connection
     /// dropped.
     pub fn cut_off(result: Value, sent: usize) -> Reply {
@@ -111,14 +127,33 @@ impl Reply {
 /// Content type of the appliance's JSON-RPC replies.
 pub const JSON_RPC: &str = "application/json-rpc; charset=UTF-8";
 
-/// A response body that is either whole, or breaks the connection after some bytes.
+/// The byte at `offset` of a [`Reply::Stream`] body.
+pub fn pattern_byte(offset: u64) -> u8 {
+    (offset % 251) as u8
+}
+
+/// A response body that is either whole, generated chunk by chunk, or breaks the
+/// connection after some bytes.
 pub enum TestBody {
     Whole(Option<Bytes>),
+    Generated {
+        sent: u64,
+        len: u64,
+        chunk: usize,
+    },
     /// Sends the bytes, pauses so that the server flushes them, then fails.
     Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
 impl TestBody {
+    pub fn generated(len: u64, chunk: usize) -> TestBody {
+        TestBody::Generated {
+            sent: 0,
+            len,
+            chunk,
+        }
+    }
+
     pub fn broken(bytes: Bytes) -> TestBody {
         TestBody::Broken(
             Some(bytes),
@@ -137,6 +172,15 @@ impl Body for TestBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             TestBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            TestBody::Generated { sent, len, chunk } => {
+                if *sent >= *len {
+                    return Poll::Ready(None);
+                }
+                let size = (*chunk as u64).min(*len - *sent);
+                let data: Vec<u8> = (*sent..*sent + size).map(pattern_byte).collect();
+                *sent += size;
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(data)))))
+            }
             TestBody::Broken(bytes, pause) => {
                 if let Some(b) = bytes.take() {
                     return Poll::Ready(Some(Ok(Frame::data(b))));
@@ -155,13 +199,18 @@ impl Body for TestBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, TestBody::Whole(None))
+        match self {
+            TestBody::Whole(None) => true,
+            TestBody::Generated { sent, len, .. } => sent >= len,
+            _ => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             TestBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
             TestBody::Whole(None) => SizeHint::with_exact(0),
+            TestBody::Generated { sent, len, .. } => SizeHint::with_exact(len - sent),
             TestBody::Broken(..) => SizeHint::default(),
         }
     }

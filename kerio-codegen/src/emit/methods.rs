@@ -6,13 +6,13 @@ use quote::{format_ident, quote};
 
 use super::types::{debug_impl, rename};
 use super::{Cx, doc, find_role, ident, summary};
-use crate::model::{HANDLE, is_secret};
+use crate::model::{HANDLE, Shape, is_secret};
 use crate::naming;
 use crate::spec::*;
 
 /// Handle methods take the params struct instead of separate arguments beyond this many
 /// parameters (clippy's `too_many_arguments` counts `self` too).
-const MAX_ARGS: usize = 6;
+pub(super) const MAX_ARGS: usize = 6;
 
 /// True for methods that get a params struct (all but the batch method, which the
 /// runtime's batch builder drives).
@@ -21,7 +21,7 @@ pub(crate) fn has_struct(m: &Method) -> bool {
 }
 
 /// True for methods reachable through the interface handle.
-fn on_handle(m: &Method) -> bool {
+pub(super) fn on_handle(m: &Method) -> bool {
     !matches!(m.role, Some(Role::Batch | Role::Login | Role::Logout))
 }
 
@@ -45,7 +45,7 @@ pub(super) fn interface(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
     quote!(#(#cfg #items)*)
 }
 
-fn lifetime_of(cx: &Cx<'_, '_>, m: &Method) -> Option<TokenStream> {
+pub(super) fn lifetime_of(cx: &Cx<'_, '_>, m: &Method) -> Option<TokenStream> {
     m.params
         .iter()
         .any(|p| cx.is_borrowed(&p.ty))
@@ -175,7 +175,7 @@ fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Vec<TokenStre
 }
 
 /// The Rust type of an out-parameter.
-fn out_type(cx: &Cx<'_, '_>, o: &Param) -> TokenStream {
+pub(super) fn out_type(cx: &Cx<'_, '_>, o: &Param) -> TokenStream {
     let ty = cx.owned(&o.ty);
     if o.optional { quote!(Option<#ty>) } else { ty }
 }
@@ -252,6 +252,10 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
             }
         }
     });
+    let streams = methods
+        .iter()
+        .filter(|m| on_handle(m) && m.params.len() < MAX_ARGS)
+        .filter_map(|m| page_stream(cx, iface, m, methods));
     vec![
         quote! {
             #hdoc
@@ -261,9 +265,113 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
         quote! {
             impl #handle<'_> {
                 #(#fns)*
+                #(#streams)*
+            }
+        },
+        // Lets crates that extend the API reach the session behind a shipped handle.
+        quote! {
+            impl AsRef<#rt::Session<#marker>> for #handle<'_> {
+                fn as_ref(&self) -> &#rt::Session<#marker> {
+                    self.0
+                }
             }
         },
     ]
+}
+
+/// `<method>_stream`: every item of a listing method (a query with `start` and `limit`,
+/// a result with `list` and `totalItems`), fetched page after page.
+fn page_stream(
+    cx: &Cx<'_, '_>,
+    iface: &Interface,
+    m: &Method,
+    methods: &[&Method],
+) -> Option<TokenStream> {
+    let int64 = |ty: &TypeRef| matches!(cx.model.shape(ty), Shape::Primitive(Primitive::Int64));
+    let query = m.params.iter().find(|p| {
+        !p.optional
+            && match cx.model.shape(&p.ty) {
+                Shape::Struct(def) => match &def.kind {
+                    TypeKind::Struct(fields) => ["start", "limit"]
+                        .iter()
+                        .all(|n| fields.iter().any(|f| f.name == *n && int64(&f.ty))),
+                    _ => false,
+                },
+                _ => false,
+            }
+    })?;
+    let list = m.result.iter().find(|o| o.name == "list")?;
+    let total = m
+        .result
+        .iter()
+        .find(|o| o.name == "totalItems" && int64(&o.ty))?;
+    let Shape::List(item) = cx.model.shape(&list.ty) else {
+        return None;
+    };
+    if m.result.len() < 2 {
+        return None;
+    }
+    let fname = format!("{}_stream", naming::bare(&naming::snake(&m.name)));
+    if methods.iter().any(|o| naming::snake(&o.name) == fname) {
+        return None;
+    }
+    let fname = ident(&fname);
+    let rt = &cx.rt;
+    let stem = cx.model.method_struct(iface, m);
+    let sname = ident(&stem);
+    let item = cx.owned(item);
+    let none = TokenStream::new();
+    let args = m.params.iter().map(|p| {
+        let fid = ident(&naming::snake(&p.name));
+        let ty = cx.borrowed(&p.ty, &none);
+        if p.optional {
+            quote!(#fid: Option<#ty>)
+        } else {
+            quote!(#fid: #ty)
+        }
+    });
+    let qid = ident(&naming::snake(&query.name));
+    let names = m.params.iter().map(|p| {
+        let fid = ident(&naming::snake(&p.name));
+        if p.name == query.name {
+            quote!(#fid: &#fid)
+        } else {
+            quote!(#fid)
+        }
+    });
+    let list_field = ident(&naming::snake(&list.name));
+    let total_field = ident(&naming::snake(&total.name));
+    let items = if list.optional {
+        quote!(page.#list_field.unwrap_or_default())
+    } else {
+        quote!(page.#list_field)
+    };
+    let count = if total.optional {
+        quote!(page.#total_field.unwrap_or(-1))
+    } else {
+        quote!(page.#total_field)
+    };
+    let sdoc = doc(&format!(
+        "Every item `{}` lists, fetched page after page with `page_size` items per request. The query's own `start` and `limit` are replaced; the stream ends after the last page or with the first error.",
+        m.name
+    ));
+    Some(quote! {
+        #sdoc
+        pub fn #fname(&self, #(#args,)* page_size: u32)
+            -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
+        {
+            let session = self.0;
+            #rt::paging::pages(page_size, move |start, limit| {
+                let mut #qid = #qid.clone();
+                #qid.start = Some(start);
+                #qid.limit = Some(limit);
+                async move {
+                    let page = session.call(&#sname { #(#names),* }).await?;
+                    Ok((#items, #count))
+                }
+            })
+        }
+    })
 }
 
 /// `impl Admin { pub async fn login(...) }` from the method with the login role.
@@ -377,7 +485,7 @@ pub(super) fn session_impl(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
 
 /// Rewrites `super::X` paths (as seen from a sub-module) to `self::X` (as seen from the
 /// API module itself).
-fn super_to_self(ty: TokenStream) -> TokenStream {
+pub(super) fn super_to_self(ty: TokenStream) -> TokenStream {
     ty.into_iter()
         .map(|tt| match tt {
             proc_macro2::TokenTree::Ident(i) if i == "super" => {

@@ -5,6 +5,7 @@
 //! shared type file. Every type is re-exported at the API level, so generated code
 //! refers to any type as `super::Name` and users as `kerio_api::admin::Name`.
 
+pub(crate) mod extension;
 mod methods;
 mod types;
 
@@ -42,21 +43,27 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
         rt: rt.clone(),
         serde,
         serde_crate,
-        marker: quote!(super::#marker_ident),
+        // An extension names the marker of the API it extends.
+        marker: match &opts.external_base {
+            Some(base) => {
+                let base = path_tokens(base);
+                quote!(#base::#marker_ident)
+            }
+            None => quote!(super::#marker_ident),
+        },
     };
 
     let manifest = &model.api.manifest;
     let mod_ident = ident(&naming::snake(&manifest.name));
     let mod_doc = doc_lines(manifest.doc.as_deref().or(manifest.title.as_deref()));
     let marker_doc = doc(&format!(
-        "The {} API: pass it as the type of a [`Session`]({}::Session) and call its methods through the session.",
+        "The {}: the type parameter of its sessions, `Session<{marker_ident}>`.",
         manifest.title.as_deref().unwrap_or(&manifest.name),
-        opts.runtime.trim_start_matches("::")
     ));
     let name = &manifest.name;
     let title = manifest.title.as_deref().unwrap_or(&manifest.name);
     let path = &manifest.path;
-    let port = manifest.port;
+    let port = proc_macro2::Literal::u16_unsuffixed(manifest.port);
     let batch = match find_role(model, Role::Batch) {
         Some((i, m)) => {
             let wire = format!("{}.{}", i.name, m.name);
@@ -84,6 +91,9 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     }
     reexports.sort_by(|a, b| a.0.cmp(&b.0));
     let reexports = reexports.into_iter().map(|(_, t)| t);
+    if opts.external_base.is_some() {
+        return extension::items(&cx, &marker_ident, modules, reexports.collect());
+    }
 
     quote! {
         #mod_doc
@@ -114,14 +124,12 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
 fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStream {
     let m = ident(module);
     let mut items = Vec::new();
-    let mut defs: Vec<&TypeDef> = cx
+    let defs = cx
         .model
-        .types
-        .values()
-        .copied()
-        .filter(|t| cx.model.home_module(t) == module)
-        .collect();
-    defs.sort_by(|a, b| a.name.cmp(&b.name));
+        .module_types
+        .get(module)
+        .cloned()
+        .unwrap_or_default();
     let doc = match key {
         ModuleKey::Interface(name) => {
             let iface = cx.model.interface(name);

@@ -1,0 +1,409 @@
+//! Calls per second over loopback TLS: the typed client against bare reqwest posting
+//! pre-built bodies with the same headers to the same in-process appliance.
+//!
+//! Run with `cargo bench -p kerio-api --bench calls -- --warm-up-time 1 --measurement-time 3`.
+//!
+//! For each reply size there are three measurements:
+//! - `reqwest_bytes`: POST a pre-built body, read the reply bytes (no decoding at all);
+//! - `reqwest_serde`: the same, then `serde_json` into the same result types;
+//! - `kerio_api`: `Session::call`, which encodes the request, sends the credentials,
+//!   traces, checks and decodes the reply.
+//!
+//! `kerio_api` against `reqwest_serde` is the runtime's own overhead. Because a busy
+//! machine makes separate measurements drift, each group ends with `paired`: typed and
+//! baseline calls alternate, each timed on its own, and the ratio of their total times is
+//! printed (`kerio_api / reqwest_serde`); the figure criterion shows for `paired` is the
+//! typed half.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+#[path = "../tests/runtime/api.rs"]
+mod api;
+
+use std::cell::Cell;
+use std::future::Future;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use kerio_api::{Method, Session};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use api::{Admin, Echo, EchoResult, admin_login, echo_handler};
+use support::{Appliance, CertKind, Reply, SESSION_COOKIE, TOKEN_COOKIE, default_names};
+
+/// `ActiveHosts.get` with every field of `ActiveHost`, as generated code decodes it.
+#[derive(Serialize)]
+struct GetActiveHosts {
+    query: Value,
+    refresh: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ActiveHostsResult {
+    list: Vec<ActiveHost>,
+    total_items: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ActiveHost {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    ip: String,
+    ip6_addresses: Vec<String>,
+    hostname: String,
+    mac_address: String,
+    #[serde(rename = "ipAddressFromDHCP")]
+    ip_address_from_dhcp: bool,
+    start_time: DateTimeConfig,
+    inactivity_time: i64,
+    user: UserReference,
+    login_time: DateTimeConfig,
+    login_duration: i64,
+    auth_method: String,
+    connections: i64,
+    total_download: f64,
+    total_upload: f64,
+    current_download: f64,
+    current_upload: f64,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct DateTimeConfig {
+    date: Date,
+    time: TimeHms,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Date {
+    year: i32,
+    month: i32,
+    day: i32,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TimeHms {
+    hour: i32,
+    min: i32,
+    sec: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct UserReference {
+    id: String,
+    name: String,
+    is_group: bool,
+    domain_name: String,
+}
+
+impl Method for GetActiveHosts {
+    type Api = Admin;
+    const NAME: &'static str = "ActiveHosts.get";
+    type Wire = ActiveHostsResult;
+    type Output = ActiveHostsResult;
+    fn output(wire: ActiveHostsResult) -> ActiveHostsResult {
+        wire
+    }
+}
+
+/// The reply envelope the bare-reqwest baseline decodes into.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    result: T,
+}
+
+/// The `result` of `ActiveHosts.get` with `count` hosts, as an appliance sends it.
+fn hosts_result(count: usize) -> Value {
+    let kinds = ["ActiveHostHost", "ActiveHostVpnClient", "ActiveHostGuest"];
+    let auth = ["AuthMethodWeb", "AuthMethodNtlm", "AuthMethodNone"];
+    let list: Vec<Value> = (0..count)
+        .map(|i| {
+            let (a, b) = (i / 250, i % 250 + 1);
+            json!({
+                "id": format!("{:08x}-7d2c-4c1e-9b7a-{:012x}", i * 7919, i),
+                "type": kinds[i % kinds.len()],
+                "ip": format!("10.{a}.{b}.{}", i % 7 + 10),
+                "ip6Addresses": if i % 4 == 0 { json!([format!("fe80::{i:x}:1")]) } else { json!([]) },
+                "hostname": format!("ws-{i:04}.corp.example.com"),
+                "macAddress": format!("00:1a:2b:{:02x}:{:02x}:{:02x}", a, b, i % 256),
+                "ipAddressFromDHCP": i % 3 != 0,
+                "startTime": {"date": {"year": 2025, "month": 3, "day": 14}, "time": {"hour": 8, "min": i % 60, "sec": 5}},
+                "inactivityTime": i * 3 % 900,
+                "user": {"id": format!("U{i}"), "name": format!("user{i}"), "isGroup": false, "domainName": "corp.example.com"},
+                "loginTime": {"date": {"year": 2025, "month": 3, "day": 14}, "time": {"hour": 9, "min": i % 60, "sec": 0}},
+                "loginDuration": 3600 + i,
+                "authMethod": auth[i % auth.len()],
+                "connections": i % 120,
+                "totalDownload": 1.5e9 + i as f64 * 1234.5,
+                "totalUpload": 2.5e8 + i as f64 * 321.25,
+                "currentDownload": (i % 50) as f64 * 10.5,
+                "currentUpload": (i % 30) as f64 * 2.25,
+            })
+        })
+        .collect();
+    json!({"list": list, "totalItems": count})
+}
+
+/// Bare reqwest with the session's credentials, posting pre-built bodies.
+struct Baseline {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    cookie: String,
+}
+
+impl Baseline {
+    fn new(app: &Appliance) -> Baseline {
+        let secrets = app.issued_secrets();
+        let (token, sid) = (secrets[0].clone(), secrets[1].clone());
+        let mut roots = rustls::RootCertStore::empty();
+        let ca = app.cert().ca_pem.as_ref().expect("CA-issued certificate");
+        for cert in CertificateDer::pem_slice_iter(ca.as_bytes()) {
+            roots.add(cert.expect("CA PEM")).expect("CA root");
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .no_proxy()
+            .build()
+            .expect("reqwest client");
+        Baseline {
+            http,
+            url: format!("{}/admin/api/jsonrpc/", app.base_url()),
+            cookie: format!("{SESSION_COOKIE}={sid}; {TOKEN_COOKIE}={token}"),
+            token,
+        }
+    }
+
+    async fn post(&self, body: &Bytes) -> Bytes {
+        self.http
+            .post(&self.url)
+            .header("accept", "application/json-rpc")
+            .header("content-type", "application/json-rpc; charset=UTF-8")
+            .header("x-token", &self.token)
+            .header("cookie", &self.cookie)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("reply")
+            .bytes()
+            .await
+            .expect("body")
+    }
+}
+
+fn request_body(method: &str, params: Value) -> Bytes {
+    Bytes::from(
+        serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+            .expect("JSON"),
+    )
+}
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    app: Appliance,
+    session: Session<Admin>,
+    baseline: Baseline,
+}
+
+fn setup() -> Setup {
+    // One thread runs the client and the appliance: the figures are the CPU time of a
+    // call on both ends, without scheduling noise between threads.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (app, session) = runtime.block_on(async {
+        let app = Appliance::builder()
+            .cert(CertKind::SignedByCa(default_names()))
+            .forget_requests()
+            .start()
+            .await;
+        app.on("Test.echo", echo_handler);
+        let raw = serde_json::to_vec(&hosts_result(1000)).expect("JSON");
+        app.reply("ActiveHosts.get", Reply::ResultRaw(raw.into()));
+        let client = kerio_api::Client::builder(app.base_url())
+            .ca_certificate_pem(app.cert().ca_pem.as_ref().expect("CA").as_bytes())
+            .expect("CA")
+            .no_proxy()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client");
+        let session = client.login(&admin_login()).await.expect("login");
+        (app, session)
+    });
+    let baseline = Baseline::new(&app);
+    Setup {
+        runtime,
+        app,
+        session,
+        baseline,
+    }
+}
+
+/// Alternates typed and baseline calls, timing each; criterion gets the typed time,
+/// and the ratio of the totals is printed when the group is done.
+fn paired<T, B>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rt: &tokio::runtime::Runtime,
+    typed: impl Fn() -> T,
+    baseline: impl Fn() -> B,
+) -> f64
+where
+    T: Future,
+    B: Future,
+{
+    let totals = Cell::new((Duration::ZERO, Duration::ZERO));
+    group.bench_function("paired", |b| {
+        b.iter_custom(|iters| {
+            let (mut typed_time, mut baseline_time) = totals.get();
+            let mut sample = Duration::ZERO;
+            for i in 0..iters {
+                // Alternate the order too, so that neither always runs on a warm cache.
+                let time = |f: &mut dyn FnMut()| {
+                    let start = Instant::now();
+                    f();
+                    start.elapsed()
+                };
+                let mut run_typed = || {
+                    black_box(rt.block_on(typed()));
+                };
+                let mut run_baseline = || {
+                    black_box(rt.block_on(baseline()));
+                };
+                let (t, b) = if i % 2 == 0 {
+                    let t = time(&mut run_typed);
+                    (t, time(&mut run_baseline))
+                } else {
+                    let b = time(&mut run_baseline);
+                    (time(&mut run_typed), b)
+                };
+                typed_time += t;
+                baseline_time += b;
+                sample += t;
+            }
+            totals.set((typed_time, baseline_time));
+            sample
+        })
+    });
+    let (typed_time, baseline_time) = totals.get();
+    typed_time.as_secs_f64() / baseline_time.as_secs_f64()
+}
+
+fn calls(c: &mut Criterion) {
+    let Setup {
+        runtime,
+        app,
+        session,
+        baseline,
+    } = setup();
+    let rt = &runtime;
+
+    let mut group = c.benchmark_group("small_call");
+    group.throughput(Throughput::Elements(1));
+    let echo_body = request_body("Test.echo", json!({"n": 42}));
+    group.bench_function("reqwest_bytes", |b| {
+        b.iter(|| rt.block_on(baseline.post(black_box(&echo_body))))
+    });
+    group.bench_function("reqwest_serde", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let bytes = baseline.post(black_box(&echo_body)).await;
+                serde_json::from_slice::<Envelope<EchoResult>>(&bytes)
+                    .expect("decode")
+                    .result
+                    .value
+            })
+        })
+    });
+    group.bench_function("kerio_api", |b| {
+        b.iter(|| {
+            rt.block_on(session.call(black_box(&Echo { n: 42 })))
+                .expect("call")
+        })
+    });
+    let small_ratio = paired(
+        &mut group,
+        rt,
+        || async { session.call(&Echo { n: 42 }).await.expect("call") },
+        || async {
+            let bytes = baseline.post(&echo_body).await;
+            serde_json::from_slice::<Envelope<EchoResult>>(&bytes)
+                .expect("decode")
+                .result
+                .value
+        },
+    );
+    group.finish();
+
+    let mut group = c.benchmark_group("active_hosts_1000");
+    group.throughput(Throughput::Elements(1));
+    let hosts_body = request_body("ActiveHosts.get", json!({"query": {}, "refresh": false}));
+    let method = GetActiveHosts {
+        query: json!({}),
+        refresh: false,
+    };
+    group.bench_function("reqwest_bytes", |b| {
+        b.iter(|| rt.block_on(baseline.post(black_box(&hosts_body))))
+    });
+    group.bench_function("reqwest_serde", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let bytes = baseline.post(black_box(&hosts_body)).await;
+                serde_json::from_slice::<Envelope<ActiveHostsResult>>(&bytes)
+                    .expect("decode")
+                    .result
+            })
+        })
+    });
+    group.bench_function("kerio_api", |b| {
+        b.iter(|| rt.block_on(session.call(black_box(&method))).expect("call"))
+    });
+    let hosts_ratio = paired(
+        &mut group,
+        rt,
+        || async { session.call(&method).await.expect("call") },
+        || async {
+            let bytes = baseline.post(&hosts_body).await;
+            serde_json::from_slice::<Envelope<ActiveHostsResult>>(&bytes)
+                .expect("decode")
+                .result
+        },
+    );
+    group.finish();
+
+    for (name, ratio) in [
+        ("small_call", small_ratio),
+        ("active_hosts_1000", hosts_ratio),
+    ] {
+        if ratio.is_finite() {
+            println!("{name}: kerio_api / reqwest_serde, paired = {ratio:.3}");
+        }
+    }
+    drop(app);
+}
+
+criterion_group!(benches, calls);
+criterion_main!(benches);

@@ -1,0 +1,233 @@
+//! What a login yields (token, cookies, the redactor made of them) and the login exchange
+//! itself, shared by the first login and automatic re-logins.
+
+use std::fmt;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::value::RawValue;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::client::Client;
+use crate::cookies::SessionCookies;
+use crate::error::Error;
+use crate::method::Method;
+use crate::secret::{Redactor, Secret};
+use crate::transport::{self, Credentials, HttpReply};
+use crate::wire::{self, Quoting};
+
+/// The credentials of one login. A session holds the current one behind an `Arc` and
+/// replaces it as a whole when a reply sets cookies or a re-login succeeds, so that a
+/// call always sends a consistent token and cookie pair.
+pub(crate) struct Auth {
+    /// Counts logins of the session: 0 for the first, +1 per re-login.
+    pub(crate) generation: u64,
+    token: Secret<String>,
+    pub(crate) credentials: Credentials,
+    cookies: SessionCookies,
+    /// Hides the token and cookie values (of this and earlier logins) in error texts.
+    pub(crate) redactor: Redactor,
+}
+
+impl Auth {
+    fn new(
+        generation: u64,
+        token: String,
+        cookies: SessionCookies,
+        mut redactor: Redactor,
+        method: &'static str,
+    ) -> Result<Auth, Error> {
+        let token_header = match HeaderValue::from_str(&token) {
+            Ok(mut value) if !token.is_empty() => {
+                value.set_sensitive(true);
+                value
+            }
+            _ => {
+                return Err(Error::InvalidResponse {
+                    method,
+                    reason:
+                        "the login returned an empty token or one that cannot be sent in a header"
+                            .into(),
+                });
+            }
+        };
+        redactor.add(&token);
+        cookies.redact_values(&mut redactor);
+        Ok(Auth {
+            generation,
+            credentials: Credentials {
+                token: token_header,
+                cookie: cookies.header(),
+            },
+            token: Secret::new(token),
+            cookies,
+            redactor,
+        })
+    }
+
+    /// The same login with the cookies a reply sets, when they change anything.
+    pub(crate) fn with_cookies(&self, headers: &HeaderMap) -> Option<Auth> {
+        let mut cookies = self.cookies.clone();
+        if !cookies.absorb(headers) {
+            return None;
+        }
+        let mut redactor = self.redactor.clone();
+        cookies.redact_values(&mut redactor);
+        Some(Auth {
+            generation: self.generation,
+            token: self.token.clone(),
+            credentials: Credentials {
+                token: self.credentials.token.clone(),
+                cookie: cookies.header(),
+            },
+            cookies,
+            redactor,
+        })
+    }
+
+    pub(crate) fn token(&self) -> &str {
+        self.token.expose()
+    }
+
+    pub(crate) fn cookies(&self) -> &SessionCookies {
+        &self.cookies
+    }
+}
+
+/// Turns the reply of a login into the session token; monomorphised per login method.
+type DecodeLogin = fn(&HttpReply, &Redactor) -> Result<String, Error>;
+
+fn decode_login<M: Method<Output = String>>(
+    reply: &HttpReply,
+    redactor: &Redactor,
+) -> Result<String, Error> {
+    let wire = wire::decode_reply::<M::Wire>(M::NAME, reply, redactor, Quoting::Hidden)?;
+    Ok(M::output(wire))
+}
+
+/// A login request that can be sent again: the method and its parameters, serialized
+/// once and kept as a [`Secret`] because they hold the password.
+pub(crate) struct LoginRequest {
+    method: &'static str,
+    params: Secret<Box<RawValue>>,
+    /// Every string of the parameters: the runtime does not know which one is the
+    /// password, so it hides them all in texts taken from login replies.
+    redactor: Redactor,
+    decode: DecodeLogin,
+}
+
+impl LoginRequest {
+    pub(crate) fn new<M: Method<Output = String>>(method: &M) -> Result<LoginRequest, Error> {
+        let params = serde_json::value::to_raw_value(method).map_err(|e| Error::Encode {
+            method: M::NAME,
+            message: e.to_string(),
+        })?;
+        let mut redactor = Redactor::default();
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(params.get()) {
+            redactor.add_json_strings(&value);
+        }
+        Ok(LoginRequest {
+            method: M::NAME,
+            params: Secret::new(params),
+            redactor,
+            decode: decode_login::<M>,
+        })
+    }
+
+    pub(crate) fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// Sends the login and builds the credentials of its reply. `previous` carries the
+    /// secrets of an earlier login into the new redactor.
+    pub(crate) async fn send(
+        &self,
+        api: &'static str,
+        client: &Client,
+        url: &Url,
+        id: u64,
+        generation: u64,
+        previous: Option<&Redactor>,
+    ) -> Result<Auth, Error> {
+        let span = tracing::debug_span!(
+            "kerio.login",
+            api,
+            method = self.method,
+            id,
+            generation,
+            duration_ms = Empty,
+            outcome = Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .exchange(client, url, id, generation, previous)
+            .instrument(span.clone())
+            .await;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        span.record("duration_ms", duration_ms);
+        match &result {
+            Ok(_) => {
+                span.record("outcome", "ok");
+                span.in_scope(|| tracing::debug!(duration_ms, "logged in"));
+            }
+            Err(e) => {
+                span.record("outcome", e.outcome());
+                span.in_scope(|| tracing::info!(error = %e, duration_ms, "login failed"));
+            }
+        }
+        result
+    }
+
+    async fn exchange(
+        &self,
+        client: &Client,
+        url: &Url,
+        id: u64,
+        generation: u64,
+        previous: Option<&Redactor>,
+    ) -> Result<Auth, Error> {
+        let body = wire::encode_request(id, self.method, &**self.params.expose())?;
+        let reply = transport::post(client.http(), url, self.method, body, None).await?;
+        let token = (self.decode)(&reply, &self.redactor)?;
+        let mut cookies = SessionCookies::default();
+        cookies.absorb(&reply.headers);
+        if cookies.names().is_empty() {
+            tracing::debug!("the login reply set no cookies; calls will send the token only");
+        }
+        let redactor = previous.cloned().unwrap_or_default();
+        Auth::new(generation, token, cookies, redactor, self.method)
+    }
+}
+
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("method", &self.method)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Automatic re-login: the kept login request and what makes re-logins single-flight.
+pub(crate) struct Relogin {
+    pub(crate) request: LoginRequest,
+    /// Held while a re-login is under way; callers that failed meanwhile wait on it.
+    pub(crate) lock: tokio::sync::Mutex<()>,
+    /// Counts failed re-logins, so that callers who waited on a failed attempt share its
+    /// failure instead of trying one after another (a wrong password must not be sent
+    /// once per waiting call: appliances lock accounts after repeated failures).
+    pub(crate) failures: AtomicU64,
+}
+
+impl Relogin {
+    pub(crate) fn new(request: LoginRequest) -> Relogin {
+        Relogin {
+            request,
+            lock: tokio::sync::Mutex::new(()),
+            failures: AtomicU64::new(0),
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Extension mode: code for a crate that adds interfaces, methods and types to an API
+//! kerio-api already ships (what `kerio-macros` generates), with the same client surface
+//! as kerio-api's own generated code.
+//!
+//! Differences from an API of its own: the items land in the caller's module instead of a
+//! `pub mod <api>`; the API marker, login, logout and cut-off prevention are the base
+//! API's, so none are emitted; types the extension does not declare are the base API's
+//! (`::kerio_api::admin::SearchQuery`). Inherent impls on `Session` are impossible outside
+//! kerio-api, so
+//! - the accessors of new interfaces come from one extension trait implemented for the
+//!   base API's session (`AdminExt`: `session.diagnostics()`), and
+//! - methods added to an interface the base API already has come from a trait implemented
+//!   for the shipped handle (`ActiveHostsExt`: `session.active_hosts().get_foo(..)`),
+//!   which reaches the session through the handle's `AsRef<Session<_>>`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::methods::{MAX_ARGS, has_handle, lifetime_of, on_handle, out_type, super_to_self};
+use super::{Cx, doc, ident, path_tokens, summary};
+use crate::Options;
+use crate::diag::Diagnostics;
+use crate::load::diag_at;
+use crate::model::HANDLE;
+use crate::naming;
+use crate::spec::*;
+
+/// The name of the trait holding the accessors of new interfaces.
+pub(crate) fn trait_name(api: &Api, opts: &Options) -> String {
+    opts.extension_trait
+        .clone()
+        .unwrap_or_else(|| format!("{}Ext", naming::camel(&api.manifest.name)))
+}
+
+/// The name of the trait adding methods to a handle of the base API.
+fn handle_trait_name(iface: &Interface) -> String {
+    format!("{}Ext", naming::camel(&iface.name))
+}
+
+/// True when the extension adds methods to an interface the base API has a handle for.
+fn extends_base(opts: &Options, iface: &Interface) -> bool {
+    opts.external_interfaces.contains_key(&iface.name)
+}
+
+/// The rules of extension mode, on top of [`crate::validate`]: no roles, no method the
+/// base API already has, no clash between the generated traits and the extension's types.
+pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut err = |loc: &Loc, message: String, hint: String| {
+        d.push(diag_at(&api.sources, loc, &message, Some(&hint)));
+    };
+    let base = &api.manifest.name;
+    let ext_trait = trait_name(api, opts);
+    if syn::parse_str::<Ident>(&ext_trait).is_err() {
+        err(
+            &Loc::default(),
+            format!("`{ext_trait}` is not a valid name for the extension trait"),
+            "a Rust identifier in UpperCamelCase, e.g. `AdminExt`".into(),
+        );
+    }
+    // Names the extension puts at its top level, beside the re-exported types.
+    let mut traits: BTreeMap<String, &Loc> = BTreeMap::new();
+    for i in &api.interfaces {
+        for m in &i.methods {
+            if let Some(role) = m.role {
+                err(
+                    &m.loc,
+                    format!(
+                        "`{}.{}` has the role `{}`, which an extension cannot declare",
+                        i.name,
+                        m.name,
+                        role.as_str()
+                    ),
+                    format!("roles belong to the `{base}` API being extended; remove the role"),
+                );
+            }
+        }
+        let Some(shipped) = opts.external_interfaces.get(&i.name) else {
+            continue;
+        };
+        for m in &i.methods {
+            let rust = naming::snake(&m.name);
+            if let Some(same) = shipped.iter().find(|s| naming::snake(s) == rust) {
+                let module = naming::bare(&naming::snake(&i.name)).to_owned();
+                err(
+                    &m.loc,
+                    format!(
+                        "`{}.{}` is already in the `{base}` API (as `{}.{same}`)",
+                        i.name, m.name, i.name
+                    ),
+                    format!(
+                        "call the shipped method: `session.{module}().{}(..)`; an extension adds what the shipped spec lacks",
+                        naming::bare(&rust)
+                    ),
+                );
+            }
+        }
+        if has_handle(i) {
+            traits.insert(handle_trait_name(i), &i.loc);
+        }
+    }
+    if let Some(loc) = traits.get(&ext_trait) {
+        err(
+            loc,
+            format!("the trait of this interface and the extension trait are both `{ext_trait}`"),
+            "choose another name for the extension trait".into(),
+        );
+    }
+    for t in &api.types {
+        let rust = naming::camel(&t.name);
+        if rust == ext_trait {
+            err(
+                &t.loc,
+                format!(
+                    "type `{}` has the name of the extension trait `{ext_trait}`",
+                    t.name
+                ),
+                "rename the type or choose another name for the extension trait".into(),
+            );
+        } else if traits.contains_key(&rust) {
+            err(
+                &t.loc,
+                format!(
+                    "type `{}` has the name of the trait `{rust}` that adds methods to a shipped interface",
+                    t.name
+                ),
+                "rename the type".into(),
+            );
+        }
+    }
+    d.into_result(())
+}
+
+/// The items of an extension: the extension traits, the modules and the re-exports
+/// (placed wherever the caller expands them).
+pub(super) fn items(
+    cx: &Cx<'_, '_>,
+    marker_ident: &Ident,
+    modules: Vec<TokenStream>,
+    reexports: Vec<TokenStream>,
+) -> TokenStream {
+    let rt = &cx.rt;
+    let marker = &cx.marker;
+    let api = cx.model.api;
+    let trait_ident = ident(&trait_name(api, cx.opts));
+    let mut decls = Vec::new();
+    let mut impls = Vec::new();
+    let mut handle_traits = Vec::new();
+    for iface in cx.model.interfaces() {
+        if !has_handle(iface) {
+            continue;
+        }
+        if extends_base(cx.opts, iface) {
+            handle_traits.push(handle_trait(cx, iface));
+            continue;
+        }
+        let fname = ident(&naming::snake(&iface.name));
+        let module = ident(&naming::snake(&iface.name));
+        let handle = ident(HANDLE);
+        let idoc = doc(&format!(
+            "The `{}` interface: {}",
+            iface.name,
+            summary(iface.doc.as_deref()).unwrap_or("its methods.")
+        ));
+        decls.push(quote! {
+            #idoc
+            fn #fname(&self) -> #module::#handle<'_>;
+        });
+        impls.push(quote! {
+            fn #fname(&self) -> #module::#handle<'_> {
+                #module::#handle(self)
+            }
+        });
+    }
+    let tdoc = doc(&format!(
+        "The interfaces this extension adds to the {}, called on its sessions \
+         (`Session<{marker_ident}>`) once this trait is in scope.",
+        api.manifest.title.as_deref().unwrap_or(&api.manifest.name)
+    ));
+    quote! {
+        #tdoc
+        pub trait #trait_ident {
+            #(#decls)*
+        }
+
+        impl #trait_ident for #rt::Session<#marker> {
+            #(#impls)*
+        }
+
+        #(#handle_traits)*
+
+        #(#modules)*
+
+        #(#reexports)*
+    }
+}
+
+/// A trait adding the extension's methods of an interface to the base API's handle of
+/// that interface; each method calls the extension's own handle.
+fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
+    let rt = &cx.rt;
+    let marker = &cx.marker;
+    let module = ident(&naming::snake(&iface.name));
+    let handle = ident(HANDLE);
+    let trait_ident = ident(&handle_trait_name(iface));
+    let base = cx
+        .opts
+        .external_base
+        .as_deref()
+        .map(path_tokens)
+        .unwrap_or_default();
+    let mut methods: Vec<&Method> = iface.methods.iter().filter(|m| on_handle(m)).collect();
+    methods.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut decls = Vec::new();
+    let mut impls = Vec::new();
+    for m in methods {
+        let fname = ident(&naming::snake(&m.name));
+        let stem = cx.model.method_struct(iface, m);
+        let mdoc = doc(m.doc.as_deref().unwrap_or("A method of the interface."));
+        // Paths as seen from the extension's top level, not from inside `#module`.
+        let output = match m.result.as_slice() {
+            [] => quote!(()),
+            [one] => super_to_self(out_type(cx, one)),
+            _ => {
+                let r = format_ident!("{stem}Result");
+                quote!(#module::#r)
+            }
+        };
+        let (args, names) = if m.params.len() > MAX_ARGS {
+            let sname = ident(&stem);
+            let anon = lifetime_of(cx, m).map(|_| quote!(<'_>)).unwrap_or_default();
+            (
+                vec![quote!(params: &#module::#sname #anon)],
+                vec![ident("params")],
+            )
+        } else {
+            let none = TokenStream::new();
+            let args = m.params.iter().map(|p| {
+                let fid = ident(&naming::snake(&p.name));
+                let ty = super_to_self(cx.borrowed(&p.ty, &none));
+                if p.optional {
+                    quote!(#fid: Option<#ty>)
+                } else {
+                    quote!(#fid: #ty)
+                }
+            });
+            let names = m.params.iter().map(|p| ident(&naming::snake(&p.name)));
+            (args.collect(), names.collect())
+        };
+        let sig = quote! {
+            fn #fname(&self, #(#args),*)
+                -> impl ::core::future::Future<Output = Result<#output, #rt::Error>> + Send
+        };
+        decls.push(quote!(#mdoc #sig;));
+        impls.push(quote! {
+            #sig {
+                let handle = #module::#handle(AsRef::<#rt::Session<#marker>>::as_ref(self));
+                async move { handle.#fname(#(#names),*).await }
+            }
+        });
+    }
+    let accessor = naming::bare(&naming::snake(&iface.name)).to_owned();
+    let tdoc = doc(&format!(
+        "The methods this extension adds to the shipped `{}` interface, called on its \
+         handle once this trait is in scope: `session.{accessor}()`.",
+        iface.name
+    ));
+    quote! {
+        #tdoc
+        pub trait #trait_ident {
+            #(#decls)*
+        }
+
+        impl #trait_ident for #base::#module::#handle<'_> {
+            #(#impls)*
+        }
+    }
+}
