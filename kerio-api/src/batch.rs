@@ -26,7 +26,15 @@ pub const BATCH_LIMIT: usize = 100;
 /// Tells batches apart, so that a handle only works with the results of its batch.
 static NEXT_BATCH_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Several calls sent together, built with [`Session::batch`].
+/// Several calls sent together through the API's batch method, built with
+/// [`Session::batch`].
+///
+/// The batch request's params are
+/// `{"commandList": [{"method": NAME, "params": {...}}, ...], "ignoreErrors": true}`:
+/// every command runs even when an earlier one fails, and each has its own outcome.
+/// The result is a JSON array of one `{"result": ...}` or `{"error": ...}` item per
+/// command, in order (see [`Api::BATCH_METHOD`]). Batches longer than [`BATCH_LIMIT`]
+/// are split into several requests, sent one after the other.
 ///
 /// ```no_run
 /// # use kerio_api::{Api, Method, Session, Error};

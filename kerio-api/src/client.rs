@@ -177,10 +177,12 @@ impl ClientBuilder {
     /// is safe. The parameters of the first login (the password) are kept serialized in
     /// memory for this, inside a [`Secret`](crate::Secret), and never logged. However
     /// many calls fail at once, the session logs in once; the new token and cookies
-    /// serve every clone of the session. A request is sent again at most once, and a
-    /// failed re-login is reported to the calls that waited on it rather than repeated
-    /// (a wrong password must not lock the account). Streamed uploads, which cannot be
-    /// replayed, are not sent again, nor is the logout of [`Session::close`].
+    /// serve every clone of the session. A request is sent again at most once. When the
+    /// re-login fails, the call that made it gets the login's error and the calls that
+    /// waited on it get their session-expired error, without trying again (a wrong
+    /// password sent once per waiting call could lock the account); a later call tries
+    /// again. Streamed uploads, which cannot be replayed, are not sent again (the session
+    /// is renewed for the next call), nor is the logout of [`Session::close`].
     pub fn auto_relogin(mut self, enabled: bool) -> Self {
         self.auto_relogin = enabled;
         self

@@ -9,6 +9,9 @@ use std::fmt;
 pub const SESSION_EXPIRED: i64 = -32001;
 
 /// Everything that can go wrong talking to an appliance.
+///
+/// The `method` of a variant is the JSON-RPC method that was called, or
+/// [`UPLOAD`](crate::UPLOAD) / [`DOWNLOAD`](crate::DOWNLOAD) for file transfers.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

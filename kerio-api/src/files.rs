@@ -238,7 +238,9 @@ impl<A: Api> Session<A> {
                 };
                 match self.post_file(&auth, &url, file_name, part()).await {
                     Err(e) if self.may_relogin(&e) => {
-                        self.relogin(auth.generation, e).await?;
+                        if !self.relogin(auth.generation).await? {
+                            return Err(e);
+                        }
                         let auth = self.auth();
                         self.post_file(&auth, &url, file_name, part()).await
                     }
@@ -250,16 +252,15 @@ impl<A: Api> Session<A> {
                     Some(length) => Part::stream_with_length(body, length),
                     None => Part::stream(body),
                 };
-                let result = self.post_file(&auth, &url, file_name, part).await;
-                if let Err(e) = &result
-                    && self.may_relogin(e)
-                {
-                    // Not replayable: log in again for the next call only.
-                    let _ = self
-                        .relogin(auth.generation, Error::SessionClosed { method: UPLOAD })
-                        .await;
+                match self.post_file(&auth, &url, file_name, part).await {
+                    Err(e) if self.may_relogin(&e) => {
+                        // The stream is spent and cannot be sent again: log in again for
+                        // the next call, and report the expiry (or the failed login).
+                        self.relogin(auth.generation).await?;
+                        Err(e)
+                    }
+                    other => other,
                 }
-                result
             }
         }
     }
@@ -313,7 +314,9 @@ impl<A: Api> Session<A> {
         let auth = self.auth();
         match self.fetch(&auth, &url).await {
             Err(e) if self.may_relogin(&e) => {
-                self.relogin(auth.generation, e).await?;
+                if !self.relogin(auth.generation).await? {
+                    return Err(e);
+                }
                 let auth = self.auth();
                 self.fetch(&auth, &url).await
             }

@@ -39,6 +39,8 @@ mod batch;
 mod client;
 pub mod codec;
 mod confirm;
+#[cfg(feature = "contract")]
+pub mod contract;
 mod cookies;
 mod error;
 mod files;

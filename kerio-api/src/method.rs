@@ -20,6 +20,12 @@ pub trait Api: Send + Sync + 'static {
     /// Default HTTPS port of the appliance for this API.
     const DEFAULT_PORT: u16;
     /// Wire name of the API's batch method (`Interface.method`), when it has one.
+    ///
+    /// [`Batch`](crate::Batch) relies on this contract of the method: its params are
+    /// `{"commandList": [{"method": NAME, "params": {...}}, ...], "ignoreErrors": true}`,
+    /// its result is a JSON array with one `{"result": ...}` or `{"error": ...}` item per
+    /// command, in order, and it accepts at most [`BATCH_LIMIT`](crate::BATCH_LIMIT)
+    /// commands.
     const BATCH_METHOD: Option<&'static str>;
 }
 

@@ -116,7 +116,9 @@ impl<A: Api> Session<A> {
         let auth = self.auth();
         match self.exchange(&auth, method, params).await {
             Err(e) if self.may_relogin(&e) => {
-                self.relogin(auth.generation, e).await?;
+                if !self.relogin(auth.generation).await? {
+                    return Err(e);
+                }
                 let auth = self.auth();
                 self.exchange(&auth, method, params).await
             }
@@ -213,27 +215,26 @@ impl<A: Api> Session<A> {
     }
 
     /// Logs in again after a request sent with the credentials of `failed_generation`
-    /// was rejected with `rejected`. Single-flight: whoever comes first logs in; callers
-    /// that failed with the same credentials wait and then use the new ones. Returns
-    /// the error to give the caller when there is nothing to retry with.
-    pub(crate) async fn relogin(
-        &self,
-        failed_generation: u64,
-        rejected: Error,
-    ) -> Result<(), Error> {
+    /// was rejected as expired. Single-flight: whoever comes first logs in; callers that
+    /// failed with the same credentials wait and then use the new ones.
+    ///
+    /// `Ok(true)`: there are new credentials to send the request again with.
+    /// `Ok(false)`: a re-login failed while this caller waited (or the session was
+    /// closed); report the original error. `Err`: this caller's own re-login failed.
+    pub(crate) async fn relogin(&self, failed_generation: u64) -> Result<bool, Error> {
         let Some(relogin) = &self.inner.relogin else {
-            return Err(rejected);
+            return Ok(false);
         };
         let failures_seen = relogin.failures.load(Ordering::Acquire);
         let _guard = relogin.lock.lock().await;
         let current = self.auth();
         if current.generation != failed_generation {
             // Someone else logged in again meanwhile.
-            return Ok(());
+            return Ok(true);
         }
         if relogin.failures.load(Ordering::Acquire) != failures_seen || self.is_closed() {
             // A re-login for these credentials failed while this caller waited.
-            return Err(rejected);
+            return Ok(false);
         }
         let id = self.next_id();
         let result = relogin
@@ -259,7 +260,7 @@ impl<A: Api> Session<A> {
                     generation = failed_generation + 1,
                     "logged in again after the session expired"
                 );
-                Ok(())
+                Ok(true)
             }
             Err(e) => {
                 relogin.failures.fetch_add(1, Ordering::AcqRel);

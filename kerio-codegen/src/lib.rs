@@ -52,6 +52,9 @@ pub struct Options {
     /// accessors of the extension's new interfaces; `None` names it after the API marker
     /// (`AdminExt`).
     pub extension_trait: Option<String>,
+    /// Emit, behind the runtime's `contract` feature, the hidden `__contract` module that
+    /// checks captured exchanges against the generated types.
+    pub contract: bool,
 }
 
 impl Options {
@@ -64,6 +67,7 @@ impl Options {
             external_types: BTreeSet::new(),
             external_interfaces: BTreeMap::new(),
             extension_trait: None,
+            contract: true,
         }
     }
 
@@ -76,6 +80,7 @@ impl Options {
             external_types: BTreeSet::new(),
             external_interfaces: BTreeMap::new(),
             extension_trait: None,
+            contract: false,
         }
     }
 }

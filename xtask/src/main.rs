@@ -1,9 +1,13 @@
-//! Project tasks. `cargo xtask regen` validates the spec set and prints a summary.
+//! Project tasks: `regen` (learn the spec set from captures), `sanitize` (a shareable
+//! capture), `bench-regen`, `coverage`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod coverage;
+mod regen;
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "kerio-rs project tasks")]
@@ -14,11 +18,60 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate the spec set and print what it holds.
+    /// Learn the spec set from browser captures (HAR), widening only, and rewrite it in
+    /// the canonical layout; prints what changed and what needs review.
     Regen {
         /// Spec root (folders holding an api.json).
         #[arg(long, default_value_os_t = default_root())]
         specs: PathBuf,
+        /// A HAR capture, or a folder of them (every *.har inside); repeatable. Default:
+        /// the sample captures in <specs>/captures.
+        #[arg(long, value_name = "PATH")]
+        har: Vec<PathBuf>,
+        /// Write nothing; exit with 1 when the spec files would change (for CI).
+        #[arg(long)]
+        check: bool,
+        /// Print the time taken and the peak memory to stderr.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Write a shareable copy of a HAR capture: cookies, tokens and passwords removed.
+    Sanitize {
+        /// The capture to read.
+        input: PathBuf,
+        /// Where to write the sanitized capture.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Time regen on a large generated capture (100 `ActiveHosts.get` calls of 1000
+    /// hosts each by default) and report wall time and peak memory.
+    BenchRegen {
+        /// Spec root to learn against (it is copied, never changed).
+        #[arg(long, default_value_os_t = default_root())]
+        specs: PathBuf,
+        /// Number of calls in the capture.
+        #[arg(long, default_value_t = 100)]
+        calls: usize,
+        /// Hosts in each reply.
+        #[arg(long, default_value_t = 1000)]
+        hosts: usize,
+        /// Timed runs (the best and the median are reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Keep the generated capture at this path.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+    /// Compare the spec set with an API catalog: coverage, then what is missing or differs.
+    Coverage {
+        /// Catalog file (interfaces, methods and types with their JSON types).
+        catalog: PathBuf,
+        /// Spec root (folders holding an api.json).
+        #[arg(long, default_value_os_t = default_root())]
+        specs: PathBuf,
+        /// Name of the API in the spec set to compare.
+        #[arg(long, default_value = "admin")]
+        api: String,
     },
 }
 
@@ -28,23 +81,35 @@ fn default_root() -> PathBuf {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Regen { specs } => match kerio_codegen::load::load_root(&specs) {
-            Ok(apis) => {
-                for api in &apis {
-                    println!(
-                        "{}: {} interfaces, {} methods, {} types",
-                        api.manifest.name,
-                        api.interfaces.len(),
-                        api.method_count(),
-                        api.types.len()
-                    );
-                }
-                ExitCode::SUCCESS
-            }
-            Err(diags) => {
-                eprint!("{diags}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Regen {
+            specs,
+            har,
+            check,
+            stats,
+        } => regen::run(&regen::Options {
+            specs,
+            har,
+            check,
+            stats,
+        }),
+        Command::Sanitize { input, output } => regen::sanitize::run(&input, &output),
+        Command::BenchRegen {
+            specs,
+            calls,
+            hosts,
+            runs,
+            keep,
+        } => regen::bench::run(&regen::bench::Options {
+            specs,
+            calls,
+            hosts,
+            runs,
+            keep,
+        }),
+        Command::Coverage {
+            catalog,
+            specs,
+            api,
+        } => coverage::run(&catalog, &specs, &api),
     }
 }

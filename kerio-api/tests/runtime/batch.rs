@@ -1,5 +1,6 @@
 //! Typed batches: order, per-command errors, splitting, handle misuse, bad replies.
 
+use futures_util::StreamExt;
 use kerio_api::{BATCH_LIMIT, Error};
 use serde_json::{Value, json};
 
@@ -269,4 +270,33 @@ async fn an_expired_session_is_renewed_for_a_batch() {
         assert_eq!(sent[0], sent[1], "the same batch is sent again");
     })
     .await;
+}
+
+#[tokio::test]
+async fn futures_of_the_runtime_can_be_spawned() {
+    fn assert_send<T: Send + 'static>(_: T) {}
+    let app = Appliance::start().await;
+    let session = app.client().login(&admin_login()).await.unwrap();
+    let s = session.clone();
+    assert_send(async move { s.batch().run().await });
+    let s = session.clone();
+    assert_send(async move { s.confirm_config().await });
+    let s = session.clone();
+    assert_send(async move { s.apply_and_confirm(s.batch()).await });
+    let s = session.clone();
+    assert_send(async move { s.upload("a", Vec::new()).await });
+    let s = session.clone();
+    assert_send(async move {
+        s.download("/x").await?.bytes_stream().count().await;
+        Ok::<_, Error>(())
+    });
+    let s = session.clone();
+    assert_send(async move { s.download_to("/x", "/tmp/x").await });
+    assert_send(kerio_api::paging::pages(10, move |_, _| {
+        let s = session.clone();
+        async move {
+            let hosts = s.call(&GetHosts::default()).await?;
+            Ok((hosts.list, hosts.total_items))
+        }
+    }));
 }

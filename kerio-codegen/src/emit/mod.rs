@@ -5,6 +5,7 @@
 //! shared type file. Every type is re-exported at the API level, so generated code
 //! refers to any type as `super::Name` and users as `kerio_api::admin::Name`.
 
+mod contract;
 pub(crate) mod extension;
 mod methods;
 mod types;
@@ -74,6 +75,11 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     let confirm = confirm_impl(&cx, &marker_ident);
     let login = methods::login_fn(&cx, &marker_ident);
     let session_impl = methods::session_impl(&cx, &marker_ident);
+    let contract = if opts.contract && opts.external_base.is_none() {
+        contract::module(&cx)
+    } else {
+        TokenStream::new()
+    };
 
     let mut modules = Vec::new();
     for (module, key) in &model.modules {
@@ -117,6 +123,8 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
             #(#modules)*
 
             #(#reexports)*
+
+            #contract
         }
     }
 }
@@ -140,6 +148,10 @@ fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStre
                 .and_then(|i| i.doc.clone())
                 .unwrap_or_else(|| format!("The `{name}` interface."));
             doc_lines(Some(&format!("`{name}`: {text}")))
+        }
+        // An extension's files are not laid out like api-spec.
+        ModuleKey::Shared(_) if cx.opts.external_base.is_some() => {
+            doc("Types shared by the interfaces of this extension.")
         }
         ModuleKey::Shared(file) => doc(&format!(
             "Types shared by several interfaces (declared in `types/{file}.json`)."

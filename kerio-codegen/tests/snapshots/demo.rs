@@ -553,4 +553,112 @@ pub mod demo {
     pub use self::things::Thing;
     #[cfg(feature = "status")]
     pub use self::things::ThingState;
+    /// Checks captured exchanges against the generated types; see `kerio_api::contract`.
+    #[cfg(feature = "contract")]
+    #[doc(hidden)]
+    pub mod __contract {
+        /// Decodes the params (and the result object, when given) of one call of
+        /// `method` (`Interface.method`); `None` for a method the API does not have.
+        pub fn check(
+            method: &str,
+            params: &crate::__private::serde_json::Value,
+            result: Option<&crate::__private::serde_json::Value>,
+        ) -> Option<crate::contract::Report> {
+            let mut report = crate::contract::Report::default();
+            match method {
+                "Session.confirmConfig" => {
+                    report
+                        .param::<
+                            Vec<String>,
+                        >(params, "clientTimestampList", false, "list of string");
+                    report.known_params(params, &["clientTimestampList"]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::session::ConfirmConfig<
+                                    'static,
+                                > as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                "Session.getConfigTimestamp" => {
+                    report.known_params(params, &[]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::session::GetConfigTimestamp as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                "Session.login" => {
+                    report.param::<String>(params, "userName", false, "string");
+                    report.param::<String>(params, "password", false, "string");
+                    report.known_params(params, &["userName", "password"]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::session::Login<'static> as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                "Session.logout" => {
+                    report.known_params(params, &[]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::session::Logout as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                #[cfg(feature = "status")]
+                "Things.get" => {
+                    report.param::<super::Query>(params, "query", false, "Query");
+                    report.param::<bool>(params, "refresh", true, "boolean");
+                    report.known_params(params, &["query", "refresh"]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::things::Get<'static> as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                #[cfg(feature = "status")]
+                "Things.getState" => {
+                    report.known_params(params, &[]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::things::GetState as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                #[cfg(feature = "status")]
+                "Things.remove" => {
+                    report.param::<Vec<super::KId>>(params, "ids", false, "list of KId");
+                    report.known_params(params, &["ids"]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::things::Remove<'static> as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                #[cfg(feature = "status")]
+                "Things.thingState" => {
+                    report.param::<String>(params, "secret", false, "string");
+                    report.known_params(params, &["secret"]);
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::things::ThingStateParams<
+                                    'static,
+                                > as crate::Method>::Wire,
+                            >(result);
+                    }
+                }
+                _ => return None,
+            }
+            Some(report)
+        }
+    }
 }

@@ -1,0 +1,564 @@
+//! Observing captured calls: which API an entry belongs to, which method it calls, and
+//! what its params and result looked like (recorded as [`Node`]s, never as values).
+
+pub mod node;
+pub mod parse;
+
+use std::collections::BTreeMap;
+
+use kerio_codegen::spec::{Api, Role};
+
+use self::node::Node;
+use self::parse::{ParseError, Parser, Stop};
+use super::har::entry::{EntryView, Text};
+
+/// Endpoint paths of the Statistics API: the documented one and the one newer firmware
+/// serves; an API whose manifest names either is reached at both.
+pub const STATS_PATHS: [&str; 2] = ["/client/api/jsonrpc/", "/lib/api/jsonrpc/"];
+
+/// One API's endpoint paths.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The API name (`admin`).
+    pub api: String,
+    /// URL paths that reach it, each ending with `/`.
+    pub paths: Vec<String>,
+    /// `Interface.method` of its batch method, whose commands are unpacked.
+    pub batch: Option<String>,
+}
+
+/// Maps URL paths to APIs.
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    endpoints: Vec<Endpoint>,
+}
+
+fn with_slash(p: &str) -> String {
+    if p.ends_with('/') {
+        p.to_owned()
+    } else {
+        format!("{p}/")
+    }
+}
+
+impl Router {
+    /// Routes to the APIs of a spec set: each manifest's `path`, plus the other
+    /// Statistics path for the Statistics API.
+    pub fn new(apis: &[Api]) -> Self {
+        let endpoints = apis
+            .iter()
+            .map(|api| {
+                let mut paths = vec![with_slash(&api.manifest.path)];
+                if STATS_PATHS.contains(&paths[0].as_str()) {
+                    paths = STATS_PATHS.iter().map(|p| (*p).to_owned()).collect();
+                }
+                let batch = api.interfaces.iter().find_map(|i| {
+                    i.methods
+                        .iter()
+                        .find(|m| m.role == Some(Role::Batch))
+                        .map(|m| format!("{}.{}", i.name, m.name))
+                });
+                Endpoint {
+                    api: api.manifest.name.clone(),
+                    paths,
+                    batch,
+                }
+            })
+            .collect();
+        Router { endpoints }
+    }
+
+    /// The API a URL path belongs to.
+    pub fn route(&self, path: &str) -> Option<&Endpoint> {
+        let path = with_slash(path);
+        self.endpoints.iter().find(|e| e.paths.contains(&path))
+    }
+}
+
+/// True for paths that look like a JSON-RPC endpoint (to report those no API serves).
+pub fn looks_like_jsonrpc(path: &str) -> bool {
+    path.trim_end_matches('/').ends_with("/api/jsonrpc")
+}
+
+/// Everything seen of one method.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MethodObs {
+    /// Requests seen.
+    pub calls: u64,
+    /// Successful replies.
+    pub replies: u64,
+    /// Error replies.
+    pub errors: u64,
+    /// Error replies by code.
+    pub error_codes: BTreeMap<i64, u64>,
+    /// The `params` objects.
+    pub params: Node,
+    /// The `result` values of successful replies.
+    pub result: Node,
+}
+
+impl MethodObs {
+    fn absorb(&mut self, o: MethodObs) {
+        self.calls += o.calls;
+        self.replies += o.replies;
+        self.errors += o.errors;
+        for (c, n) in o.error_codes {
+            *self.error_codes.entry(c).or_default() += n;
+        }
+        self.params.absorb(o.params);
+        self.result.absorb(o.result);
+    }
+}
+
+/// What was learned, by API name, then by `Interface.method`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Observations {
+    /// Method observations.
+    pub apis: BTreeMap<String, BTreeMap<String, MethodObs>>,
+}
+
+impl Observations {
+    /// Adds everything `other` learned.
+    pub fn absorb(&mut self, other: Observations) {
+        for (api, methods) in other.apis {
+            let mine = self.apis.entry(api).or_default();
+            for (m, o) in methods {
+                mine.entry(m).or_default().absorb(o);
+            }
+        }
+    }
+
+    fn method(&mut self, api: &str, method: &str) -> &mut MethodObs {
+        self.apis
+            .entry(api.to_owned())
+            .or_default()
+            .entry(method.to_owned())
+            .or_default()
+    }
+}
+
+/// What became of one entry.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not a call to a JSON-RPC endpoint (a page, a script, an image).
+    NotApi,
+    /// A JSON-RPC endpoint no API of the spec set serves.
+    Unrouted(String),
+    /// A call without a request body.
+    NoBody,
+    /// Learned from: the method called (`Interface.method`).
+    Learned(String),
+    /// Skipped, with the reason and the method when known.
+    Skipped {
+        /// The method, when the request could be read.
+        method: Option<String>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Reads a body with `f`: straight from the capture when possible, else decoded first.
+fn read_body<T>(
+    text: &Text<'_>,
+    mut f: impl FnMut(&mut Parser<'_>) -> Result<T, Stop>,
+) -> Result<T, String> {
+    if !text.base64 {
+        match Parser::escaped(text.raw).run(&mut f) {
+            Err(ParseError::NeedsUnescape) => {}
+            other => return other.map_err(|e| e.to_string()),
+        }
+    }
+    let bytes = text.decode()?;
+    Parser::plain(&bytes).run(f).map_err(|e| e.to_string())
+}
+
+fn valid_method(name: &str) -> bool {
+    let ok = |s: &str| {
+        let mut c = s.chars();
+        matches!(c.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    matches!(name.split_once('.'), Some((i, m)) if ok(i) && ok(m))
+}
+
+/// One command of a batch: its method and params.
+struct Command {
+    method: Option<String>,
+    params: Node,
+}
+
+/// A reply: the result node, or an error code.
+enum Reply {
+    Result(Node),
+    Error(Option<i64>),
+}
+
+/// Reads a reply; the result is observed into `seed` (see [`Node::skeleton`]).
+fn read_reply(p: &mut Parser<'_>, seed: Node) -> Result<Option<Reply>, Stop> {
+    let mut reply = None;
+    let mut seed = Some(seed);
+    p.members(|p, key| {
+        match key {
+            "result" => {
+                let mut n = seed.take().unwrap_or_default();
+                p.value(&mut n, false)?;
+                reply = Some(Reply::Result(n));
+            }
+            "error" => {
+                let mut code = None;
+                p.members(|p, key| {
+                    if key == "code" {
+                        code = p.read_int()?;
+                    } else {
+                        p.skip()?;
+                    }
+                    Ok(())
+                })?;
+                reply = Some(Reply::Error(code));
+            }
+            _ => p.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(reply)
+}
+
+/// Observes one entry into `obs`. Nothing is recorded unless the whole entry reads.
+pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observations) -> Outcome {
+    let Some(path) = view.path.as_deref() else {
+        return Outcome::NotApi;
+    };
+    let Some(endpoint) = router.route(path) else {
+        return if looks_like_jsonrpc(path) {
+            Outcome::Unrouted(path.to_owned())
+        } else {
+            Outcome::NotApi
+        };
+    };
+    let Some(request) = view.request_body.filter(|t| !t.is_empty()) else {
+        return Outcome::NoBody;
+    };
+    let skipped = |method: Option<&str>, reason: String| Outcome::Skipped {
+        method: method.map(str::to_owned),
+        reason,
+    };
+    // First pass: the method, wherever it is in the request object.
+    let method = match read_body(&request, |p| {
+        let mut method = None;
+        if !p.members(|p, key| {
+            if key == "method" {
+                method = p.read_string()?;
+            } else {
+                p.skip()?;
+            }
+            Ok(())
+        })? {
+            return Ok(None);
+        }
+        p.end()?;
+        Ok(method)
+    }) {
+        Ok(Some(m)) if valid_method(&m) => m,
+        Ok(Some(_)) => return skipped(None, "the request names no `Interface.method`".into()),
+        Ok(None) => return skipped(None, "the request is not a JSON-RPC call".into()),
+        Err(e) => return skipped(None, format!("the request body is not JSON: {e}")),
+    };
+    let is_batch = endpoint.batch.as_deref() == Some(method.as_str());
+    // Second pass: params, and for a batch its commands.
+    let read = read_body(&request, |p| {
+        let mut params = Node::default();
+        let mut commands = Vec::new();
+        let mut saw_params = false;
+        p.members(|p, key| {
+            if key != "params" {
+                return p.skip();
+            }
+            saw_params = true;
+            if !is_batch {
+                return p.value(&mut params, false);
+            }
+            // The batch's own params are not learned from: its commands are.
+            p.members(|p, key| {
+                if key != "commandList" {
+                    return p.skip();
+                }
+                p.items(|p, _| {
+                    let mut cmd = Command {
+                        method: None,
+                        params: Node::default(),
+                    };
+                    let mut cmd_params = false;
+                    p.members(|p, key| match key {
+                        "method" => {
+                            cmd.method = p.read_string()?;
+                            Ok(())
+                        }
+                        "params" => {
+                            cmd_params = true;
+                            p.value(&mut cmd.params, false)
+                        }
+                        _ => p.skip(),
+                    })?;
+                    if !cmd_params {
+                        cmd.params.object();
+                    }
+                    commands.push(cmd);
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+        if !saw_params || (params.seen == 1 && params.nulls == 1) {
+            params = Node::default();
+            params.object();
+        }
+        Ok((params, commands))
+    });
+    let (params, commands) = match read {
+        Ok(r) => r,
+        Err(e) => return skipped(Some(&method), format!("the request body is not JSON: {e}")),
+    };
+    let api = endpoint.api.as_str();
+    let seed = |obs: &Observations, m: Option<&str>| {
+        m.and_then(|m| obs.apis.get(api)?.get(m))
+            .map(|o| o.result.skeleton())
+            .unwrap_or_default()
+    };
+    let reply = match view.response_body.filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) if is_batch => {
+            let read = read_body(&text, |p| {
+                let mut replies = Vec::new();
+                let mut error = None;
+                p.members(|p, key| match key {
+                    "result" => {
+                        p.items(|p, k| {
+                            let m = commands.get(k).and_then(|c| c.method.as_deref());
+                            replies.push(read_reply(p, seed(obs, m))?);
+                            Ok(())
+                        })?;
+                        Ok(())
+                    }
+                    "error" => {
+                        error = Some(());
+                        p.skip()
+                    }
+                    _ => p.skip(),
+                })?;
+                p.end()?;
+                Ok((replies, error))
+            });
+            match read {
+                Ok((replies, _)) => Some(Err(replies)),
+                Err(e) => {
+                    return skipped(Some(&method), format!("the response body is not JSON: {e}"));
+                }
+            }
+        }
+        Some(text) => match read_body(&text, |p| {
+            let reply = read_reply(p, seed(obs, Some(&method)))?;
+            p.end()?;
+            Ok(reply)
+        }) {
+            Ok(Some(r)) => Some(Ok(r)),
+            Ok(None) => {
+                return skipped(
+                    Some(&method),
+                    "the response is not a JSON-RPC reply (no `result` or `error`)".into(),
+                );
+            }
+            Err(e) => {
+                return skipped(Some(&method), format!("the response body is not JSON: {e}"));
+            }
+        },
+    };
+    // Commit.
+    if is_batch {
+        let batch = obs.method(api, &method);
+        batch.calls += 1;
+        if let Some(Err(_)) = &reply {
+            batch.replies += 1;
+        }
+        let mut replies = match reply {
+            Some(Err(replies)) => replies.into_iter().map(Some).collect(),
+            _ => Vec::new(),
+        };
+        replies.resize_with(commands.len(), || None);
+        for (cmd, reply) in commands.into_iter().zip(replies) {
+            let Some(m) = cmd.method.filter(|m| valid_method(m)) else {
+                continue;
+            };
+            record(obs.method(api, &m), cmd.params, reply.flatten());
+        }
+    } else {
+        let reply = match reply {
+            Some(Ok(r)) => Some(r),
+            _ => None,
+        };
+        record(obs.method(api, &method), params, reply);
+    }
+    Outcome::Learned(method)
+}
+
+fn record(m: &mut MethodObs, params: Node, reply: Option<Reply>) {
+    m.calls += 1;
+    m.params.absorb(params);
+    match reply {
+        Some(Reply::Result(n)) => {
+            m.replies += 1;
+            m.result.absorb(n);
+        }
+        Some(Reply::Error(code)) => {
+            m.errors += 1;
+            if let Some(c) = code {
+                *m.error_codes.entry(c).or_default() += 1;
+            }
+        }
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regen::har::entry;
+
+    fn router() -> Router {
+        Router {
+            endpoints: vec![Endpoint {
+                api: "admin".into(),
+                paths: vec!["/admin/api/jsonrpc/".into()],
+                batch: Some("Batch.run".into()),
+            }],
+        }
+    }
+
+    fn entry_json(req: &str, resp: Option<&str>) -> String {
+        let content = match resp {
+            Some(r) => format!(
+                r#"{{"size": 1, "text": {}}}"#,
+                serde_json::to_string(r).expect("s")
+            ),
+            None => r#"{"size": 0}"#.into(),
+        };
+        format!(
+            r#"{{"request": {{"method": "POST", "url": "https://fw/admin/api/jsonrpc/", "postData": {{"text": {}}}}}, "response": {{"status": 200, "content": {content}}}}}"#,
+            serde_json::to_string(req).expect("s")
+        )
+    }
+
+    fn observe(req: &str, resp: Option<&str>, obs: &mut Observations) -> Outcome {
+        let text = entry_json(req, resp);
+        let view = entry::parse(text.as_bytes()).expect("entry");
+        observe_entry(&view, &router(), obs)
+    }
+
+    #[test]
+    fn learns_params_results_and_errors() {
+        let mut obs = Observations::default();
+        let out = observe(
+            r#"{"params": {"query": {"limit": -1}}, "method": "Users.get", "id": 1}"#,
+            Some(r#"{"jsonrpc": "2.0", "id": 1, "result": {"list": [], "totalItems": 0}}"#),
+            &mut obs,
+        );
+        assert_eq!(out, Outcome::Learned("Users.get".into()));
+        observe(
+            r#"{"method": "Users.get"}"#,
+            Some(r#"{"error": {"code": -32001, "message": "Session expired."}}"#),
+            &mut obs,
+        );
+        let m = &obs.apis["admin"]["Users.get"];
+        assert_eq!((m.calls, m.replies, m.errors), (2, 1, 1));
+        assert_eq!(m.error_codes[&-32001], 1);
+        assert_eq!(m.params.objects, 2);
+        assert_eq!(m.params.get("query").map(|q| q.seen), Some(1));
+        assert_eq!(m.result.get("totalItems").map(|t| t.ints), Some(1));
+    }
+
+    #[test]
+    fn unpacks_batches() {
+        let mut obs = Observations::default();
+        observe(
+            r#"{"method": "Batch.run", "params": {"commandList": [
+                {"method": "A.x", "params": {"p": 1}}, {"method": "B.y"}]}}"#,
+            Some(r#"{"result": [{"result": {"r": "s"}}, {"error": {"code": 1002}}]}"#),
+            &mut obs,
+        );
+        let a = &obs.apis["admin"]["A.x"];
+        assert_eq!((a.calls, a.replies), (1, 1));
+        assert!(a.params.get("p").is_some());
+        let b = &obs.apis["admin"]["B.y"];
+        assert_eq!((b.calls, b.errors, b.params.objects), (1, 1, 1));
+        assert_eq!(obs.apis["admin"]["Batch.run"].calls, 1);
+    }
+
+    #[test]
+    fn skips_bad_bodies_without_recording() {
+        let mut obs = Observations::default();
+        let out = observe(r#"{"method": "A.x"}"#, Some("<html>"), &mut obs);
+        assert!(matches!(out, Outcome::Skipped { method: Some(m), .. } if m == "A.x"));
+        assert!(obs.apis.is_empty());
+        let out = observe("not json", None, &mut obs);
+        assert!(matches!(out, Outcome::Skipped { method: None, .. }));
+        let out = observe(r#"{"method": "A.x"}"#, None, &mut obs);
+        assert_eq!(out, Outcome::Learned("A.x".into()));
+        assert_eq!(obs.apis["admin"]["A.x"].replies, 0);
+    }
+
+    #[test]
+    fn routes_stats_paths() {
+        let r = Router {
+            endpoints: vec![Endpoint {
+                api: "stats".into(),
+                paths: STATS_PATHS.iter().map(|p| p.to_string()).collect(),
+                batch: None,
+            }],
+        };
+        assert!(r.route("/lib/api/jsonrpc").is_some());
+        assert!(r.route("/client/api/jsonrpc/").is_some());
+        assert!(r.route("/admin/api/jsonrpc/").is_none());
+        assert!(looks_like_jsonrpc("/admin/api/jsonrpc/"));
+        assert!(!looks_like_jsonrpc("/admin/api/jsonrpc/upload/"));
+    }
+
+    /// Mutated entries and captures (bytes flipped, cut, duplicated) never make the
+    /// reader panic: every outcome is a value or an error.
+    #[test]
+    fn mutated_input_never_panics() {
+        use crate::regen::har::split::Splitter;
+        let good = entry_json(
+            r#"{"method": "Batch.run", "params": {"commandList": [{"method": "A.x", "params": {"s": "a\u00e9\"", "n": [1.5e3, -2, true, null]}}]}}"#,
+            Some(r#"{"result": [{"result": {"list": [{"k": "v"}], "t": 1}}]}"#),
+        );
+        let bytes = good.as_bytes();
+        let mut seed = 99u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let alphabet = b"{}[]\",:\\ u0123aetnfl-.e";
+        for _ in 0..20_000 {
+            let mut m = bytes.to_vec();
+            for _ in 0..1 + next() % 4 {
+                let at = next() % m.len();
+                match next() % 3 {
+                    0 => m[at] = alphabet[next() % alphabet.len()],
+                    1 => m.truncate(at.max(1)),
+                    _ => m.insert(at, alphabet[next() % alphabet.len()]),
+                }
+            }
+            let mut obs = Observations::default();
+            if let Ok(view) = entry::parse(&m) {
+                let _ = observe_entry(&view, &router(), &mut obs);
+            }
+            let mut doc = b"{\"log\": {\"entries\": [".to_vec();
+            doc.extend_from_slice(&m);
+            doc.extend_from_slice(b"]}}");
+            let mut split = Splitter::new(&doc[..]);
+            while let Ok(Some(_)) = split.next_event() {}
+        }
+    }
+}
