@@ -30,7 +30,19 @@ fn main() -> ExitCode {
     }
     println!("cargo::rerun-if-changed={}", root.display());
 
-    let source = match kerio_codegen::generate_dir(&root, &kerio_codegen::Options::kerio_api()) {
+    let apis = match kerio_codegen::load::load_root(&root) {
+        Ok(apis) => apis,
+        Err(diags) => {
+            for d in diags.iter() {
+                for line in d.to_string().lines() {
+                    println!("cargo::error={line}");
+                }
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    hand_written_cfgs(&apis);
+    let source = match kerio_codegen::generate(&apis, &kerio_codegen::Options::kerio_api()) {
         Ok(source) => source,
         Err(diags) => {
             for d in diags.iter() {
@@ -54,4 +66,25 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Hand-written code built on generated types (the `SearchQuery` builder) is compiled
+/// exactly when the generated type is: `cfg(kerio_search_query)`.
+fn hand_written_cfgs(apis: &[kerio_codegen::spec::Api]) {
+    println!("cargo::rustc-check-cfg=cfg(kerio_search_query)");
+    let Some(admin) = apis.iter().find(|a| a.manifest.name == "admin") else {
+        return;
+    };
+    let Ok(features) = kerio_codegen::type_features(admin) else {
+        return;
+    };
+    let enabled = |feature: &str| {
+        let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+        std::env::var_os(var).is_some()
+    };
+    if let Some(set) = features.get("SearchQuery")
+        && (set.is_empty() || set.iter().any(|f| enabled(f)))
+    {
+        println!("cargo::rustc-cfg=kerio_search_query");
+    }
 }

@@ -18,7 +18,7 @@
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
-use kerio_api::admin::{ActiveHost, Admin, ApiApplication, SearchQuery, SortDirection, SortOrder};
+use kerio_api::admin::{ActiveHost, Admin, ApiApplication, SearchQuery, SortDirection};
 use kerio_api::{Client, Error, TlsErrorKind};
 
 /// A failure with the exit code and the one line to print.
@@ -81,14 +81,7 @@ pub async fn run(env: &dyn Fn(&str) -> Option<String>) -> Result<String, Failure
         .await
         .map_err(|e| failure("login failed", e))?;
 
-    let query = SearchQuery {
-        order_by: Some(vec![SortOrder {
-            column_name: Some("hostname".into()),
-            direction: Some(SortDirection::Asc),
-            case_sensitive: Some(false),
-        }]),
-        ..Default::default()
-    };
+    let query = SearchQuery::new().order_by("hostname", SortDirection::Asc);
     let hosts: Result<Vec<ActiveHost>, Error> = session
         .active_hosts()
         .get_stream(&query, true, page_size)

@@ -48,6 +48,8 @@ mod files;
 mod fixture;
 mod method;
 pub mod paging;
+#[cfg(kerio_search_query)]
+pub mod query;
 mod secret;
 mod session;
 mod tls;

@@ -139,3 +139,18 @@ pub fn generate(apis: &[Api], opts: &Options) -> Result<String, Diagnostics> {
 pub fn generate_dir(root: &Path, opts: &Options) -> Result<String, Diagnostics> {
     generate(&load::load_root(root)?, opts)
 }
+
+/// The Cargo features that compile each named type of an API, as the generated code
+/// gates it: an empty set means always compiled, otherwise any one of the features.
+pub fn type_features(
+    api: &Api,
+) -> Result<std::collections::BTreeMap<String, BTreeSet<String>>, Diagnostics> {
+    validate::validate(api)?;
+    let none = BTreeSet::new();
+    let model = model::Model::new(api, &none)?;
+    Ok(model
+        .type_cfg
+        .iter()
+        .map(|(name, cfg)| ((*name).to_owned(), cfg.0.clone()))
+        .collect())
+}
