@@ -84,11 +84,16 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
             let rust = naming::snake(&m.name);
             if let Some(same) = shipped.iter().find(|s| naming::snake(s) == rust) {
                 let module = naming::bare(&naming::snake(&i.name)).to_owned();
+                let shipped_as = if *same == m.name {
+                    String::new()
+                } else {
+                    format!(" (as `{}.{same}`)", i.name)
+                };
                 err(
                     &m.loc,
                     format!(
-                        "`{}.{}` is already in the `{base}` API (as `{}.{same}`)",
-                        i.name, m.name, i.name
+                        "`{}.{}` is already in the `{base}` API{shipped_as}",
+                        i.name, m.name
                     ),
                     format!(
                         "call the shipped method: `session.{module}().{}(..)`; an extension adds what the shipped spec lacks",
@@ -276,5 +281,131 @@ fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
         impl #trait_ident for #base::#module::#handle<'_> {
             #(#impls)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::load::load_extension;
+    use crate::spec::{Loc, Manifest, Source};
+    use crate::{Options, generate};
+
+    fn base() -> Manifest {
+        Manifest {
+            name: "admin".into(),
+            title: Some("Kerio Control Administration API".into()),
+            doc: None,
+            path: "/admin/api/jsonrpc/".into(),
+            port: 4081,
+            loc: Loc::default(),
+        }
+    }
+
+    fn options() -> Options {
+        let mut opts = Options::external();
+        opts.external_base = Some("::kerio_api::admin".into());
+        opts.external_types = BTreeSet::from(["SearchQuery".to_owned()]);
+        opts.external_interfaces =
+            BTreeMap::from([("ActiveHosts".to_owned(), BTreeSet::from(["get".to_owned()]))]);
+        opts
+    }
+
+    fn extension(text: &str) -> crate::spec::Api {
+        load_extension(&base(), vec![Source::new("ext.json", text)]).unwrap()
+    }
+
+    #[test]
+    fn new_interfaces_get_an_accessor_trait_and_shipped_ones_a_handle_trait() {
+        let api = extension(
+            r#"{"interfaces": {
+                "Diagnostics": {"methods": {"flush": {"params": [], "result": []}}},
+                "ActiveHosts": {"methods": {"getBandwidth": {
+                    "params": [{"name": "query", "type": "SearchQuery"}],
+                    "result": [{"name": "bandwidth", "type": "int64"}]}}}
+            }}"#,
+        );
+        let code = generate(&[api], &options()).unwrap();
+        assert!(code.contains("pub trait AdminExt {"), "{code}");
+        assert!(
+            code.contains("impl AdminExt for ::kerio_api::Session<::kerio_api::admin::Admin>"),
+            "{code}"
+        );
+        assert!(
+            code.contains("fn diagnostics(&self) -> diagnostics::Handle<'_>"),
+            "{code}"
+        );
+        assert!(
+            code.contains("impl ActiveHostsExt for ::kerio_api::admin::active_hosts::Handle<'_>"),
+            "{code}"
+        );
+        assert!(
+            code.contains("query: &::kerio_api::admin::SearchQuery"),
+            "{code}"
+        );
+        // No API of its own: no marker, no login, no inherent impls on the session.
+        assert!(!code.contains("impl ::kerio_api::Api for"), "{code}");
+        assert!(!code.contains("impl ::kerio_api::Session"), "{code}");
+        assert!(!code.contains("pub mod admin"), "{code}");
+    }
+
+    #[test]
+    fn roles_shipped_methods_and_trait_clashes_are_reported() {
+        let api = extension(
+            r#"{"interfaces": {
+                "ActiveHosts": {"methods": {"get": {"params": [], "result": []}}},
+                "Auth": {"methods": {"login": {"role": "login", "params": [],
+                    "result": [{"name": "token", "type": "string"}]}}}
+            }, "types": {
+                "AdminExt": {"kind": "alias", "of": "string"},
+                "ActiveHostsExt": {"kind": "alias", "of": "string"}
+            }}"#,
+        );
+        let diags = generate(&[api], &options()).unwrap_err();
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(&"`ActiveHosts.get` is already in the `admin` API"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("has the role `login`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("name of the extension trait `AdminExt`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the trait `ActiveHostsExt`")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_types_suggest_types_of_the_base_api() {
+        let api = extension(
+            r#"{"interfaces": {"Diagnostics": {"methods": {"ping": {
+                "params": [{"name": "query", "type": "SearchQeury"}], "result": []}}}}}"#,
+        );
+        let diags = generate(&[api], &options()).unwrap_err();
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.message, "unknown type `SearchQeury`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `SearchQuery`?"));
+    }
+
+    #[test]
+    fn an_invalid_trait_name_is_reported_not_a_panic() {
+        let api = extension(
+            r#"{"interfaces": {"Diagnostics": {"methods": {"flush": {"params": [], "result": []}}}}}"#,
+        );
+        let mut opts = options();
+        opts.extension_trait = Some("not a name".into());
+        let diags = generate(&[api], &opts).unwrap_err();
+        assert!(diags.iter().any(|d| d.message.contains("not a valid name")));
     }
 }

@@ -164,11 +164,16 @@ fn run_inner(opts: &Options, timing: &mut Timing) -> Result<ExitCode, String> {
             models.push(api.model.clone());
         }
     }
-    if !pending.is_empty() {
-        kerio_codegen::generate(&models, &kerio_codegen::Options::kerio_api()).map_err(|d| {
-            format!("code generation fails on the merged spec set (nothing written):\n{d}")
-        })?;
-    }
+    // Regenerate always: the specs must still turn into Rust before anything is written.
+    // kerio-api's build script generates the same code into its OUT_DIR at build time.
+    let started = std::time::Instant::now();
+    let code = kerio_codegen::generate(&models, &kerio_codegen::Options::kerio_api())
+        .map_err(|d| format!("code generation fails on the spec set (nothing written):\n{d}"))?;
+    let generated = format!(
+        "generated {} lines of Rust in {:.0} ms",
+        code.lines().count(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     for m in &models {
         println!(
             "{}: {} interfaces, {} methods, {} types",
@@ -178,6 +183,7 @@ fn run_inner(opts: &Options, timing: &mut Timing) -> Result<ExitCode, String> {
             m.types.len()
         );
     }
+    println!("{generated}");
     if pending.is_empty() {
         println!(
             "the spec set is up to date ({} capture{})",
