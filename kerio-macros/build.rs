@@ -12,40 +12,9 @@ use std::process::ExitCode;
 use kerio_codegen::spec::{Api, Role, TypeKind, TypeRef};
 
 fn main() -> ExitCode {
-    println!("cargo::rerun-if-env-changed=KERIO_API_SPEC_DIR");
-    let root = match std::env::var_os("KERIO_API_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec"),
-    };
-    match std::fs::read_dir(&root) {
-        Ok(entries) => {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.join("api.json").is_file() {
-                    println!("cargo::rerun-if-changed={}", path.display());
-                }
-            }
-        }
-        Err(e) => {
-            println!(
-                "cargo::error=cannot read the spec folder {}: {e}",
-                root.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    }
-    println!("cargo::rerun-if-changed={}", root.display());
-
-    let apis = match kerio_codegen::load::load_root(&root) {
-        Ok(apis) => apis,
-        Err(diags) => {
-            for d in diags.iter() {
-                for line in d.to_string().lines() {
-                    println!("cargo::error={line}");
-                }
-            }
-            return ExitCode::FAILURE;
-        }
+    let default_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec");
+    let Some(apis) = kerio_codegen::build::load_specs(&default_root) else {
+        return ExitCode::FAILURE;
     };
     if !apis.iter().any(|a| a.manifest.name == "admin") {
         println!("cargo::error=the spec set has no `admin` API");

@@ -110,7 +110,7 @@ impl Report {
     /// Decodes a result object as the method's wire type `W`.
     #[doc(hidden)]
     pub fn result<W: DeserializeOwned>(&mut self, result: &Value) {
-        self.decode::<W>("result", result, "the method's result object");
+        self.decode::<W>("result", result, "");
     }
 
     fn decode<T: DeserializeOwned>(&mut self, base: &str, value: &Value, expected: &str) {
@@ -129,11 +129,12 @@ impl Report {
         }
         if let Err(e) = outcome {
             let path = join(base, &e.path().to_string());
-            self.push(
-                Severity::Error,
-                path,
-                format!("{} (expected {expected})", e.inner()),
-            );
+            let message = if expected.is_empty() {
+                e.inner().to_string()
+            } else {
+                format!("{} (the parameter is {expected})", e.inner())
+            };
+            self.push(Severity::Error, path, message);
         }
     }
 

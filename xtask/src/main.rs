@@ -1,5 +1,5 @@
 //! Project tasks: `regen` (learn the spec set from captures), `sanitize` (a shareable
-//! capture), `bench-regen`, `coverage`.
+//! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod coverage;
 mod regen;
+mod verify;
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "kerio-rs project tasks")]
@@ -73,6 +74,19 @@ enum Command {
         #[arg(long, default_value = "admin")]
         api: String,
     },
+    /// Decode every captured exchange through the generated kerio-api types: one line per
+    /// exchange (`ok`, or a `warning`/`error` per finding with its JSON path), then a
+    /// summary. `file.har#N[k]`: entry N of the capture (from 0), command k of its batch.
+    /// Exit code 1 when any exchange has an error, 2 when a capture cannot be read.
+    Verify {
+        /// HAR captures, or folders of them (every *.har inside). Default: the sample
+        /// captures in api-spec/captures.
+        #[arg(value_name = "HAR")]
+        har: Vec<PathBuf>,
+        /// Print only exchanges with warnings or errors, and the summary.
+        #[arg(short, long)]
+        quiet: bool,
+    },
 }
 
 fn default_root() -> PathBuf {
@@ -111,5 +125,10 @@ fn main() -> ExitCode {
             specs,
             api,
         } => coverage::run(&catalog, &specs, &api),
+        Command::Verify { har, quiet } => verify::run(&verify::Options {
+            har,
+            default_captures: default_root().join("captures"),
+            quiet,
+        }),
     }
 }

@@ -241,18 +241,7 @@ fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
                 vec![ident("params")],
             )
         } else {
-            let none = TokenStream::new();
-            let args = m.params.iter().map(|p| {
-                let fid = ident(&naming::snake(&p.name));
-                let ty = super_to_self(cx.borrowed(&p.ty, &none));
-                if p.optional {
-                    quote!(#fid: Option<#ty>)
-                } else {
-                    quote!(#fid: #ty)
-                }
-            });
-            let names = m.params.iter().map(|p| ident(&naming::snake(&p.name)));
-            (args.collect(), names.collect())
+            cx.fn_args(&m.params, true)
         };
         let sig = quote! {
             fn #fname(&self, #(#args),*)

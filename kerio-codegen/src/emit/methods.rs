@@ -229,21 +229,7 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
                 }
             }
         } else {
-            let none = TokenStream::new();
-            let args = m.params.iter().map(|p| {
-                let fid = ident(&naming::snake(&p.name));
-                let ty = cx.borrowed(&p.ty, &none);
-                if p.optional {
-                    quote!(#fid: Option<#ty>)
-                } else {
-                    quote!(#fid: #ty)
-                }
-            });
-            let names: Vec<Ident> = m
-                .params
-                .iter()
-                .map(|p| ident(&naming::snake(&p.name)))
-                .collect();
+            let (args, names) = cx.fn_args(&m.params, false);
             quote! {
                 #mdoc
                 pub async fn #fname(&self, #(#args),*) -> Result<#output, #rt::Error> {
@@ -320,19 +306,9 @@ fn page_stream(
     let stem = cx.model.method_struct(iface, m);
     let sname = ident(&stem);
     let item = cx.owned(item);
-    let none = TokenStream::new();
-    let args = m.params.iter().map(|p| {
-        let fid = ident(&naming::snake(&p.name));
-        let ty = cx.borrowed(&p.ty, &none);
-        if p.optional {
-            quote!(#fid: Option<#ty>)
-        } else {
-            quote!(#fid: #ty)
-        }
-    });
+    let (args, fields) = cx.fn_args(&m.params, false);
     let qid = ident(&naming::snake(&query.name));
-    let names = m.params.iter().map(|p| {
-        let fid = ident(&naming::snake(&p.name));
+    let names = fields.iter().zip(&m.params).map(|(fid, p)| {
         if p.name == query.name {
             quote!(#fid: &#fid)
         } else {
@@ -382,18 +358,7 @@ pub(super) fn login_fn(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
     let rt = &cx.rt;
     let module = ident(&naming::snake(&iface.name));
     let sname = ident(&cx.model.method_struct(iface, m));
-    let none = TokenStream::new();
-    let args = m.params.iter().map(|p| {
-        let fid = ident(&naming::snake(&p.name));
-        let ty = cx.borrowed(&p.ty, &none);
-        let ty = super_to_self(ty);
-        if p.optional {
-            quote!(#fid: Option<#ty>)
-        } else {
-            quote!(#fid: #ty)
-        }
-    });
-    let names = m.params.iter().map(|p| ident(&naming::snake(&p.name)));
+    let (args, names) = cx.fn_args(&m.params, true);
     let ldoc = doc(&format!(
         "Logs in with `{}.{}` and returns the session.\n\n{}",
         iface.name,
@@ -429,17 +394,7 @@ pub(super) fn session_impl(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
                 quote!(#module::#r)
             }
         };
-        let none = TokenStream::new();
-        let args = m.params.iter().map(|p| {
-            let fid = ident(&naming::snake(&p.name));
-            let ty = super_to_self(cx.borrowed(&p.ty, &none));
-            if p.optional {
-                quote!(#fid: Option<#ty>)
-            } else {
-                quote!(#fid: #ty)
-            }
-        });
-        let names = m.params.iter().map(|p| ident(&naming::snake(&p.name)));
+        let (args, names) = cx.fn_args(&m.params, true);
         let ldoc = doc(&format!(
             "Logs out with `{}.{}` and closes the session: later calls fail without reaching the appliance.\n\n{}",
             iface.name,

@@ -281,6 +281,29 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// The arguments of a generated fn taking a method's params one by one (references
+    /// without lifetimes, `Option` for optional ones; `from_api` rewrites `super::` paths
+    /// for fns of the API module itself) and the names to build the params struct with.
+    pub fn fn_args(&self, params: &[Param], from_api: bool) -> (Vec<TokenStream>, Vec<Ident>) {
+        let none = TokenStream::new();
+        params
+            .iter()
+            .map(|p| {
+                let fid = ident(&naming::snake(&p.name));
+                let mut ty = self.borrowed(&p.ty, &none);
+                if from_api {
+                    ty = methods::super_to_self(ty);
+                }
+                let arg = if p.optional {
+                    quote!(#fid: Option<#ty>)
+                } else {
+                    quote!(#fid: #ty)
+                };
+                (arg, fid)
+            })
+            .unzip()
+    }
+
     /// True when [`Cx::borrowed`] gives a reference.
     pub fn is_borrowed(&self, ty: &TypeRef) -> bool {
         !matches!(

@@ -172,7 +172,8 @@ fn read_body<T>(
     Parser::plain(&bytes).run(f).map_err(|e| e.to_string())
 }
 
-fn valid_method(name: &str) -> bool {
+/// True for `Interface.method` names: two identifiers joined by a dot.
+pub(crate) fn valid_method(name: &str) -> bool {
     let ok = |s: &str| {
         let mut c = s.chars();
         matches!(c.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
