@@ -26,7 +26,7 @@ enum Command {
         #[arg(long, default_value_os_t = default_root())]
         specs: PathBuf,
         /// A HAR capture, or a folder of them (every *.har inside); repeatable. Default:
-        /// the sample captures in <specs>/captures.
+        /// the sample captures in `SPECS/captures`.
         #[arg(long, value_name = "PATH")]
         har: Vec<PathBuf>,
         /// Write nothing; exit with 1 when the spec files would change (for CI).

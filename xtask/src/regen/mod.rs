@@ -3,7 +3,7 @@
 //! Stages, each its own module: [`har`] (stream a capture, one entry at a time) →
 //! [`observe`] (what each call's params and result looked like, secrets never kept) →
 //! [`merge`] (widen the spec files in memory, with [`infer`] naming new types) →
-//! validation and code generation in memory → [`write`] (all files or none). The summary
+//! validation and code generation in memory → [`write`](mod@write) (all files or none). The summary
 //! of what changed and what needs review is a [`report::ApiReport`] per API.
 
 pub mod bench;
