@@ -196,27 +196,44 @@ impl Lowering<'_> {
         }
     }
 
+    /// What every type declaration starts with: its attributes (only `name` allowed), its
+    /// wire name checked against the Rust name, no generics, and its spot in the spec
+    /// (`/types/{index}`, pointing at `ty` when given). Returns the doc and the name.
+    fn type_head(
+        &mut self,
+        item_attrs: &[syn::Attribute],
+        ident: &Ident,
+        generics: &syn::Generics,
+        what: &str,
+        index: usize,
+        ty: Option<&dyn ToTokens>,
+    ) -> (Option<String>, Named, String) {
+        let read = attrs::read(item_attrs, what, &mut self.errors);
+        let args = self.attrs(&read, &["name"]);
+        let name = self.wire_name(&args, ident, ident.unraw().to_string(), "type", false);
+        self.rust_name(ident, &name, "type", naming::camel, str::to_owned);
+        self.no_generics(generics, what);
+        let pointer = format!("/types/{index}");
+        self.spot(&pointer, &name.at, ty);
+        (read.doc.clone(), name, pointer)
+    }
+
     /// A `type` alias.
     pub fn alias(&mut self, item: &ItemType, index: usize) {
-        let read = attrs::read(&item.attrs, "a type alias", &mut self.errors);
-        let args = self.attrs(&read, &["name"]);
-        let name = self.wire_name(
-            &args,
-            &item.ident,
-            item.ident.unraw().to_string(),
-            "type",
-            false,
-        );
-        self.rust_name(&item.ident, &name, "type", naming::camel, str::to_owned);
-        self.no_generics(&item.generics, "a type alias");
         self.generics_of(&item.generics);
+        let (doc, name, pointer) = self.type_head(
+            &item.attrs,
+            &item.ident,
+            &item.generics,
+            "a type alias",
+            index,
+            Some(&item.ty),
+        );
         let of = self.resolver.owned(&item.ty, &mut self.errors);
         let of = self.erase(of);
-        let pointer = format!("/types/{index}");
-        self.spot(&pointer, &name.at, Some(&item.ty));
         self.types.push(TypeDef {
             name: name.wire,
-            doc: read.doc.clone(),
+            doc,
             kind: TypeKind::Alias(of),
             home: Home::Shared(TYPES_MODULE.into()),
             loc: loc(&pointer),
@@ -225,20 +242,15 @@ impl Lowering<'_> {
 
     /// A struct: named fields, each `Option<T>`.
     pub fn structure(&mut self, item: &ItemStruct, index: usize) {
-        let read = attrs::read(&item.attrs, "a struct", &mut self.errors);
-        let args = self.attrs(&read, &["name"]);
-        let name = self.wire_name(
-            &args,
-            &item.ident,
-            item.ident.unraw().to_string(),
-            "type",
-            false,
-        );
-        self.rust_name(&item.ident, &name, "type", naming::camel, str::to_owned);
-        self.no_generics(&item.generics, "a struct");
         self.generics_of(&item.generics);
-        let pointer = format!("/types/{index}");
-        self.spot(&pointer, &name.at, None);
+        let (doc, name, pointer) = self.type_head(
+            &item.attrs,
+            &item.ident,
+            &item.generics,
+            "a struct",
+            index,
+            None,
+        );
         let mut fields = Vec::new();
         match &item.fields {
             syn::Fields::Named(named) => {
@@ -281,7 +293,7 @@ impl Lowering<'_> {
         }
         self.types.push(TypeDef {
             name: name.wire,
-            doc: read.doc.clone(),
+            doc,
             kind: TypeKind::Struct(fields),
             home: Home::Shared(TYPES_MODULE.into()),
             loc: loc(&pointer),
@@ -290,19 +302,14 @@ impl Lowering<'_> {
 
     /// An enum of string values: unit variants.
     pub fn enumeration(&mut self, item: &ItemEnum, index: usize) {
-        let read = attrs::read(&item.attrs, "an enum", &mut self.errors);
-        let args = self.attrs(&read, &["name"]);
-        let name = self.wire_name(
-            &args,
+        let (doc, name, pointer) = self.type_head(
+            &item.attrs,
             &item.ident,
-            item.ident.unraw().to_string(),
-            "type",
-            false,
+            &item.generics,
+            "an enum",
+            index,
+            None,
         );
-        self.rust_name(&item.ident, &name, "type", naming::camel, str::to_owned);
-        self.no_generics(&item.generics, "an enum");
-        let pointer = format!("/types/{index}");
-        self.spot(&pointer, &name.at, None);
         let mut values = Vec::new();
         for (k, v) in item.variants.iter().enumerate() {
             let read = attrs::read(&v.attrs, "an enum variant", &mut self.errors);
@@ -339,7 +346,7 @@ impl Lowering<'_> {
         }
         self.types.push(TypeDef {
             name: name.wire,
-            doc: read.doc.clone(),
+            doc,
             kind: TypeKind::Enum(values),
             home: Home::Shared(TYPES_MODULE.into()),
             loc: loc(&pointer),
