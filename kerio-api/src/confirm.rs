@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::method::ConfirmConfig;
 use crate::session::Session;
 use crate::wire;
+use crate::wire::json_kind;
 
 /// How a confirmation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,16 +132,5 @@ fn timestamp_list<A: ConfirmConfig>(mut result: Map<String, Value>) -> Result<Ve
             path: "result".into(),
             message: format!("missing field `{}`", A::TIMESTAMP_KEY),
         }),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }

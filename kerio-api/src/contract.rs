@@ -101,7 +101,7 @@ impl Report {
                 "params".into(),
                 format!(
                     "expected an object of named parameters, found {}",
-                    kind(other)
+                    crate::wire::json_kind(other)
                 ),
             ),
         }
@@ -172,16 +172,5 @@ fn join(base: &str, path: &str) -> String {
         "" | "." | "?" => base.to_owned(),
         p if p.starts_with('[') => format!("{base}{p}"),
         p => format!("{base}.{p}"),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

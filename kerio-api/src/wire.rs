@@ -160,6 +160,19 @@ pub(crate) fn decode_upload(
     }
 }
 
+/// The kind of a JSON value, for messages: "a string", "an array"...
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Decodes item `index` of a batch result (`{"result": ...}` or `{"error": ...}`) as
 /// the result type `W` of its method. Errors name the path from the batch reply's
 /// `result`, e.g. `result[3].result.list[1].hostname`.
@@ -170,18 +183,17 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
     redactor: &Redactor,
 ) -> Result<W, Error> {
     let invalid = |reason: String| Error::InvalidResponse { method, reason };
+    let rpc_error = |error| {
+        parse_rpc_error(method, error, redactor).unwrap_or_else(|| {
+            invalid(format!(
+                "item {index} of the batch result has an `error` without an integer `code`"
+            ))
+        })
+    };
     match serde_json::from_str::<ReplyEnvelope<W>>(item.get()) {
         Ok(ReplyEnvelope {
             error: Some(error), ..
-        }) => {
-            return Err(
-                parse_rpc_error(method, &error, redactor).unwrap_or_else(|| {
-                    invalid(format!(
-                        "item {index} of the batch result has an `error` without an integer `code`"
-                    ))
-                }),
-            );
-        }
+        }) => return Err(rpc_error(&error)),
         Ok(ReplyEnvelope {
             result: Some(result),
             ..
@@ -196,15 +208,7 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
     match serde_json::from_str::<ReplyEnvelope<IgnoredAny>>(item.get()) {
         Ok(ReplyEnvelope {
             error: Some(error), ..
-        }) => {
-            return Err(
-                parse_rpc_error(method, &error, redactor).unwrap_or_else(|| {
-                    invalid(format!(
-                        "item {index} of the batch result has an `error` without an integer `code`"
-                    ))
-                }),
-            );
-        }
+        }) => return Err(rpc_error(&error)),
         Ok(_) => {}
         Err(e) => {
             return Err(invalid(format!(

@@ -197,11 +197,7 @@ impl<'a> Model<'a> {
                 "the interface handle".into(),
                 &i.loc,
             );
-            let callable = i
-                .methods
-                .iter()
-                .any(|m| !matches!(m.role, Some(Role::Batch | Role::Login | Role::Logout)));
-            if callable && SESSION_METHODS.contains(&naming::bare(&module)) {
+            if has_handle(i) && SESSION_METHODS.contains(&naming::bare(&module)) {
                 d.push(diag_at(
                     &self.api.sources,
                     &i.loc,
@@ -299,8 +295,7 @@ impl<'a> Model<'a> {
                     Home::Interface(i) => self.interface(i).and_then(|i| i.group.as_deref()),
                     Home::Shared(_) => None,
                 };
-                let named = TypeRef::Named(t.name.clone());
-                self.spread_owned(&named, group, &mut reasons);
+                self.spread_names(vec![t.name.as_str()], group, &mut reasons);
             }
         }
         self.types
@@ -325,21 +320,6 @@ impl<'a> Model<'a> {
     ) {
         let mut stack: Vec<&'a str> = Vec::new();
         ty.for_each_named(&mut |n| stack.push(n));
-        self.spread_names(stack, group, reasons);
-    }
-
-    fn spread_owned(
-        &self,
-        ty: &TypeRef,
-        group: Option<&'a str>,
-        reasons: &mut BTreeMap<&'a str, BTreeSet<Option<&'a str>>>,
-    ) {
-        let mut stack: Vec<&'a str> = Vec::new();
-        ty.for_each_named(&mut |n| {
-            if let Some((k, _)) = self.types.get_key_value(n) {
-                stack.push(k);
-            }
-        });
         self.spread_names(stack, group, reasons);
     }
 
@@ -409,6 +389,17 @@ impl<'a> Model<'a> {
         }
         out
     }
+}
+
+/// True for methods reachable through the interface handle (the others are driven by
+/// the API's login, the session's logout or the runtime's batch builder).
+pub(crate) fn on_handle(m: &Method) -> bool {
+    !matches!(m.role, Some(Role::Batch | Role::Login | Role::Logout))
+}
+
+/// True when an interface gets a handle and a session accessor.
+pub(crate) fn has_handle(i: &Interface) -> bool {
+    i.methods.iter().any(on_handle)
 }
 
 /// Words that mark a field or parameter whose value `Debug` must not show.

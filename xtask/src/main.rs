@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod coverage;
+mod json;
 mod regen;
 mod verify;
 

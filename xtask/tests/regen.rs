@@ -231,34 +231,7 @@ fn bad_captures_fail_with_one_line_and_write_nothing() {
     let fx = Fixture::new();
     let good = fx.write("good.har", &teaching_capture());
     let text = teaching_capture();
-    let cases: Vec<(&str, String, &str)> = vec![
-        (
-            "not-json.har",
-            "this is not json".into(),
-            "not valid JSON at byte 0",
-        ),
-        (
-            "truncated.har",
-            text[..text.len() / 2].into(),
-            "truncated JSON",
-        ),
-        (
-            "other.har",
-            r#"{"hello": [1, 2]}"#.into(),
-            "not a HAR capture: there is no `log.entries` array",
-        ),
-        ("array.har", "[1]".into(), "not a HAR capture"),
-        (
-            "pages.har",
-            har(vec![page("https://fw/admin/")]),
-            "no usable API call (1 entries",
-        ),
-        (
-            "bad-entry.har",
-            r#"{"log": {"entries": [{"request": 5}]}}"#.into(),
-            "entry 0: not a valid HAR entry",
-        ),
-    ];
+    let cases = unreadable_captures(&text, "no usable API call (1 entries");
     let before = fx.snapshot();
     for (name, body, needle) in cases {
         let bad = fx.write(name, &body);

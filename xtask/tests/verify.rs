@@ -281,33 +281,8 @@ fn bad_input_fails_with_one_line() {
         json!({"size": 5, "mimeType": "text/html", "text": "<html>Service unavailable</html>"});
     let mut not_rpc_reply = hosts(json!({}));
     not_rpc_reply["response"]["content"] = json!({"size": 2, "text": "{\"id\": 1}"});
-    let cases: Vec<(&str, String, &str)> = vec![
-        (
-            "not-json.har",
-            "this is not json".into(),
-            "not valid JSON at byte 0",
-        ),
-        (
-            "truncated.har",
-            text[..text.len() / 2].into(),
-            "truncated JSON",
-        ),
-        (
-            "other.har",
-            r#"{"hello": [1, 2]}"#.into(),
-            "not a HAR capture: there is no `log.entries` array",
-        ),
-        ("array.har", "[1]".into(), "not a HAR capture"),
-        (
-            "pages.har",
-            har(vec![page("https://fw/admin/")]),
-            "no API call to verify (1 entries",
-        ),
-        (
-            "bad-entry.har",
-            r#"{"log": {"entries": [{"request": 5}]}}"#.into(),
-            "entry 0: not a valid HAR entry",
-        ),
+    let mut cases = unreadable_captures(&text, "no API call to verify (1 entries");
+    cases.extend([
         (
             "request.har",
             har(vec![not_json_request]),
@@ -323,7 +298,7 @@ fn bad_input_fails_with_one_line() {
             har(vec![not_rpc_reply]),
             "entry 0 (ActiveHosts.get): the response is not a JSON-RPC reply",
         ),
-    ];
+    ]);
     for (name, body, needle) in cases {
         let bad = write(&dir, name, &body);
         let run = verify(&[&good, &bad]);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::methods::has_struct;
+use super::methods::{has_struct, lifetime_of};
 use super::{Cx, ident};
 use crate::naming;
 
@@ -20,11 +20,9 @@ pub(super) fn module(cx: &Cx<'_, '_>) -> TokenStream {
         for m in methods {
             let wire = format!("{}.{}", iface.name, m.name);
             let stem = ident(&cx.model.method_struct(iface, m));
-            let lifetime = if m.params.iter().any(|p| cx.is_borrowed(&p.ty)) {
-                quote!(<'static>)
-            } else {
-                TokenStream::new()
-            };
+            let lifetime = lifetime_of(cx, m)
+                .map(|_| quote!(<'static>))
+                .unwrap_or_default();
             let params = m.params.iter().map(|p| {
                 let ty = cx.owned(&p.ty);
                 let name = &p.name;

@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::methods::{MAX_ARGS, has_handle, lifetime_of, on_handle, out_type, super_to_self};
+use super::methods::{MAX_ARGS, lifetime_of, out_type, super_to_self};
 use super::{Cx, doc, ident, path_tokens, summary};
 use crate::Options;
 use crate::diag::Diagnostics;
 use crate::load::diag_at;
-use crate::model::HANDLE;
+use crate::model::{HANDLE, has_handle, on_handle};
 use crate::naming;
 use crate::spec::*;
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::types::{debug_impl, rename};
 use super::{Cx, doc, find_role, ident, summary};
-use crate::model::{HANDLE, Shape, is_secret};
+use crate::model::{HANDLE, Shape, has_handle, is_secret, on_handle};
 use crate::naming;
 use crate::spec::*;
 
@@ -18,16 +18,6 @@ pub(super) const MAX_ARGS: usize = 6;
 /// runtime's batch builder drives).
 pub(crate) fn has_struct(m: &Method) -> bool {
     m.role != Some(Role::Batch)
-}
-
-/// True for methods reachable through the interface handle.
-pub(super) fn on_handle(m: &Method) -> bool {
-    !matches!(m.role, Some(Role::Batch | Role::Login | Role::Logout))
-}
-
-/// True when an interface gets a handle and a session accessor.
-pub(crate) fn has_handle(i: &Interface) -> bool {
-    i.methods.iter().any(on_handle)
 }
 
 /// Everything an interface module holds besides its types.

@@ -44,26 +44,20 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         }
         secret |= is_secret(&f.name);
         let rename = rename(&field, &f.name);
-        if f.nullable {
+        // Every field may be left out; nullable ones may also be `null` on the wire.
+        let (ty, codec) = if f.nullable {
             let with = format!("{}::codec::nullable", cx.opts.runtime);
-            quote! {
-                #fdoc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none", with = #with)]
-                pub #fid: Option<Option<#ty>>,
-            }
+            (quote!(Option<Option<#ty>>), quote!(, with = #with))
         } else if f.lenient && cx.is_number(&f.ty) {
             let de = format!("{}::codec::lenient_option", cx.opts.runtime);
-            quote! {
-                #fdoc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = #de)]
-                pub #fid: Option<#ty>,
-            }
+            (quote!(Option<#ty>), quote!(, deserialize_with = #de))
         } else {
-            quote! {
-                #fdoc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-                pub #fid: Option<#ty>,
-            }
+            (quote!(Option<#ty>), TokenStream::new())
+        };
+        quote! {
+            #fdoc
+            #[serde(#rename default, skip_serializing_if = "Option::is_none" #codec)]
+            pub #fid: #ty,
         }
     });
     let members: Vec<TokenStream> = members.collect();

@@ -79,23 +79,15 @@ fn shape<T>(at: &str, message: impl Into<String>) -> Result<T, ShapeError> {
     })
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn object<'a>(v: &'a Value, at: &str, what: &str) -> Result<&'a Map<String, Value>, ShapeError> {
     v.as_object().map_or_else(
         || {
             shape(
                 at,
-                format!("expected {what} (an object), found {}", kind_of(v)),
+                format!(
+                    "expected {what} (an object), found {}",
+                    crate::json::kind(v)
+                ),
             )
         },
         Ok,
@@ -107,7 +99,7 @@ fn array<'a>(v: &'a Value, at: &str, what: &str) -> Result<&'a [Value], ShapeErr
         || {
             shape(
                 at,
-                format!("expected {what} (an array), found {}", kind_of(v)),
+                format!("expected {what} (an array), found {}", crate::json::kind(v)),
             )
         },
         |a| Ok(a.as_slice()),
@@ -198,7 +190,7 @@ fn parse_params(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<Vec<CatP
             other => {
                 return shape(
                     &pointer(&pat, "name"),
-                    format!("expected a string, found {}", kind_of(other)),
+                    format!("expected a string, found {}", crate::json::kind(other)),
                 );
             }
         };
@@ -209,7 +201,7 @@ fn parse_params(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<Vec<CatP
             Some(other) => {
                 return shape(
                     &pointer(&pat, "optional"),
-                    format!("expected a boolean, found {}", kind_of(other)),
+                    format!("expected a boolean, found {}", crate::json::kind(other)),
                 );
             }
         };
@@ -249,7 +241,7 @@ fn parse_ref(v: &Value, at: &str) -> Result<CatRef, ShapeError> {
             at,
             format!(
                 "expected a type name, {{\"list\": T}} or {{\"map\": T}}, found {}",
-                kind_of(other)
+                crate::json::kind(other)
             ),
         ),
     }
@@ -276,7 +268,7 @@ fn parse_type(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<CatType, S
                     None => {
                         return shape(
                             &format!("{vat}/{i}"),
-                            format!("expected a string, found {}", kind_of(x)),
+                            format!("expected a string, found {}", crate::json::kind(x)),
                         );
                     }
                 }

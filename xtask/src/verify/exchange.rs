@@ -85,17 +85,6 @@ fn envelope(value: Value) -> Option<Reply> {
     map.remove("result").map(Reply::Result)
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Reads one entry. Bodies that are not JSON and replies that are not JSON-RPC are
 /// [`Bad`]; a wrong batch envelope is a problem of the batch's [`Exchange`].
 pub fn read<'t>(view: &EntryView<'_>, targets: &'t [Target]) -> Result<Outcome<'t>, Bad> {
@@ -169,7 +158,7 @@ fn batch(method: String, mut params: Value, reply: Reply) -> Vec<Exchange> {
     let list = match params.get_mut("commandList").map(Value::take) {
         Some(Value::Array(list)) => list,
         other => {
-            let found = other.as_ref().map_or("nothing", kind);
+            let found = other.as_ref().map_or("nothing", crate::json::kind);
             own.problems.push((
                 "params.commandList".into(),
                 format!("expected an array of commands, found {found}"),
@@ -198,7 +187,7 @@ fn batch(method: String, mut params: Value, reply: Reply) -> Vec<Exchange> {
                 "result".into(),
                 format!(
                     "expected an array with one reply per command, found {}",
-                    kind(&other)
+                    crate::json::kind(&other)
                 ),
             ));
             vec![Some(Reply::Missing); list.len()]

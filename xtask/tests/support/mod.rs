@@ -243,3 +243,36 @@ pub fn host(i: u32) -> Value {
     json!({"id": i.to_string(), "type": "ActiveHostHost", "hostname": format!("pc-{i}.example.com"),
            "connections": i, "user": {"id": "u1", "name": "jdoe"}})
 }
+
+/// Captures the HAR reader rejects, each with a part of its one-line error: built from
+/// `valid` (a good capture's text), with `no_calls` the command's message for a HAR
+/// without any API call.
+pub fn unreadable_captures<'a>(
+    valid: &str,
+    no_calls: &'a str,
+) -> Vec<(&'static str, String, &'a str)> {
+    vec![
+        (
+            "not-json.har",
+            "this is not json".into(),
+            "not valid JSON at byte 0",
+        ),
+        (
+            "truncated.har",
+            valid[..valid.len() / 2].into(),
+            "truncated JSON",
+        ),
+        (
+            "other.har",
+            r#"{"hello": [1, 2]}"#.into(),
+            "not a HAR capture: there is no `log.entries` array",
+        ),
+        ("array.har", "[1]".into(), "not a HAR capture"),
+        ("pages.har", har(vec![page("https://fw/admin/")]), no_calls),
+        (
+            "bad-entry.har",
+            r#"{"log": {"entries": [{"request": 5}]}}"#.into(),
+            "entry 0: not a valid HAR entry",
+        ),
+    ]
+}
