@@ -14,12 +14,12 @@ use serde_json::{Value, json};
 fn host(i: usize) -> Value {
     json!({
         "id": format!("{}", 100_000 + i),
-        "type": if i % 17 == 0 { "ActiveHostGuest" } else { "ActiveHostHost" },
+        "type": if i.is_multiple_of(17) { "ActiveHostGuest" } else { "ActiveHostHost" },
         "ip": format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255),
         "ip6Addresses": [format!("fe80::{:x}:{:x}", i, i * 7)],
         "hostname": format!("ws-{i:05}.branch-{}.corp.example", i % 40),
         "macAddress": format!("3c:22:fb:{:02x}:{:02x}:{:02x}", (i >> 16) & 255, (i >> 8) & 255, i & 255),
-        "ipAddressFromDHCP": i % 3 != 0,
+        "ipAddressFromDHCP": !i.is_multiple_of(3),
         "startTime": {"date": {"year": 2026, "month": 10, "day": 23}, "time": {"hour": 7, "min": 58, "sec": i % 60}},
         "inactivityTime": i % 600,
         "user": {"id": format!("U-{i}"), "name": format!("user{i}"), "isGroup": false, "domainName": "corp.example"},

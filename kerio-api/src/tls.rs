@@ -302,10 +302,10 @@ fn classify_rustls(err: &rustls::Error) -> Error {
 
 fn classify_certificate(err: &CertificateError) -> (TlsErrorKind, String) {
     use CertificateError as C;
-    if let C::Other(OtherError(inner)) = err {
-        if let Some(pin) = inner.downcast_ref::<PinMismatch>() {
-            return (TlsErrorKind::PinMismatch, pin.to_string());
-        }
+    if let C::Other(OtherError(inner)) = err
+        && let Some(pin) = inner.downcast_ref::<PinMismatch>()
+    {
+        return (TlsErrorKind::PinMismatch, pin.to_string());
     }
     let why = match err {
         C::UnknownIssuer => {

@@ -377,21 +377,21 @@ impl Cx<'_> {
             return;
         };
         let mut iface_names = Vec::new();
-        if let Some(m) = members.iter().find(|m| m.key == "api") {
-            if let Some(man) = self.manifest("/api", &m.value) {
-                out.0.push(man);
-            }
+        if let Some(m) = members.iter().find(|m| m.key == "api")
+            && let Some(man) = self.manifest("/api", &m.value)
+        {
+            out.0.push(man);
         }
         // Interfaces and types are maps keyed by name; decode them after the file shape is known.
         if let Some(m) = members.iter().find(|m| m.key == "interfaces") {
             if let JsonValue::Object(items) = &m.value.value {
                 for item in items {
                     let p = ptr("/interfaces", &item.key);
-                    if self.wire_name(&p, item.key_offset, &item.key, "interface") {
-                        if let Some(i) = self.interface(&p, &item.key, &item.value) {
-                            iface_names.push(i.name.clone());
-                            out.1.push(i);
-                        }
+                    if self.wire_name(&p, item.key_offset, &item.key, "interface")
+                        && let Some(i) = self.interface(&p, &item.key, &item.value)
+                    {
+                        iface_names.push(i.name.clone());
+                        out.1.push(i);
                     }
                 }
             } else {
@@ -422,11 +422,10 @@ impl Cx<'_> {
                 JsonValue::Object(items) => {
                     for item in items {
                         let p = ptr("/types", &item.key);
-                        if self.wire_name(&p, item.key_offset, &item.key, "type") {
-                            if let Some(t) = self.type_def(&p, &item.key, &item.value, home.clone())
-                            {
-                                out.2.push(t);
-                            }
+                        if self.wire_name(&p, item.key_offset, &item.key, "type")
+                            && let Some(t) = self.type_def(&p, &item.key, &item.value, home.clone())
+                        {
+                            out.2.push(t);
                         }
                     }
                 }
@@ -468,15 +467,15 @@ impl Cx<'_> {
             }
         }
         let path = path_v.and_then(|v| self.string(&ptr(p, "path"), v));
-        if let (Some(path), Some(pv)) = (&path, path_v) {
-            if !path.starts_with('/') {
-                self.error(
-                    &ptr(p, "path"),
-                    pv,
-                    "the endpoint path must start with `/`",
-                    None,
-                );
-            }
+        if let (Some(path), Some(pv)) = (&path, path_v)
+            && !path.starts_with('/')
+        {
+            self.error(
+                &ptr(p, "path"),
+                pv,
+                "the endpoint path must start with `/`",
+                None,
+            );
         }
         let port = port_v.and_then(|v| match &v.value {
             JsonValue::Number(n) => match n.parse::<u16>() {
@@ -537,10 +536,10 @@ impl Cx<'_> {
             JsonValue::Object(items) => {
                 for item in items {
                     let ip = ptr(&mp, &item.key);
-                    if self.wire_name(&ip, item.key_offset, &item.key, "method") {
-                        if let Some(m) = self.method(&ip, &item.key, &item.value) {
-                            methods.push(m);
-                        }
+                    if self.wire_name(&ip, item.key_offset, &item.key, "method")
+                        && let Some(m) = self.method(&ip, &item.key, &item.value)
+                    {
+                        methods.push(m);
                     }
                 }
             }

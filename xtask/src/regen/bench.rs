@@ -49,7 +49,7 @@ fn sample(api: &Api, ty: &TypeRef, name: &str, i: usize, depth: u32) -> Value {
     match ty {
         TypeRef::Primitive(p) => match p {
             Primitive::String => json!(sample_string(name, i)),
-            Primitive::Boolean => json!(i % 3 != 0),
+            Primitive::Boolean => json!(!i.is_multiple_of(3)),
             Primitive::Int32 | Primitive::Int64 => json!(sample_int(name, i)),
             Primitive::Double => json!(((i * 7919) % 1_000_000) as f64 / 4.0),
             Primitive::Any => Value::Null,

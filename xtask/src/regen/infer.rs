@@ -110,11 +110,11 @@ impl<'a> Infer<'a> {
             api.types.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut list_aliases = BTreeMap::new();
         for t in types.values() {
-            if let TypeKind::Alias(TypeRef::List(inner)) = &t.kind {
-                if let TypeRef::Named(n) = &**inner {
-                    // Sorted iteration keeps the first alias by name.
-                    list_aliases.entry(n.as_str()).or_insert(t.name.as_str());
-                }
+            if let TypeKind::Alias(TypeRef::List(inner)) = &t.kind
+                && let TypeRef::Named(n) = &**inner
+            {
+                // Sorted iteration keeps the first alias by name.
+                list_aliases.entry(n.as_str()).or_insert(t.name.as_str());
             }
         }
         let taken = types.keys().map(|n| naming::camel(n)).collect();
@@ -243,10 +243,10 @@ impl<'a> Infer<'a> {
                 Some(items) => self.infer(items, hint, owner, home, true),
                 None => any,
             };
-            if let TypeRef::Named(n) = &inner {
-                if let Some(alias) = self.list_aliases.get(n.as_str()) {
-                    return TypeRef::Named((*alias).to_owned());
-                }
+            if let TypeRef::Named(n) = &inner
+                && let Some(alias) = self.list_aliases.get(n.as_str())
+            {
+                return TypeRef::Named((*alias).to_owned());
             }
             return TypeRef::List(Box::new(inner));
         }

@@ -207,11 +207,11 @@ fn name_values(list: &mut [Value], found: &mut Found<'_>) {
             .get("name")
             .and_then(Value::as_str)
             .is_some_and(secrets::is_secret_name);
-        if let (true, Some(Value::String(v))) = (secret, item.get_mut("value")) {
-            if v != REDACTED {
-                found.add(v);
-                *v = REDACTED.to_owned();
-            }
+        if let (true, Some(Value::String(v))) = (secret, item.get_mut("value"))
+            && v != REDACTED
+        {
+            found.add(v);
+            *v = REDACTED.to_owned();
         }
     }
 }
@@ -254,10 +254,10 @@ pub fn entry(v: &mut Value, values: &mut BTreeSet<String>, stats: &mut Stats) {
         }
         if let Some(Value::Array(c)) = obj.get_mut("cookies") {
             for cookie in c.iter() {
-                if let Some(v) = cookie.get("value").and_then(Value::as_str) {
-                    if v.len() >= MIN_LITERAL {
-                        found.values.insert(v.to_owned());
-                    }
+                if let Some(v) = cookie.get("value").and_then(Value::as_str)
+                    && v.len() >= MIN_LITERAL
+                {
+                    found.values.insert(v.to_owned());
                 }
             }
             found.stats.cookies += c.len();
@@ -285,18 +285,17 @@ pub fn entry(v: &mut Value, values: &mut BTreeSet<String>, stats: &mut Stats) {
 pub fn scrub(v: &mut Value, values: &BTreeSet<String>, base64: bool) {
     match v {
         Value::String(s) => {
-            if base64 {
-                if let Some(text) = BASE64
+            if base64
+                && let Some(text) = BASE64
                     .decode(s.as_bytes())
                     .ok()
                     .and_then(|b| String::from_utf8(b).ok())
-                {
-                    let clean = replace_all(&text, values);
-                    if clean != text {
-                        *s = base64::engine::general_purpose::STANDARD.encode(clean);
-                    }
-                    return;
+            {
+                let clean = replace_all(&text, values);
+                if clean != text {
+                    *s = base64::engine::general_purpose::STANDARD.encode(clean);
                 }
+                return;
             }
             let clean = replace_all(s, values);
             if clean != *s {

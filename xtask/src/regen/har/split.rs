@@ -400,12 +400,12 @@ impl<R: Read> Splitter<R> {
                 at += 64;
             }
             if !self.read_more()? {
-                if at < self.buf.len() {
-                    if let Some(i) = scan.block(&scan::block_at(&self.buf, at)) {
-                        let end = at + i;
-                        if end < self.buf.len() {
-                            return Ok(self.take(start, end));
-                        }
+                if at < self.buf.len()
+                    && let Some(i) = scan.block(&scan::block_at(&self.buf, at))
+                {
+                    let end = at + i;
+                    if end < self.buf.len() {
+                        return Ok(self.take(start, end));
                     }
                 }
                 return Err(self.truncated(inside));

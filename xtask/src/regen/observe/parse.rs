@@ -312,18 +312,19 @@ impl<'a> Parser<'a> {
                     loop {
                         // Most objects at a position list the same keys in the same
                         // order: try the expected key against the input as it is.
-                        if let Some(f) = node.fields.get_mut(hint) {
-                            if f.plain && self.eat_key(&f.name)? {
-                                f.pos = f.pos.min(pos);
-                                hint += 1;
-                                let secret = secret || f.secret;
-                                self.value(&mut f.node, secret)?;
-                                pos = pos.saturating_add(1);
-                                if !self.next_or_close(b'}')? {
-                                    break;
-                                }
-                                continue;
+                        if let Some(f) = node.fields.get_mut(hint)
+                            && f.plain
+                            && self.eat_key(&f.name)?
+                        {
+                            f.pos = f.pos.min(pos);
+                            hint += 1;
+                            let secret = secret || f.secret;
+                            self.value(&mut f.node, secret)?;
+                            pos = pos.saturating_add(1);
+                            if !self.next_or_close(b'}')? {
+                                break;
                             }
+                            continue;
                         }
                         let (raw, escapes) = self.key_raw()?;
                         let f = match (escapes, std::str::from_utf8(raw)) {
