@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::json;
+use crate::spec::{Loc, Source};
+
 /// One problem in a spec file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -89,3 +92,24 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// A diagnostic at `loc` of one of `sources`: the file, line and column, and the pointer.
+pub(crate) fn diag_at(
+    sources: &[Source],
+    loc: &Loc,
+    message: &str,
+    hint: Option<&str>,
+) -> Diagnostic {
+    let (file, (line, column)) = match sources.get(loc.file) {
+        Some(s) => (s.path.clone(), json::line_col(&s.text, loc.offset)),
+        None => ("(unknown file)".to_owned(), (0, 0)),
+    };
+    Diagnostic {
+        file,
+        line,
+        column,
+        pointer: loc.pointer.clone(),
+        message: message.to_owned(),
+        hint: hint.map(str::to_owned),
+    }
+}

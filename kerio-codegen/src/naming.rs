@@ -24,6 +24,14 @@ pub fn escape(name: String) -> String {
     }
 }
 
+/// True when `s` is a name the spec format accepts for an interface, method, parameter,
+/// field or type: ASCII letters, digits and `_`, not starting with a digit.
+pub fn is_wire_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Prefix for names that would start with a digit or be empty.
 fn ensure_ident_start(name: String, prefix: &str) -> String {
     match name.chars().next() {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostics;
-use crate::load::diag_at;
+use crate::diag::diag_at;
 use crate::naming;
 use crate::spec::*;
 

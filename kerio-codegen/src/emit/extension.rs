@@ -22,7 +22,7 @@ use super::methods::{MAX_ARGS, lifetime_of, out_type, super_to_self};
 use super::{Cx, doc, ident, path_tokens, summary};
 use crate::Options;
 use crate::diag::Diagnostics;
-use crate::load::diag_at;
+use crate::diag::diag_at;
 use crate::model::{HANDLE, has_handle, on_handle};
 use crate::naming;
 use crate::spec::*;

@@ -1,372 +1,46 @@
-//! Stage 1: load spec files into [`crate::spec`] values, keeping locations.
-//!
-//! Loading checks the shape of each file (keys, JSON kinds, names) and collects every
-//! problem of every file before giving up; semantic checks across files are in
-//! [`crate::validate`].
+//! Decoders of the items of the spec format: a file, the API manifest, interfaces,
+//! methods, parameters, type references and type definitions.
 
-use std::path::Path;
-
-use crate::diag::{Diagnostic, Diagnostics};
+use super::decoder::{FileDecoder, ptr};
+use crate::diag::Diagnostics;
 use crate::json::{self, Json, JsonValue, Member};
+use crate::naming::is_wire_name;
 use crate::spec::*;
 
-/// Loads one API from the files of a folder holding an `api.json` (all `*.json` below it).
-pub fn load_dir(dir: &Path) -> Result<Api, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let sources = read_json_files(dir, &mut diags);
-    let api = load_sources(sources);
-    match api {
-        Ok(api) => diags.into_result(api),
-        Err(more) => {
-            diags.0.extend(more.0);
-            Err(diags)
-        }
-    }
+/// What the files of a spec set declare, before it is assembled into an [`Api`].
+#[derive(Default)]
+pub(super) struct Decoded {
+    /// Every `api` manifest found (a spec set has exactly one, an extension none).
+    pub(super) manifests: Vec<Manifest>,
+    /// Every interface, in file order.
+    pub(super) interfaces: Vec<Interface>,
+    /// Every named type, in file order.
+    pub(super) types: Vec<TypeDef>,
+    /// Problems found while decoding.
+    pub(super) diags: Diagnostics,
 }
 
-/// Loads every API below a spec root: each sub-folder with an `api.json`.
-pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let mut dirs = Vec::new();
-    match std::fs::read_dir(root) {
-        Ok(entries) => {
-            for entry in entries.flatten() {
-                let p = entry.path();
-                if p.join("api.json").is_file() {
-                    dirs.push(p);
-                }
-            }
-        }
-        Err(e) => diags.push(io_diag(root, &e)),
-    }
-    dirs.sort();
-    if dirs.is_empty() && diags.is_empty() {
-        diags.push(Diagnostic {
-            file: root.display().to_string(),
-            line: 0,
-            column: 0,
-            pointer: String::new(),
-            message: "no API folder found".into(),
-            hint: Some("each API is a folder holding an `api.json` manifest".into()),
-        });
-    }
-    let mut apis = Vec::new();
-    for dir in dirs {
-        match load_dir(&dir) {
-            Ok(api) => apis.push(api),
-            Err(e) => diags.0.extend(e.0),
-        }
-    }
-    diags.into_result(apis)
-}
-
-/// Reads every `*.json` file below `dir`, sorted by path; unreadable files become diagnostics.
-pub fn read_json_files(dir: &Path, diags: &mut Diagnostics) -> Vec<Source> {
-    let mut paths = Vec::new();
-    collect_json(dir, &mut paths, diags);
-    paths.sort();
-    let base = dir.parent().unwrap_or(dir);
-    paths
-        .into_iter()
-        .filter_map(|p| match std::fs::read_to_string(&p) {
-            Ok(text) => {
-                let shown = p.strip_prefix(base).unwrap_or(&p).display().to_string();
-                Some(Source::new(shown, text))
-            }
-            Err(e) => {
-                diags.push(io_diag(&p, &e));
-                None
-            }
-        })
-        .collect()
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<std::path::PathBuf>, diags: &mut Diagnostics) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => return diags.push(io_diag(dir, &e)),
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            collect_json(&p, out, diags);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
-
-fn io_diag(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        file: path.display().to_string(),
-        line: 0,
-        column: 0,
-        pointer: String::new(),
-        message: format!("cannot read: {e}"),
-        hint: None,
-    }
-}
-
-/// Loads one API from its sources; exactly one of them must hold the `api` manifest.
-pub fn load_sources(sources: Vec<Source>) -> Result<Api, Diagnostics> {
-    let (manifests, interfaces, types, mut diags) = decode_all(&sources);
-    let manifest = match manifests.len() {
-        1 => manifests.into_iter().next(),
-        0 if diags.is_empty() => {
-            diags.push(Diagnostic {
-                file: sources
-                    .first()
-                    .map_or_else(|| "(no files)".into(), |s| s.path.clone()),
-                line: 0,
-                column: 0,
-                pointer: String::new(),
-                message: "no API manifest in the spec set".into(),
-                hint: Some(
-                    "add an `api.json` holding {\"api\": {\"name\", \"path\", \"port\"}}".into(),
-                ),
-            });
-            None
-        }
-        0 => None,
-        _ => {
-            for m in &manifests[1..] {
-                diags.push(diag_at(
-                    &sources,
-                    &m.loc,
-                    "a second API manifest in the same spec set",
-                    Some("each API folder has exactly one `api.json`"),
-                ));
-            }
-            None
-        }
-    };
-    match manifest {
-        Some(manifest) if diags.is_empty() => Ok(Api {
-            manifest,
-            sources,
-            interfaces,
-            types,
-        }),
-        _ => diags.into_result(Api {
-            manifest: empty_manifest(),
-            sources: Vec::new(),
-            interfaces: Vec::new(),
-            types: Vec::new(),
-        }),
-    }
-}
-
-/// Loads files that extend an existing API (they hold no manifest); the result carries
-/// the manifest of `base`.
-pub fn load_extension(base: &Manifest, sources: Vec<Source>) -> Result<Api, Diagnostics> {
-    let (manifests, interfaces, types, mut diags) = decode_all(&sources);
-    for m in &manifests {
-        diags.push(diag_at(
-            &sources,
-            &m.loc,
-            "an extension spec must not declare an API manifest",
-            Some(&format!(
-                "the files extend the `{}` API; remove the `api` key",
-                base.name
-            )),
-        ));
-    }
-    let manifest = Manifest {
-        loc: Loc::default(),
-        ..base.clone()
-    };
-    diags.into_result(Api {
-        manifest,
-        sources,
-        interfaces,
-        types,
-    })
-}
-
-fn empty_manifest() -> Manifest {
-    Manifest {
-        name: String::new(),
-        title: None,
-        doc: None,
-        path: String::new(),
-        port: 0,
-        loc: Loc::default(),
-    }
-}
-
-type Decoded = (Vec<Manifest>, Vec<Interface>, Vec<TypeDef>, Diagnostics);
-
-fn decode_all(sources: &[Source]) -> Decoded {
-    let mut out: Decoded = Default::default();
+/// Decodes every file of a spec set.
+pub(super) fn decode_all(sources: &[Source]) -> Decoded {
+    let mut out = Decoded::default();
     for (file, source) in sources.iter().enumerate() {
-        let mut cx = Cx {
+        let mut decoder = FileDecoder {
             sources,
             file,
             diags: Vec::new(),
         };
         match json::parse(&source.text) {
-            Ok(doc) => cx.file_doc(&doc, &mut out),
+            Ok(doc) => decoder.file_doc(&doc, &mut out),
             Err(e) => {
-                cx.error_at_offset("", e.offset, &format!("invalid JSON: {}", e.message), None)
+                decoder.error_at_offset("", e.offset, &format!("invalid JSON: {}", e.message), None)
             }
         }
-        out.3.0.extend(cx.diags);
+        out.diags.0.extend(decoder.diags);
     }
     out
 }
 
-pub(crate) fn diag_at(
-    sources: &[Source],
-    loc: &Loc,
-    message: &str,
-    hint: Option<&str>,
-) -> Diagnostic {
-    let (file, (line, column)) = match sources.get(loc.file) {
-        Some(s) => (s.path.clone(), json::line_col(&s.text, loc.offset)),
-        None => ("(unknown file)".to_owned(), (0, 0)),
-    };
-    Diagnostic {
-        file,
-        line,
-        column,
-        pointer: loc.pointer.clone(),
-        message: message.to_owned(),
-        hint: hint.map(str::to_owned),
-    }
-}
-
-struct Cx<'a> {
-    sources: &'a [Source],
-    file: usize,
-    diags: Vec<Diagnostic>,
-}
-
-fn ptr(parent: &str, token: &str) -> String {
-    format!("{parent}/{}", json::escape_pointer_token(token))
-}
-
-fn is_wire_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-impl Cx<'_> {
-    fn loc(&self, pointer: &str, offset: usize) -> Loc {
-        Loc {
-            file: self.file,
-            pointer: pointer.to_owned(),
-            offset,
-        }
-    }
-
-    fn error_at_offset(&mut self, pointer: &str, offset: usize, message: &str, hint: Option<&str>) {
-        let loc = self.loc(pointer, offset);
-        self.diags.push(diag_at(self.sources, &loc, message, hint));
-    }
-
-    fn error(&mut self, pointer: &str, v: &Json, message: &str, hint: Option<&str>) {
-        self.error_at_offset(pointer, v.offset, message, hint);
-    }
-
-    /// The members of an object, checking that every key is one of `allowed`.
-    fn object<'j>(
-        &mut self,
-        pointer: &str,
-        v: &'j Json,
-        what: &str,
-        allowed: &[&str],
-    ) -> Option<&'j [Member]> {
-        let JsonValue::Object(members) = &v.value else {
-            self.error(
-                pointer,
-                v,
-                &format!("{what} must be an object, found {}", v.value.kind()),
-                None,
-            );
-            return None;
-        };
-        for m in members {
-            if !allowed.contains(&m.key.as_str()) {
-                let p = ptr(pointer, &m.key);
-                let hint = format!("expected one of: {}", allowed.join(", "));
-                self.error_at_offset(
-                    &p,
-                    m.key_offset,
-                    &format!("unknown key `{}` in {what}", m.key),
-                    Some(&hint),
-                );
-            }
-        }
-        Some(members)
-    }
-
-    fn required<'j>(
-        &mut self,
-        pointer: &str,
-        v: &Json,
-        members: &'j [Member],
-        key: &str,
-        what: &str,
-    ) -> Option<&'j Json> {
-        let found = members.iter().find(|m| m.key == key).map(|m| &m.value);
-        if found.is_none() {
-            self.error(pointer, v, &format!("{what} has no `{key}`"), None);
-        }
-        found
-    }
-
-    fn string(&mut self, pointer: &str, v: &Json) -> Option<String> {
-        match &v.value {
-            JsonValue::String(s) => Some(s.clone()),
-            other => {
-                self.error(
-                    pointer,
-                    v,
-                    &format!("expected a string, found {}", other.kind()),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    fn opt_string(&mut self, pointer: &str, members: &[Member], key: &str) -> Option<String> {
-        let m = members.iter().find(|m| m.key == key)?;
-        self.string(&ptr(pointer, key), &m.value)
-    }
-
-    fn flag(&mut self, pointer: &str, members: &[Member], key: &str) -> bool {
-        let Some(m) = members.iter().find(|m| m.key == key) else {
-            return false;
-        };
-        match m.value.value {
-            JsonValue::Bool(b) => b,
-            ref other => {
-                self.error(
-                    &ptr(pointer, key),
-                    &m.value,
-                    &format!("`{key}` must be true or false, found {}", other.kind()),
-                    None,
-                );
-                false
-            }
-        }
-    }
-
-    fn wire_name(&mut self, pointer: &str, offset: usize, name: &str, what: &str) -> bool {
-        let ok = is_wire_name(name);
-        if !ok {
-            self.error_at_offset(
-                pointer,
-                offset,
-                &format!("invalid {what} name `{name}`"),
-                Some("names are ASCII letters, digits and `_`, not starting with a digit"),
-            );
-        }
-        ok
-    }
-
+impl FileDecoder<'_> {
     fn file_doc(&mut self, doc: &Json, out: &mut Decoded) {
         let Some(members) = self.object(
             "",
@@ -380,7 +54,7 @@ impl Cx<'_> {
         if let Some(m) = members.iter().find(|m| m.key == "api")
             && let Some(man) = self.manifest("/api", &m.value)
         {
-            out.0.push(man);
+            out.manifests.push(man);
         }
         // Interfaces and types are maps keyed by name; decode them after the file shape is known.
         if let Some(m) = members.iter().find(|m| m.key == "interfaces") {
@@ -391,7 +65,7 @@ impl Cx<'_> {
                         && let Some(i) = self.interface(&p, &item.key, &item.value)
                     {
                         iface_names.push(i.name.clone());
-                        out.1.push(i);
+                        out.interfaces.push(i);
                     }
                 }
             } else {
@@ -425,7 +99,7 @@ impl Cx<'_> {
                         if self.wire_name(&p, item.key_offset, &item.key, "type")
                             && let Some(t) = self.type_def(&p, &item.key, &item.value, home.clone())
                         {
-                            out.2.push(t);
+                            out.types.push(t);
                         }
                     }
                 }

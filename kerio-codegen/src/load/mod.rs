@@ -1,0 +1,168 @@
+//! Stage 1: load spec files into [`crate::spec`] values, keeping locations.
+//!
+//! Four jobs, one module each: `files` finds and reads the spec files of an API folder;
+//! this module assembles what they declare into an [`Api`]; `decoder` holds the shape
+//! checks every decoder shares (object keys, JSON kinds, names), with the location of
+//! each problem; `items` decodes each item of the format (manifest, interface, method,
+//! parameter, type). Loading collects every problem of every file before giving up;
+//! semantic checks across files are in [`crate::validate`].
+
+mod decoder;
+mod files;
+mod items;
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Diagnostics, diag_at};
+use crate::spec::*;
+
+use files::io_diag;
+pub use files::read_json_files;
+use items::{Decoded, decode_all};
+
+/// Loads one API from the files of a folder holding an `api.json` (all `*.json` below it).
+pub fn load_dir(dir: &Path) -> Result<Api, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let sources = read_json_files(dir, &mut diags);
+    let api = load_sources(sources);
+    match api {
+        Ok(api) => diags.into_result(api),
+        Err(more) => {
+            diags.0.extend(more.0);
+            Err(diags)
+        }
+    }
+}
+
+/// Loads every API below a spec root: each sub-folder with an `api.json`.
+pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut dirs = Vec::new();
+    match std::fs::read_dir(root) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let p = entry.path();
+                if p.join("api.json").is_file() {
+                    dirs.push(p);
+                }
+            }
+        }
+        Err(e) => diags.push(io_diag(root, &e)),
+    }
+    dirs.sort();
+    if dirs.is_empty() && diags.is_empty() {
+        diags.push(Diagnostic {
+            file: root.display().to_string(),
+            line: 0,
+            column: 0,
+            pointer: String::new(),
+            message: "no API folder found".into(),
+            hint: Some("each API is a folder holding an `api.json` manifest".into()),
+        });
+    }
+    let mut apis = Vec::new();
+    for dir in dirs {
+        match load_dir(&dir) {
+            Ok(api) => apis.push(api),
+            Err(e) => diags.0.extend(e.0),
+        }
+    }
+    diags.into_result(apis)
+}
+
+/// Loads one API from its sources; exactly one of them must hold the `api` manifest.
+pub fn load_sources(sources: Vec<Source>) -> Result<Api, Diagnostics> {
+    let Decoded {
+        manifests,
+        interfaces,
+        types,
+        mut diags,
+    } = decode_all(&sources);
+    let manifest = match manifests.len() {
+        1 => manifests.into_iter().next(),
+        0 if diags.is_empty() => {
+            diags.push(Diagnostic {
+                file: sources
+                    .first()
+                    .map_or_else(|| "(no files)".into(), |s| s.path.clone()),
+                line: 0,
+                column: 0,
+                pointer: String::new(),
+                message: "no API manifest in the spec set".into(),
+                hint: Some(
+                    "add an `api.json` holding {\"api\": {\"name\", \"path\", \"port\"}}".into(),
+                ),
+            });
+            None
+        }
+        0 => None,
+        _ => {
+            for m in &manifests[1..] {
+                diags.push(diag_at(
+                    &sources,
+                    &m.loc,
+                    "a second API manifest in the same spec set",
+                    Some("each API folder has exactly one `api.json`"),
+                ));
+            }
+            None
+        }
+    };
+    match manifest {
+        Some(manifest) if diags.is_empty() => Ok(Api {
+            manifest,
+            sources,
+            interfaces,
+            types,
+        }),
+        _ => diags.into_result(Api {
+            manifest: empty_manifest(),
+            sources: Vec::new(),
+            interfaces: Vec::new(),
+            types: Vec::new(),
+        }),
+    }
+}
+
+/// Loads files that extend an existing API (they hold no manifest); the result carries
+/// the manifest of `base`.
+pub fn load_extension(base: &Manifest, sources: Vec<Source>) -> Result<Api, Diagnostics> {
+    let Decoded {
+        manifests,
+        interfaces,
+        types,
+        mut diags,
+    } = decode_all(&sources);
+    for m in &manifests {
+        diags.push(diag_at(
+            &sources,
+            &m.loc,
+            "an extension spec must not declare an API manifest",
+            Some(&format!(
+                "the files extend the `{}` API; remove the `api` key",
+                base.name
+            )),
+        ));
+    }
+    let manifest = Manifest {
+        loc: Loc::default(),
+        ..base.clone()
+    };
+    diags.into_result(Api {
+        manifest,
+        sources,
+        interfaces,
+        types,
+    })
+}
+
+fn empty_manifest() -> Manifest {
+    Manifest {
+        name: String::new(),
+        title: None,
+        doc: None,
+        path: String::new(),
+        port: 0,
+        loc: Loc::default(),
+    }
+}
