@@ -20,6 +20,87 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub hint: Option<String>,
+    /// Which rule the spec breaks, for programs that act on diagnostics (the message is
+    /// for people and may change).
+    pub kind: DiagnosticKind,
+}
+
+/// The rule a [`Diagnostic`] is about: one kind per check of the generator.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// A file or folder cannot be read.
+    Io,
+    /// A spec root holds no API folder.
+    NoApiFolder,
+    /// A folder below the spec root holds spec files but no `api.json`.
+    ApiFolderWithoutManifest,
+    /// Two API folders declare the same API name.
+    DuplicateApi,
+    /// A spec file is not valid JSON.
+    InvalidJson,
+    /// A spec set has no `api` manifest.
+    NoManifest,
+    /// A spec set has more than one `api` manifest.
+    SecondManifest,
+    /// An extension spec declares an `api` manifest.
+    ManifestInExtension,
+    /// A key the format does not know.
+    UnknownKey,
+    /// A required key is missing.
+    MissingKey,
+    /// A value of the wrong JSON kind (a number where a string belongs...).
+    WrongJsonKind,
+    /// An interface, method, parameter, field or type name the format does not accept.
+    InvalidName,
+    /// An API name that is not a Rust module name.
+    InvalidApiName,
+    /// An endpoint path that does not start with `/`.
+    InvalidPath,
+    /// A port outside 1 to 65535.
+    InvalidPort,
+    /// A group that is not a Cargo feature name.
+    InvalidGroup,
+    /// A role the format does not know.
+    UnknownRole,
+    /// A malformed type reference.
+    InvalidTypeRef,
+    /// A type kind other than struct, enum or alias.
+    UnknownTypeKind,
+    /// An empty enum value.
+    EmptyEnumValue,
+    /// A type declared twice.
+    DuplicateType,
+    /// Two items that become the same Rust name.
+    RustNameCollision,
+    /// A reference to a type no file declares.
+    UnknownType {
+        /// The name referred to.
+        name: String,
+    },
+    /// A name the generated code cannot use as it is: a Rust keyword that cannot be
+    /// escaped, or a name that shadows a type of Rust's prelude.
+    ReservedName,
+    /// A role given to a second method.
+    DuplicateRole,
+    /// A method whose params or result do not fit its role.
+    RoleShape,
+    /// An alias chain that leads back to itself.
+    AliasCycle,
+    /// An interface whose accessor would shadow a method of the runtime's session.
+    ShadowsSessionMethod,
+    /// A type named like the API's marker type.
+    ShadowsApiMarker,
+    /// Extension mode: an extension trait name that is not a Rust identifier.
+    InvalidExtensionTrait,
+    /// Extension mode: a role in an extension.
+    RoleInExtension,
+    /// Extension mode: a method the extended API already has.
+    AlreadyInBaseApi,
+    /// Extension mode: a name that clashes with a generated trait.
+    ExtensionTraitCollision,
+    /// The generated code could not be formatted (a bug of the generator).
+    Internal,
 }
 
 impl fmt::Display for Diagnostic {
@@ -95,6 +176,7 @@ impl std::error::Error for Diagnostics {}
 
 /// A diagnostic at `loc` of one of `sources`: the file, line and column, and the pointer.
 pub(crate) fn diag_at(
+    kind: DiagnosticKind,
     sources: &[Source],
     loc: &Loc,
     message: &str,
@@ -111,5 +193,6 @@ pub(crate) fn diag_at(
         pointer: loc.pointer.clone(),
         message: message.to_owned(),
         hint: hint.map(str::to_owned),
+        kind,
     }
 }

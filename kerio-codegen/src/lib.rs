@@ -22,7 +22,7 @@ pub mod naming;
 pub mod spec;
 pub mod validate;
 
-pub use diag::{Diagnostic, Diagnostics};
+pub use diag::{Diagnostic, DiagnosticKind, Diagnostics};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -132,6 +132,7 @@ pub fn generate(apis: &[Api], opts: &Options) -> Result<String, Diagnostics> {
             pointer: String::new(),
             message,
             hint: Some("please report this with the spec files that caused it".into()),
+            kind: DiagnosticKind::Internal,
         }])),
     }
 }

@@ -8,8 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::Diagnostics;
-use crate::diag::diag_at;
+use crate::diag::{DiagnosticKind, Diagnostics, diag_at};
 use crate::naming;
 use crate::spec::*;
 
@@ -176,6 +175,7 @@ impl<'a> Model<'a> {
                 let entry = names.entry(module.clone()).or_default();
                 if let Some((prev, _)) = entry.get(&rust) {
                     d.push(diag_at(
+                        DiagnosticKind::RustNameCollision,
                         &self.api.sources,
                         loc,
                         &format!("{what} and {prev} both become `{rust}` in module `{module}`"),
@@ -198,7 +198,7 @@ impl<'a> Model<'a> {
                 &i.loc,
             );
             if has_handle(i) && SESSION_METHODS.contains(&naming::bare(&module)) {
-                d.push(diag_at(
+                d.push(diag_at(DiagnosticKind::ShadowsSessionMethod,
                     &self.api.sources,
                     &i.loc,
                     &format!(
@@ -247,7 +247,7 @@ impl<'a> Model<'a> {
             let module = self.home_module(t);
             if let Home::Shared(file) = &t.home {
                 match self.modules.get(&module) {
-                    Some(ModuleKey::Interface(i)) => d.push(diag_at(
+                    Some(ModuleKey::Interface(i)) => d.push(diag_at(DiagnosticKind::RustNameCollision,
                         &self.api.sources,
                         &t.loc,
                         &format!("shared type file `{file}` and interface `{i}` both become module `{module}`"),
@@ -261,6 +261,7 @@ impl<'a> Model<'a> {
             let rust = naming::camel(&t.name);
             if rust == api_marker {
                 d.push(diag_at(
+                    DiagnosticKind::ShadowsApiMarker,
                     &self.api.sources,
                     &t.loc,
                     &format!(

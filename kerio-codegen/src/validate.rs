@@ -2,8 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::Diagnostics;
-use crate::diag::diag_at;
+use crate::diag::{DiagnosticKind, Diagnostics, diag_at};
 use crate::naming;
 use crate::spec::*;
 
@@ -17,8 +16,8 @@ pub fn validate(api: &Api) -> Result<(), Diagnostics> {
 /// the API being extended) are allowed.
 pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagnostics> {
     let mut d = Diagnostics::default();
-    let mut err = |loc: &Loc, msg: String, hint: Option<String>| {
-        d.push(diag_at(&api.sources, loc, &msg, hint.as_deref()))
+    let mut err = |kind: DiagnosticKind, loc: &Loc, msg: String, hint: Option<String>| {
+        d.push(diag_at(kind, &api.sources, loc, &msg, hint.as_deref()))
     };
 
     let mut types: BTreeMap<&str, &TypeDef> = BTreeMap::new();
@@ -26,6 +25,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
         if let Some(first) = types.insert(&t.name, t) {
             let other = &api.sources[first.loc.file.min(api.sources.len().saturating_sub(1))].path;
             err(
+                DiagnosticKind::DuplicateType,
                 &t.loc,
                 format!("type `{}` is declared twice", t.name),
                 Some(format!("also declared in {other}")),
@@ -36,35 +36,41 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
     for t in types.values() {
         if let Some(prev) = rust_types.insert(naming::camel(&t.name), &t.name) {
             err(
+                DiagnosticKind::RustNameCollision,
                 &t.loc,
                 format!("type `{}` and type `{prev}` get the same Rust name", t.name),
                 Some("rename one of them".into()),
             );
         }
     }
-    let check_ref = |ty: &TypeRef, loc: &Loc, err: &mut dyn FnMut(&Loc, String, Option<String>)| {
-        ty.for_each_named(&mut |n| {
-            if !types.contains_key(n) && !external.contains(n) {
-                // An extension may mean a type of the API it extends, too.
-                let known = types
-                    .keys()
-                    .copied()
-                    .chain(external.iter().map(String::as_str));
-                let hint = closest(n, known).map(|c| format!("did you mean `{c}`?"));
-                err(
-                    loc,
-                    format!("unknown type `{n}`"),
-                    hint.or(Some(
-                        "declare it under `types` in a file of this API".into(),
-                    )),
-                );
-            }
-        })
-    };
+    let check_ref =
+        |ty: &TypeRef,
+         loc: &Loc,
+         err: &mut dyn FnMut(DiagnosticKind, &Loc, String, Option<String>)| {
+            ty.for_each_named(&mut |n| {
+                if !types.contains_key(n) && !external.contains(n) {
+                    // An extension may mean a type of the API it extends, too.
+                    let known = types
+                        .keys()
+                        .copied()
+                        .chain(external.iter().map(String::as_str));
+                    let hint = closest(n, known).map(|c| format!("did you mean `{c}`?"));
+                    err(
+                        DiagnosticKind::UnknownType { name: n.to_owned() },
+                        loc,
+                        format!("unknown type `{n}`"),
+                        hint.or(Some(
+                            "declare it under `types` in a file of this API".into(),
+                        )),
+                    );
+                }
+            })
+        };
     let mut ifaces: BTreeMap<String, &Interface> = BTreeMap::new();
     for i in &api.interfaces {
         if let Some(prev) = ifaces.insert(naming::snake(&i.name), i) {
             err(
+                DiagnosticKind::RustNameCollision,
                 &i.loc,
                 format!(
                     "interface `{}` collides with interface `{}`",
@@ -77,6 +83,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
         for m in &i.methods {
             if let Some(prev) = methods.insert(naming::snake(&m.name), &m.name) {
                 err(
+                    DiagnosticKind::RustNameCollision,
                     &m.loc,
                     format!(
                         "method `{}.{}` collides with `{prev}` in Rust",
@@ -90,6 +97,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
                 for p in list {
                     if let Some(prev) = seen.insert(naming::snake(&p.name), &p.name) {
                         err(
+                            DiagnosticKind::RustNameCollision,
                             &p.loc,
                             format!("`{}` collides with `{prev}`", p.name),
                             Some("names must differ after conversion to snake_case".into()),
@@ -107,6 +115,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
                 for f in fields {
                     if let Some(prev) = seen.insert(naming::snake(&f.name), &f.name) {
                         err(
+                            DiagnosticKind::RustNameCollision,
                             &f.loc,
                             format!("field `{}` collides with field `{prev}`", f.name),
                             Some("names must differ after conversion to snake_case".into()),
@@ -120,6 +129,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
                 for v in values {
                     if let Some(prev) = seen.insert(naming::variant(&v.value), &v.value) {
                         err(
+                            DiagnosticKind::RustNameCollision,
                             &v.loc,
                             format!("enum value `{}` collides with `{prev}`", v.value),
                             Some("values must differ after conversion to UpperCamelCase".into()),
@@ -136,6 +146,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             let Some(role) = m.role else { continue };
             if let Some((pi, pm)) = roles.insert(role, (i, m)) {
                 err(
+                    DiagnosticKind::DuplicateRole,
                     &m.loc,
                     format!(
                         "a second `{}` method; `{}.{}` has that role already",
@@ -177,6 +188,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
                     ),
                 };
                 err(
+                    DiagnosticKind::RoleShape,
                     &m.loc,
                     format!(
                         "{} method `{}.{}` must have {what}",
@@ -194,6 +206,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             && alias_reaches(&t.name, &t.name, &types, &mut Vec::new())
         {
             err(
+                DiagnosticKind::AliasCycle,
                 &t.loc,
                 format!("alias `{}` refers to itself through other aliases", t.name),
                 Some("an alias chain must end in a struct, an enum or a built-in type".into()),

@@ -1,23 +1,11 @@
 //! Every shipped spec file is already in the canonical layout: re-serializing it through
 //! `kerio_codegen::canonical` gives back the same bytes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use kerio_codegen::Diagnostics;
 use kerio_codegen::canonical::to_canonical_string;
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            json_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
+use kerio_codegen::load::spec_files;
 
 #[test]
 fn shipped_spec_files_are_canonical() {
@@ -27,7 +15,7 @@ fn shipped_spec_files_are_canonical() {
     // beside them is not a spec file.
     for entry in std::fs::read_dir(&root).expect("api-spec folder").flatten() {
         if entry.path().join("api.json").is_file() {
-            json_files(&entry.path(), &mut files);
+            files.extend(spec_files(&entry.path(), &mut Diagnostics::default()));
         }
     }
     files.sort();

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use kerio_codegen::DiagnosticKind;
 use kerio_codegen::spec::{Api, Primitive, Source, TypeKind, TypeRef};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -158,7 +159,7 @@ fn lower_and_generate(
     for d in &outcome.diagnostics {
         let hint = d.hint.as_deref().map(|h| macro_hint(h, base));
         let tokens = match lowering.spots.get(&d.pointer) {
-            Some(s) if d.message.starts_with("unknown type") => {
+            Some(s) if matches!(d.kind, DiagnosticKind::UnknownType { .. }) => {
                 s.ty.clone().unwrap_or(s.name.clone())
             }
             Some(s) => s.name.clone(),

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use kerio_codegen::spec::{Api, Loc, Primitive, TypeKind, TypeRef};
-use kerio_codegen::{Diagnostic, Diagnostics, Options};
+use kerio_codegen::{Diagnostic, DiagnosticKind, Diagnostics, Options};
 use proc_macro2::TokenStream;
 
 /// Rounds of taking out what failed before giving up on generating anything.
@@ -41,9 +41,7 @@ pub(crate) fn generate(mut api: Api, opts: &Options) -> Outcome {
         };
         for d in diags.iter() {
             let consequence = round > 0
-                && removed_types
-                    .iter()
-                    .any(|n: &String| d.message == format!("unknown type `{n}`"));
+                && matches!(&d.kind, DiagnosticKind::UnknownType { name } if removed_types.contains(name));
             if !consequence && !diagnostics.contains(d) {
                 diagnostics.push(d.clone());
             }
@@ -78,7 +76,7 @@ fn prune(
             offset: 0,
         };
         let same = |loc: &Loc| loc.file == target.file && loc.pointer == target.pointer;
-        let unknown_type = d.message.starts_with("unknown type `");
+        let unknown_type = matches!(d.kind, DiagnosticKind::UnknownType { .. });
         let neutral = |ty: &mut TypeRef| neutralize(ty, &known);
 
         let before = count(api);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use kerio_codegen::spec::Source;
-use kerio_codegen::{Diagnostic, load, naming};
+use kerio_codegen::{Diagnostic, Diagnostics, load, naming};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::LitStr;
@@ -123,8 +123,11 @@ fn spec_files(
     if root.is_file() {
         files.push(root);
     } else if root.is_dir() {
-        collect_json(&root, &mut files);
-        files.sort();
+        let mut diags = Diagnostics::default();
+        files = load::spec_files(&root, &mut diags);
+        for d in diags.iter() {
+            report(d, path, errors);
+        }
         if files.is_empty() {
             errors.at(
                 path,
@@ -156,20 +159,6 @@ fn spec_files(
             })
             .collect(),
     )
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            collect_json(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
 }
 
 /// A spec problem, at the `path` argument, naming file, line, column and JSON pointer.

@@ -22,7 +22,7 @@ use super::methods::{MAX_ARGS, lifetime_of, out_type, super_to_self};
 use super::{Cx, doc, ident, path_tokens, summary};
 use crate::Options;
 use crate::diag::Diagnostics;
-use crate::diag::diag_at;
+use crate::diag::{DiagnosticKind, diag_at};
 use crate::model::{HANDLE, has_handle, on_handle};
 use crate::naming;
 use crate::spec::*;
@@ -48,13 +48,14 @@ fn extends_base(opts: &Options, iface: &Interface) -> bool {
 /// base API already has, no clash between the generated traits and the extension's types.
 pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
     let mut d = Diagnostics::default();
-    let mut err = |loc: &Loc, message: String, hint: String| {
-        d.push(diag_at(&api.sources, loc, &message, Some(&hint)));
+    let mut err = |kind: DiagnosticKind, loc: &Loc, message: String, hint: String| {
+        d.push(diag_at(kind, &api.sources, loc, &message, Some(&hint)));
     };
     let base = &api.manifest.name;
     let ext_trait = trait_name(api, opts);
     if syn::parse_str::<Ident>(&ext_trait).is_err() {
         err(
+            DiagnosticKind::InvalidExtensionTrait,
             &Loc::default(),
             format!("`{ext_trait}` is not a valid name for the extension trait"),
             "a Rust identifier in UpperCamelCase, e.g. `AdminExt`".into(),
@@ -66,6 +67,7 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
         for m in &i.methods {
             if let Some(role) = m.role {
                 err(
+                    DiagnosticKind::RoleInExtension,
                     &m.loc,
                     format!(
                         "`{}.{}` has the role `{}`, which an extension cannot declare",
@@ -90,6 +92,7 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
                     format!(" (as `{}.{same}`)", i.name)
                 };
                 err(
+                    DiagnosticKind::AlreadyInBaseApi,
                     &m.loc,
                     format!(
                         "`{}.{}` is already in the `{base}` API{shipped_as}",
@@ -108,6 +111,7 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
     }
     if let Some(loc) = traits.get(&ext_trait) {
         err(
+            DiagnosticKind::ExtensionTraitCollision,
             loc,
             format!("the trait of this interface and the extension trait are both `{ext_trait}`"),
             "choose another name for the extension trait".into(),
@@ -117,6 +121,7 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
         let rust = naming::camel(&t.name);
         if rust == ext_trait {
             err(
+                DiagnosticKind::ExtensionTraitCollision,
                 &t.loc,
                 format!(
                     "type `{}` has the name of the extension trait `{ext_trait}`",
@@ -126,6 +131,7 @@ pub(crate) fn check(api: &Api, opts: &Options) -> Result<(), Diagnostics> {
             );
         } else if traits.contains_key(&rust) {
             err(
+                DiagnosticKind::ExtensionTraitCollision,
                 &t.loc,
                 format!(
                     "type `{}` has the name of the trait `{rust}` that adds methods to a shipped interface",

@@ -1,7 +1,7 @@
 //! Shape checks shared by the item decoders: object keys, JSON kinds, names, and the
 //! location of each problem.
 
-use crate::diag::{Diagnostic, diag_at};
+use crate::diag::{Diagnostic, DiagnosticKind, diag_at};
 use crate::json::{self, Json, JsonValue, Member};
 use crate::naming::is_wire_name;
 use crate::spec::{Loc, Source};
@@ -29,19 +29,30 @@ impl FileDecoder<'_> {
         }
     }
 
+    /// Records a problem at a byte offset of the file.
     pub(super) fn error_at_offset(
         &mut self,
+        kind: DiagnosticKind,
         pointer: &str,
         offset: usize,
         message: &str,
         hint: Option<&str>,
     ) {
         let loc = self.loc(pointer, offset);
-        self.diags.push(diag_at(self.sources, &loc, message, hint));
+        self.diags
+            .push(diag_at(kind, self.sources, &loc, message, hint));
     }
 
-    pub(super) fn error(&mut self, pointer: &str, v: &Json, message: &str, hint: Option<&str>) {
-        self.error_at_offset(pointer, v.offset, message, hint);
+    /// Records a problem at a JSON value.
+    pub(super) fn error(
+        &mut self,
+        kind: DiagnosticKind,
+        pointer: &str,
+        v: &Json,
+        message: &str,
+        hint: Option<&str>,
+    ) {
+        self.error_at_offset(kind, pointer, v.offset, message, hint);
     }
 
     /// The members of an object, checking that every key is one of `allowed`.
@@ -54,6 +65,7 @@ impl FileDecoder<'_> {
     ) -> Option<&'j [Member]> {
         let JsonValue::Object(members) = &v.value else {
             self.error(
+                DiagnosticKind::WrongJsonKind,
                 pointer,
                 v,
                 &format!("{what} must be an object, found {}", v.value.kind()),
@@ -66,6 +78,7 @@ impl FileDecoder<'_> {
                 let p = ptr(pointer, &m.key);
                 let hint = format!("expected one of: {}", allowed.join(", "));
                 self.error_at_offset(
+                    DiagnosticKind::UnknownKey,
                     &p,
                     m.key_offset,
                     &format!("unknown key `{}` in {what}", m.key),
@@ -86,7 +99,13 @@ impl FileDecoder<'_> {
     ) -> Option<&'j Json> {
         let found = members.iter().find(|m| m.key == key).map(|m| &m.value);
         if found.is_none() {
-            self.error(pointer, v, &format!("{what} has no `{key}`"), None);
+            self.error(
+                DiagnosticKind::MissingKey,
+                pointer,
+                v,
+                &format!("{what} has no `{key}`"),
+                None,
+            );
         }
         found
     }
@@ -96,6 +115,7 @@ impl FileDecoder<'_> {
             JsonValue::String(s) => Some(s.clone()),
             other => {
                 self.error(
+                    DiagnosticKind::WrongJsonKind,
                     pointer,
                     v,
                     &format!("expected a string, found {}", other.kind()),
@@ -124,6 +144,7 @@ impl FileDecoder<'_> {
             JsonValue::Bool(b) => b,
             ref other => {
                 self.error(
+                    DiagnosticKind::WrongJsonKind,
                     &ptr(pointer, key),
                     &m.value,
                     &format!("`{key}` must be true or false, found {}", other.kind()),
@@ -144,6 +165,7 @@ impl FileDecoder<'_> {
         let ok = is_wire_name(name);
         if !ok {
             self.error_at_offset(
+                DiagnosticKind::InvalidName,
                 pointer,
                 offset,
                 &format!("invalid {what} name `{name}`"),

@@ -2,14 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::spec::Source;
 
 /// Reads every `*.json` file below `dir`, sorted by path; unreadable files become diagnostics.
 pub fn read_json_files(dir: &Path, diags: &mut Diagnostics) -> Vec<Source> {
-    let mut paths = Vec::new();
-    collect_json(dir, &mut paths, diags);
-    paths.sort();
+    let paths = spec_files(dir, diags);
     let base = dir.parent().unwrap_or(dir);
     paths
         .into_iter()
@@ -24,6 +22,15 @@ pub fn read_json_files(dir: &Path, diags: &mut Diagnostics) -> Vec<Source> {
             }
         })
         .collect()
+}
+
+/// The spec files of a folder: every `*.json` file below `dir`, at any depth, sorted by
+/// path. Folders that cannot be read become diagnostics.
+pub fn spec_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    collect_json(dir, &mut paths, diags);
+    paths.sort();
+    paths
 }
 
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
@@ -49,5 +56,6 @@ pub(super) fn io_diag(path: &Path, e: &std::io::Error) -> Diagnostic {
         pointer: String::new(),
         message: format!("cannot read: {e}"),
         hint: None,
+        kind: DiagnosticKind::Io,
     }
 }

@@ -2,7 +2,7 @@
 //! methods, parameters, type references and type definitions.
 
 use super::decoder::{FileDecoder, ptr};
-use crate::diag::Diagnostics;
+use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::json::{self, Json, JsonValue, Member};
 use crate::naming::is_wire_name;
 use crate::spec::*;
@@ -31,9 +31,13 @@ pub(super) fn decode_all(sources: &[Source]) -> Decoded {
         };
         match json::parse(&source.text) {
             Ok(doc) => decoder.file_doc(&doc, &mut out),
-            Err(e) => {
-                decoder.error_at_offset("", e.offset, &format!("invalid JSON: {}", e.message), None)
-            }
+            Err(e) => decoder.error_at_offset(
+                DiagnosticKind::InvalidJson,
+                "",
+                e.offset,
+                &format!("invalid JSON: {}", e.message),
+                None,
+            ),
         }
         out.diags.0.extend(decoder.diags);
     }
@@ -71,6 +75,7 @@ impl FileDecoder<'_> {
             } else {
                 let kind = m.value.value.kind();
                 self.error(
+                    DiagnosticKind::WrongJsonKind,
                     "/interfaces",
                     &m.value,
                     &format!(
@@ -104,6 +109,7 @@ impl FileDecoder<'_> {
                     }
                 }
                 other => self.error(
+                    DiagnosticKind::WrongJsonKind,
                     "/types",
                     &m.value,
                     &format!(
@@ -133,6 +139,7 @@ impl FileDecoder<'_> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !ok {
                 self.error(
+                    DiagnosticKind::InvalidApiName,
                     &ptr(p, "name"),
                     nv,
                     &format!("invalid API name `{n}`"),
@@ -145,6 +152,7 @@ impl FileDecoder<'_> {
             && !path.starts_with('/')
         {
             self.error(
+                DiagnosticKind::InvalidPath,
                 &ptr(p, "path"),
                 pv,
                 "the endpoint path must start with `/`",
@@ -156,6 +164,7 @@ impl FileDecoder<'_> {
                 Ok(port) if port > 0 => Some(port),
                 _ => {
                     self.error(
+                        DiagnosticKind::InvalidPort,
                         &ptr(p, "port"),
                         v,
                         &format!("invalid port {n}"),
@@ -166,6 +175,7 @@ impl FileDecoder<'_> {
             },
             other => {
                 self.error(
+                    DiagnosticKind::WrongJsonKind,
                     &ptr(p, "port"),
                     v,
                     &format!("the port must be a number, found {}", other.kind()),
@@ -195,6 +205,7 @@ impl FileDecoder<'_> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
             if !ok {
                 self.error(
+                    DiagnosticKind::InvalidGroup,
                     &ptr(p, "group"),
                     &m.value,
                     &format!("invalid group `{g}`"),
@@ -218,6 +229,7 @@ impl FileDecoder<'_> {
                 }
             }
             other => self.error(
+                DiagnosticKind::WrongJsonKind,
                 &mp,
                 methods_v,
                 &format!(
@@ -244,7 +256,13 @@ impl FileDecoder<'_> {
             let role = Role::ALL.iter().find(|(n, _)| *n == s).map(|(_, r)| *r);
             if role.is_none() {
                 let hint = format!("expected one of: {}", Role::ALL.map(|(n, _)| n).join(", "));
-                self.error(&rp, &m.value, &format!("unknown role `{s}`"), Some(&hint));
+                self.error(
+                    DiagnosticKind::UnknownRole,
+                    &rp,
+                    &m.value,
+                    &format!("unknown role `{s}`"),
+                    Some(&hint),
+                );
             }
             role
         });
@@ -266,6 +284,7 @@ impl FileDecoder<'_> {
     fn params(&mut self, p: &str, v: &Json, what: &str) -> Vec<Param> {
         let JsonValue::Array(items) = &v.value else {
             self.error(
+                DiagnosticKind::WrongJsonKind,
                 p,
                 v,
                 &format!("expected an array of {what}s, found {}", v.value.kind()),
@@ -332,7 +351,7 @@ impl FileDecoder<'_> {
                 Some(prim) => Some(TypeRef::Primitive(prim)),
                 None if is_wire_name(s) => Some(TypeRef::Named(s.clone())),
                 None => {
-                    self.error(p, v, &format!("invalid type reference `{s}`"), Some("a primitive (string, boolean, int32, int64, double, any), a type name, {\"list\": T} or {\"map\": T}"));
+                    self.error(DiagnosticKind::InvalidTypeRef, p, v, &format!("invalid type reference `{s}`"), Some("a primitive (string, boolean, int32, int64, double, any), a type name, {\"list\": T} or {\"map\": T}"));
                     None
                 }
             },
@@ -348,6 +367,7 @@ impl FileDecoder<'_> {
             }
             other => {
                 self.error(
+                    DiagnosticKind::InvalidTypeRef,
                     p,
                     v,
                     &format!("invalid type reference: {}", other.kind()),
@@ -361,6 +381,7 @@ impl FileDecoder<'_> {
     fn type_def(&mut self, p: &str, name: &str, v: &Json, home: Home) -> Option<TypeDef> {
         let JsonValue::Object(members) = &v.value else {
             self.error(
+                DiagnosticKind::WrongJsonKind,
                 p,
                 v,
                 &format!("a type must be an object, found {}", v.value.kind()),
@@ -391,6 +412,7 @@ impl FileDecoder<'_> {
             }
             other => {
                 self.error(
+                    DiagnosticKind::UnknownTypeKind,
                     &ptr(p, "kind"),
                     kind_v,
                     &format!("unknown type kind `{other}`"),
@@ -415,6 +437,7 @@ impl FileDecoder<'_> {
     fn fields(&mut self, p: &str, v: &Json) -> Vec<Field> {
         let JsonValue::Array(items) = &v.value else {
             self.error(
+                DiagnosticKind::WrongJsonKind,
                 p,
                 v,
                 &format!("`fields` must be an array, found {}", v.value.kind()),
@@ -457,6 +480,7 @@ impl FileDecoder<'_> {
     fn enum_values(&mut self, p: &str, v: &Json) -> Vec<EnumValue> {
         let JsonValue::Array(items) = &v.value else {
             self.error(
+                DiagnosticKind::WrongJsonKind,
                 p,
                 v,
                 &format!("`values` must be an array, found {}", v.value.kind()),
@@ -478,6 +502,7 @@ impl FileDecoder<'_> {
             };
             if value.is_empty() {
                 self.error(
+                    DiagnosticKind::EmptyEnumValue,
                     &ptr(&ip, "value"),
                     vv,
                     "an enum value must not be empty",

@@ -13,11 +13,11 @@ mod items;
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Diagnostics, diag_at};
+use crate::diag::{Diagnostic, DiagnosticKind, Diagnostics, diag_at};
 use crate::spec::*;
 
 use files::io_diag;
-pub use files::read_json_files;
+pub use files::{read_json_files, spec_files};
 use items::{Decoded, decode_all};
 
 /// Loads one API from the files of a folder holding an `api.json` (all `*.json` below it).
@@ -58,6 +58,7 @@ pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
             pointer: String::new(),
             message: "no API folder found".into(),
             hint: Some("each API is a folder holding an `api.json` manifest".into()),
+            kind: DiagnosticKind::NoApiFolder,
         });
     }
     let mut apis = Vec::new();
@@ -92,6 +93,7 @@ pub fn load_sources(sources: Vec<Source>) -> Result<Api, Diagnostics> {
                 hint: Some(
                     "add an `api.json` holding {\"api\": {\"name\", \"path\", \"port\"}}".into(),
                 ),
+                kind: DiagnosticKind::NoManifest,
             });
             None
         }
@@ -99,6 +101,7 @@ pub fn load_sources(sources: Vec<Source>) -> Result<Api, Diagnostics> {
         _ => {
             for m in &manifests[1..] {
                 diags.push(diag_at(
+                    DiagnosticKind::SecondManifest,
                     &sources,
                     &m.loc,
                     "a second API manifest in the same spec set",
@@ -135,6 +138,7 @@ pub fn load_extension(base: &Manifest, sources: Vec<Source>) -> Result<Api, Diag
     } = decode_all(&sources);
     for m in &manifests {
         diags.push(diag_at(
+            DiagnosticKind::ManifestInExtension,
             &sources,
             &m.loc,
             "an extension spec must not declare an API manifest",

@@ -12,11 +12,12 @@ use syn::{
     Attribute, FnArg, Ident, ItemTrait, Pat, ReturnType, Token, TraitItem, TraitItemFn, Type,
 };
 
-use super::{Lowering, is_wire_name, loc};
+use super::{Lowering, loc};
 use crate::args::{self, Arg, Value};
 use crate::attrs;
 use crate::errors::Errors;
 use crate::types::show;
+use kerio_codegen::naming::is_wire_name;
 
 struct OutDecl {
     attrs: Vec<Attribute>,

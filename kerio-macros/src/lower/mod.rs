@@ -53,13 +53,6 @@ fn loc(pointer: &str) -> Loc {
     }
 }
 
-/// ASCII letters, digits and `_`, not starting with a digit (the spec's rule).
-fn is_wire_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// The `name = "..."` of `#[kerio(...)]` without reporting anything (a first pass).
 pub(crate) fn quiet_name(attrs: &[Attribute]) -> Option<String> {
     let mut errors = Errors::default();
@@ -117,7 +110,7 @@ impl Lowering<'_> {
         let ok = if any_text {
             !wire.is_empty()
         } else {
-            is_wire_name(&wire)
+            naming::is_wire_name(&wire)
         };
         if !ok {
             if any_text {
