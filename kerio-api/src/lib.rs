@@ -48,7 +48,7 @@ mod files;
 mod fixture;
 mod method;
 pub mod paging;
-#[cfg(kerio_search_query)]
+#[cfg(kerio_type = "admin::SearchQuery")]
 pub mod query;
 mod secret;
 mod session;

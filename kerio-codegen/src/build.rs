@@ -50,3 +50,60 @@ pub fn print_errors(diags: &Diagnostics) {
         }
     }
 }
+
+/// Writes `contents` to `path` unless the file holds exactly that already, so that what
+/// depends on the file is not rebuilt for nothing. True when the file was written.
+pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(false);
+    }
+    std::fs::write(path, contents)?;
+    Ok(true)
+}
+
+/// Writes a file of the build script's `OUT_DIR` with [`write_if_changed`]; a problem is
+/// printed as a `cargo::error` line and gives false.
+pub fn write_out_file(name: &str, contents: &str) -> bool {
+    let Some(out_dir) = std::env::var_os("OUT_DIR") else {
+        println!("cargo::error=OUT_DIR is not set; run this build script through cargo");
+        return false;
+    };
+    let out = PathBuf::from(out_dir).join(name);
+    match write_if_changed(&out, contents) {
+        Ok(_) => true,
+        Err(e) => {
+            println!("cargo::error=cannot write {}: {e}", out.display());
+            false
+        }
+    }
+}
+
+/// Name of the cfg that tells hand-written code which generated types are compiled:
+/// `#[cfg(kerio_type = "admin::SearchQuery")]` holds when the enabled Cargo features
+/// compile type `SearchQuery` of API `admin`.
+pub const TYPE_CFG: &str = "kerio_type";
+
+/// Prints a `cargo::rustc-cfg` line of [`TYPE_CFG`] for every type of `apis` that the
+/// Cargo features enabled for this build compile (read from `CARGO_FEATURE_*`), so that
+/// hand-written code built on a generated type is compiled exactly when the type is.
+pub fn print_type_cfgs(apis: &[Api]) {
+    println!("cargo::rustc-check-cfg=cfg({TYPE_CFG}, values(any()))");
+    let enabled = |feature: &str| {
+        let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+        std::env::var_os(var).is_some()
+    };
+    for api in apis {
+        // An API that does not validate fails generation, which reports why.
+        let Ok(features) = crate::type_features(api) else {
+            continue;
+        };
+        for (name, set) in features {
+            if set.is_empty() || set.iter().any(|f| enabled(f)) {
+                println!(
+                    "cargo::rustc-cfg={TYPE_CFG}=\"{}::{name}\"",
+                    api.manifest.name
+                );
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ use serde_json::{Map, Number, Value};
 
 /// The order of known keys in objects that are not keyed by name; other keys follow,
 /// sorted.
-pub const KEY_ORDER: [&str; 23] = [
+pub const KEY_ORDER: [&str; 24] = [
     "$schema",
     "api",
     "name",
@@ -29,6 +29,7 @@ pub const KEY_ORDER: [&str; 23] = [
     "lenient",
     "doc",
     "path",
+    "alternativePaths",
     "port",
     "interfaces",
     "methods",

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod base;
 pub mod build;
 pub mod canonical;
 pub mod diag;
@@ -23,6 +24,7 @@ pub mod spec;
 pub mod validate;
 
 pub use diag::{Diagnostic, DiagnosticKind, Diagnostics};
+pub use model::SESSION_METHODS;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -15,22 +15,38 @@ use crate::spec::*;
 /// Names the generator itself puts into every interface module.
 pub(crate) const HANDLE: &str = "Handle";
 
-/// Methods the runtime's `Session` has itself; an interface accessor must not shadow them.
-pub(crate) const SESSION_METHODS: &[&str] = &[
+/// Methods the runtime's `Session` has itself, private ones too (an inherent method of
+/// the same name would not compile); an interface accessor must not take their names.
+/// kerio-api's `session_methods` test checks this list against the runtime's source.
+pub const SESSION_METHODS: &[&str] = &[
+    "absorb_cookies",
     "apply_and_confirm",
+    "auth",
+    "auto_relogin",
     "batch",
     "call",
     "client",
     "close",
     "confirm_config",
+    "confirm_timestamps",
     "download",
+    "download_to",
     "endpoint",
+    "exchange",
+    "fetch",
     "is_closed",
     "login",
-    "logout",
+    "may_relogin",
+    "next_id",
+    "post_file",
+    "relogin",
+    "send",
     "token_fingerprint",
     "upload",
 ];
+
+/// Methods the generated code itself puts on `Session`, besides interface accessors.
+pub(crate) const GENERATED_SESSION_METHODS: &[&str] = &["logout"];
 
 /// The Cargo features that compile an item; empty means always compiled.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -197,7 +213,12 @@ impl<'a> Model<'a> {
                 "the interface handle".into(),
                 &i.loc,
             );
-            if has_handle(i) && SESSION_METHODS.contains(&naming::bare(&module)) {
+            if has_handle(i)
+                && SESSION_METHODS
+                    .iter()
+                    .chain(GENERATED_SESSION_METHODS)
+                    .any(|m| *m == naming::bare(&module))
+            {
                 d.push(diag_at(DiagnosticKind::ShadowsSessionMethod,
                     &self.api.sources,
                     &i.loc,

@@ -59,10 +59,19 @@ pub struct Manifest {
     pub doc: Option<String>,
     /// Default endpoint path.
     pub path: String,
+    /// Other endpoint paths some firmware serves the same API at.
+    pub alternative_paths: Vec<String>,
     /// Default HTTPS port.
     pub port: u16,
     /// Where the manifest is.
     pub loc: Loc,
+}
+
+impl Manifest {
+    /// Every endpoint path of the API: the default first, then the alternatives.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.path.as_str()).chain(self.alternative_paths.iter().map(String::as_str))
+    }
 }
 
 /// A Kerio interface (`ActiveHosts`), a set of methods.
@@ -219,7 +228,9 @@ pub struct EnumValue {
 }
 
 /// Built-in JSON types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Primitive {
     /// A JSON string.
     String,
@@ -269,7 +280,9 @@ impl Primitive {
 }
 
 /// A reference to a type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TypeRef {
     /// A built-in type.
     Primitive(Primitive),

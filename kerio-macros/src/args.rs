@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
 
-use crate::base::BaseApi;
+use crate::base::{self, BaseApi};
 use crate::errors::Errors;
 
 /// The value of one argument.
@@ -172,7 +172,7 @@ pub(crate) fn base_api(
     usage: &str,
     errors: &mut Errors,
 ) -> &'static BaseApi {
-    let fallback = BaseApi::fallback();
+    let fallback = base::fallback();
     let Some(arg) = get(args, "api") else {
         if !complete {
             return fallback;
@@ -180,23 +180,20 @@ pub(crate) fn base_api(
         errors.span(
             Span::call_site(),
             "missing argument `api`: the name of the API to extend",
-            Some(&format!(
-                "write `{usage}`; the APIs are {}",
-                BaseApi::names()
-            )),
+            Some(&format!("write `{usage}`; the APIs are {}", base::names())),
         );
         return fallback;
     };
     let Some(lit) = arg.string(errors) else {
         return fallback;
     };
-    match BaseApi::find(&lit.value()) {
+    match base::find(&lit.value()) {
         Some(base) => base,
         None => {
             errors.at(
                 lit,
                 format!("unknown API `{}`", lit.value()),
-                Some(&format!("expected one of: {}", BaseApi::names())),
+                Some(&format!("expected one of: {}", base::names())),
             );
             fallback
         }

@@ -109,7 +109,7 @@ fn lower_and_generate(
             base_rust: base
                 .types
                 .iter()
-                .map(|t| (kerio_codegen::naming::camel(t), *t))
+                .map(|t| (kerio_codegen::naming::camel(t), t.as_str()))
                 .collect(),
         },
         spots: BTreeMap::new(),

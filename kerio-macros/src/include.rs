@@ -41,7 +41,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     };
     // Without generated code, an empty extension trait keeps `use ..::AdminExt` working.
     let body = generated.unwrap_or_else(|| {
-        let name = ext_trait.unwrap_or_else(|| format!("{}Ext", naming::camel(base.name)));
+        let name = ext_trait.unwrap_or_else(|| format!("{}Ext", naming::camel(&base.name)));
         let ident = format_ident!("{}", name);
         quote! {
             /// The extension trait; empty because the spec files have problems.

@@ -287,7 +287,7 @@ impl Resolver<'_> {
                     );
                     return prim(Primitive::Any);
                 }
-                let base_path = ["kerio_api", self.base.name];
+                let base_path = ["kerio_api", self.base.name.as_str()];
                 if !prefix.is_empty() && prefix != base_path {
                     errors.at(
                         ty,

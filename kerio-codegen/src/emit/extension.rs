@@ -293,6 +293,7 @@ mod tests {
             title: Some("Kerio Control Administration API".into()),
             doc: None,
             path: "/admin/api/jsonrpc/".into(),
+            alternative_paths: Vec::new(),
             port: 4081,
             loc: Loc::default(),
         }

@@ -127,7 +127,7 @@ impl FileDecoder<'_> {
             p,
             v,
             "the API manifest",
-            &["name", "title", "doc", "path", "port"],
+            &["name", "title", "doc", "path", "alternativePaths", "port"],
         )?;
         let name_v = self.required(p, v, members, "name", "the API manifest");
         let path_v = self.required(p, v, members, "path", "the API manifest");
@@ -147,17 +147,28 @@ impl FileDecoder<'_> {
                 );
             }
         }
-        let path = path_v.and_then(|v| self.string(&ptr(p, "path"), v));
-        if let (Some(path), Some(pv)) = (&path, path_v)
-            && !path.starts_with('/')
-        {
-            self.error(
-                DiagnosticKind::InvalidPath,
-                &ptr(p, "path"),
-                pv,
-                "the endpoint path must start with `/`",
-                None,
-            );
+        let path = path_v.and_then(|v| self.endpoint_path(&ptr(p, "path"), v));
+        let mut alternative_paths = Vec::new();
+        if let Some(m) = members.iter().find(|m| m.key == "alternativePaths") {
+            let ap = ptr(p, "alternativePaths");
+            match &m.value.value {
+                JsonValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        alternative_paths
+                            .extend(self.endpoint_path(&ptr(&ap, &i.to_string()), item));
+                    }
+                }
+                other => self.error(
+                    DiagnosticKind::WrongJsonKind,
+                    &ap,
+                    &m.value,
+                    &format!(
+                        "`alternativePaths` must be an array of paths, found {}",
+                        other.kind()
+                    ),
+                    None,
+                ),
+            }
         }
         let port = port_v.and_then(|v| match &v.value {
             JsonValue::Number(n) => match n.parse::<u16>() {
@@ -191,9 +202,26 @@ impl FileDecoder<'_> {
             title,
             doc,
             path: path?,
+            alternative_paths,
             port: port?,
             loc: self.loc(p, v.offset),
         })
+    }
+
+    /// An endpoint path: a string starting with `/`.
+    fn endpoint_path(&mut self, p: &str, v: &Json) -> Option<String> {
+        let path = self.string(p, v)?;
+        if !path.starts_with('/') {
+            self.error(
+                DiagnosticKind::InvalidPath,
+                p,
+                v,
+                "the endpoint path must start with `/`",
+                None,
+            );
+            return None;
+        }
+        Some(path)
     }
 
     fn interface(&mut self, p: &str, name: &str, v: &Json) -> Option<Interface> {

@@ -166,6 +166,7 @@ fn empty_manifest() -> Manifest {
         title: None,
         doc: None,
         path: String::new(),
+        alternative_paths: Vec::new(),
         port: 0,
         loc: Loc::default(),
     }
