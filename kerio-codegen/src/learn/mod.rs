@@ -17,6 +17,7 @@ mod infer;
 mod merge;
 mod observe;
 mod read;
+mod repair;
 mod report;
 pub mod sanitize;
 pub mod secrets;
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 
 pub use self::observe::{STATS_PATHS, looks_like_jsonrpc, valid_method};
 pub use self::report::ApiReport;
-use self::specs::SpecSet;
+use self::specs::{ApiSpec, SpecSet};
 use crate::model::Model;
 use crate::spec::Api;
 
@@ -136,7 +137,19 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
             Vec::new()
         }
     } else {
-        har::capture_files(&opts.captures).map_err(Failure::one)?
+        let files = har::capture_files(&opts.captures).map_err(Failure::one)?;
+        if files.is_empty() {
+            let named: Vec<String> = opts
+                .captures
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(Failure::one(format!(
+                "no capture (*.har) found in {}",
+                named.join(", ")
+            )));
+        }
+        files
     };
     let mut learned = Learned {
         reports: Vec::new(),
@@ -176,14 +189,13 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
             }
         }
     }
-    for api in &set.apis {
-        let texts: Vec<String> = api.files.iter().map(|f| f.text()).collect();
-        let mut changed = false;
-        for (f, text) in api.files.iter().zip(&texts) {
+    for api in &mut set.apis {
+        let model = checked(api, &mut learned.warnings)?;
+        for f in &api.files {
+            let text = f.text();
             if f.original.as_deref() == Some(text.as_str()) {
                 continue;
             }
-            changed = true;
             let layout_only = f
                 .original
                 .as_deref()
@@ -201,30 +213,48 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
             });
             learned.pending.push(write::Pending {
                 path: f.path.clone(),
-                text: text.clone(),
+                text,
                 original: f.original.clone(),
             });
         }
-        let model = if changed {
-            let model = api.reload(&texts).map_err(|d| {
-                Failure::one(format!(
-                    "learning produced an invalid spec set (a bug; nothing written):\n{d}"
-                ))
-            })?;
-            // The model stage (Rust names, features, recursion) must accept the result
-            // too; emitting and formatting add nothing regen needs to know.
-            Model::new(&model, &Default::default()).map_err(|d| {
-                Failure::one(format!(
-                    "the learned spec set cannot be turned into Rust (nothing written):\n{d}"
-                ))
-            })?;
-            model
-        } else {
-            api.model.clone()
-        };
-        learned.sizes.push(size(&model));
+        learned
+            .sizes
+            .push(size(model.as_ref().unwrap_or(&api.model)));
     }
     Ok(learned)
+}
+
+/// Loads, validates and models the learned files of `api` when they changed (`None`
+/// when they did not). A learned item the spec set cannot hold (a name that collides in
+/// Rust, a name the loader refuses) is dropped with a warning and the rest is checked
+/// again; anything else is a bug of learning, and nothing is written.
+fn checked(api: &mut ApiSpec, warnings: &mut Vec<String>) -> Result<Option<Api>, Failure> {
+    loop {
+        let texts: Vec<String> = api.files.iter().map(|f| f.text()).collect();
+        if api
+            .files
+            .iter()
+            .zip(&texts)
+            .all(|(f, t)| f.original.as_deref() == Some(t.as_str()))
+        {
+            return Ok(None);
+        }
+        let diags = match api.reload(&texts) {
+            Ok(model) => match Model::new(&model, &Default::default()) {
+                Ok(_) => return Ok(Some(model)),
+                Err(d) => d,
+            },
+            Err(d) => d,
+        };
+        match repair::drop_learned(api, &diags) {
+            Some(dropped) => warnings.extend(dropped),
+            None => {
+                return Err(Failure::one(format!(
+                    "learning produced an invalid spec set (a bug; nothing written):\n{diags}"
+                )));
+            }
+        }
+    }
 }
 
 fn size(api: &Api) -> ApiSize {

@@ -157,18 +157,29 @@ pub enum Outcome {
     },
 }
 
+/// Why a body that is not UTF-8 is not read.
+pub(crate) const NOT_UTF8: &str = "not valid UTF-8";
+
 /// Reads a body with `f`: straight from the capture when possible, else decoded first.
 fn read_body<T>(
     text: &Text<'_>,
     mut f: impl FnMut(&mut Parser<'_>) -> Result<T, Stop>,
 ) -> Result<T, String> {
+    // A body that is not UTF-8 is not JSON: skipped here, an error in verify, dropped
+    // by sanitize.
     if !text.base64 {
+        if std::str::from_utf8(text.raw).is_err() {
+            return Err(NOT_UTF8.into());
+        }
         match Parser::escaped(text.raw).run(&mut f) {
             Err(ParseError::NeedsUnescape) => {}
             other => return other.map_err(|e| e.to_string()),
         }
     }
     let bytes = text.decode()?;
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(NOT_UTF8.into());
+    }
     Parser::plain(&bytes).run(f).map_err(|e| e.to_string())
 }
 
