@@ -6,7 +6,8 @@
 //! at once as [`Diagnostics`], each with file, line, column, JSON pointer and a hint.
 //!
 //! [`generate`] runs every stage; `kerio-api`'s build script and `kerio-macros` both use
-//! it, so there is one generator.
+//! it, so there is one generator. Feature `learn` adds `learn`: widening a spec set
+//! from browser captures (HAR), which `cargo xtask regen` runs.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -17,6 +18,8 @@ pub mod diag;
 mod emit;
 pub mod format;
 pub mod json;
+#[cfg(feature = "learn")]
+pub mod learn;
 pub mod load;
 mod model;
 pub mod naming;

@@ -1,15 +1,21 @@
 //! Project tasks: `regen` (learn the spec set from captures), `sanitize` (a shareable
 //! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types).
+//!
+//! Capture learning itself is [`kerio_codegen::learn`]; this binary is its command line.
+//! It does not depend on kerio-api, so a spec set whose generated code does not compile
+//! never blocks the tool that repairs it: `verify`, which decodes through kerio-api's
+//! generated types, is the separate binary `xtask-verify` (feature `verify`), which
+//! `cargo xtask verify` builds and runs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod coverage;
 mod json;
 mod regen;
-mod verify;
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "kerio-rs project tasks")]
@@ -107,14 +113,14 @@ fn main() -> ExitCode {
             check,
             stats,
         }),
-        Command::Sanitize { input, output } => regen::sanitize::run(&input, &output),
+        Command::Sanitize { input, output } => sanitize(&input, &output),
         Command::BenchRegen {
             specs,
             calls,
             hosts,
             runs,
             keep,
-        } => regen::bench::run(&regen::bench::Options {
+        } => bench::run(&bench::Options {
             specs,
             calls,
             hosts,
@@ -126,10 +132,59 @@ fn main() -> ExitCode {
             specs,
             api,
         } => coverage::run(&catalog, &specs, &api),
-        Command::Verify { har, quiet } => verify::run(&verify::Options {
-            har,
-            default_captures: default_root().join("captures"),
-            quiet,
-        }),
+        Command::Verify { har, quiet } => verify(&har, quiet),
+    }
+}
+
+/// Runs `sanitize` and prints what was taken out.
+fn sanitize(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
+    match kerio_codegen::learn::sanitize::sanitize(input, output) {
+        Ok(s) => {
+            println!(
+                "{}: {} entries; removed {} headers and {} cookies, redacted {} values",
+                output.display(),
+                s.entries,
+                s.headers,
+                s.cookies,
+                s.values
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Builds and runs the `xtask-verify` binary (feature `verify`) with the same arguments.
+fn verify(har: &[PathBuf], quiet: bool) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args([
+        "run",
+        "--quiet",
+        "--features",
+        "verify",
+        "--bin",
+        "xtask-verify",
+    ])
+    .arg("--manifest-path")
+    .arg(manifest)
+    .arg("--");
+    if quiet {
+        cmd.arg("--quiet");
+    }
+    cmd.args(har);
+    match cmd.status() {
+        Ok(status) => match status.code() {
+            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+            None => ExitCode::from(2),
+        },
+        Err(e) => {
+            eprintln!("error: cannot run cargo to build xtask-verify: {e}");
+            ExitCode::from(2)
+        }
     }
 }

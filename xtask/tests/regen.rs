@@ -213,7 +213,7 @@ fn reads_folders_batches_and_errors() {
     );
     // Only errors seen: not added, reported.
     assert!(
-        run.stdout.contains("Hosts.ping: not in the spec and no successful reply seen (1 calls, errors -32601 ×1); not added"),
+        run.stdout.contains("Hosts.ping: not in the spec and no successful reply seen (1 call, errors -32601 ×1); not added"),
         "{}",
         run.stdout
     );

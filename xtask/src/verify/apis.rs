@@ -6,7 +6,7 @@ use kerio_api::Api;
 use kerio_api::contract::Report;
 use serde_json::Value;
 
-use crate::regen::observe::STATS_PATHS;
+use kerio_codegen::learn::STATS_PATHS;
 
 /// A generated `__contract::check`.
 pub type CheckFn = fn(&str, &Value, Option<&Value>) -> Option<Report>;

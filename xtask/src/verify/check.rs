@@ -7,7 +7,7 @@ use kerio_api::contract::Severity;
 use super::apis::Target;
 use super::exchange::{self, Exchange, Outcome, Reply};
 use super::redact;
-use crate::regen::har::entry;
+use kerio_codegen::learn::har::entry;
 
 /// Exchange counts, for the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +166,7 @@ fn check(target: &Target, at: &Origin<'_>, x: &Exchange, quiet: bool, done: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::apis::targets;
+    use crate::apis::targets;
 
     fn entry_json(req: &serde_json::Value, resp: &serde_json::Value) -> String {
         serde_json::json!({

@@ -8,8 +8,8 @@
 use serde_json::{Map, Value};
 
 use super::apis::{Target, route};
-use crate::regen::har::entry::{EntryView, Text};
-use crate::regen::observe::{looks_like_jsonrpc, valid_method};
+use kerio_codegen::learn::har::entry::{EntryView, Text};
+use kerio_codegen::learn::{looks_like_jsonrpc, valid_method};
 
 /// What a call got back.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,8 +249,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::regen::har::entry;
-    use crate::verify::apis::targets;
+    use crate::apis::targets;
+    use kerio_codegen::learn::har::entry;
 
     fn entry_json(path: &str, req: &str, resp: Option<&str>) -> String {
         let content = match resp {

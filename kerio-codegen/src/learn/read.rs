@@ -8,14 +8,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
 use super::har::entry;
 use super::har::split::{Event, Splitter};
 use super::observe::{Observations, Outcome, Router, observe_entry};
-
-/// Captures smaller than this in total get no progress bar.
-const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What reading the captures gave.
 #[derive(Debug, Default)]
@@ -95,7 +90,12 @@ fn work(rx: &Mutex<Receiver<Job>>, router: &Router, names: &[String]) -> WorkerO
 
 /// Reads every capture. File-level problems and malformed entries become errors; bodies
 /// that are not JSON become warnings; a file without any usable call is an error.
-pub fn read_captures(files: &[PathBuf], router: &Router) -> ReadReport {
+/// `progress` is told the bytes read so far and the total.
+pub fn read_captures(
+    files: &[PathBuf],
+    router: &Router,
+    progress: Option<&(dyn Fn(u64, u64) + Sync)>,
+) -> ReadReport {
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let mut report = ReadReport {
         learned: vec![0; files.len()],
@@ -107,17 +107,10 @@ pub fn read_captures(files: &[PathBuf], router: &Router) -> ReadReport {
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
-    let bar = if total >= PROGRESS_MIN_BYTES {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
-        {
-            bar.set_style(style.progress_chars("=> "));
+    let bar = |done: u64| {
+        if let Some(f) = progress {
+            f(done, total);
         }
-        bar.set_message("reading captures");
-        bar
-    } else {
-        ProgressBar::hidden()
     };
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -147,7 +140,7 @@ pub fn read_captures(files: &[PathBuf], router: &Router) -> ReadReport {
                 match split.next_event() {
                     Ok(Some(Event::Entry(bytes))) => {
                         let index = split.entries() - 1;
-                        bar.set_position(done + split.consumed());
+                        bar(done + split.consumed());
                         if tx
                             .send(Job {
                                 file: i,
@@ -177,7 +170,7 @@ pub fn read_captures(files: &[PathBuf], router: &Router) -> ReadReport {
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    bar.finish_and_clear();
+    bar(total);
     let mut entry_errors = Vec::new();
     for out in outs {
         report.obs.absorb(out.obs);

@@ -6,7 +6,7 @@ pub mod parse;
 
 use std::collections::BTreeMap;
 
-use kerio_codegen::spec::{Api, Role};
+use crate::spec::{Api, Role};
 
 use self::node::Node;
 use self::parse::{ParseError, Parser, Stop};
@@ -98,7 +98,7 @@ pub struct MethodObs {
 }
 
 impl MethodObs {
-    fn absorb(&mut self, o: MethodObs) {
+    pub(crate) fn absorb(&mut self, o: MethodObs) {
         self.calls += o.calls;
         self.replies += o.replies;
         self.errors += o.errors;
@@ -157,29 +157,36 @@ pub enum Outcome {
     },
 }
 
+/// Why a body that is not UTF-8 is not read.
+pub(crate) const NOT_UTF8: &str = "not valid UTF-8";
+
 /// Reads a body with `f`: straight from the capture when possible, else decoded first.
 fn read_body<T>(
     text: &Text<'_>,
     mut f: impl FnMut(&mut Parser<'_>) -> Result<T, Stop>,
 ) -> Result<T, String> {
+    // A body that is not UTF-8 is not JSON: skipped here, an error in verify, dropped
+    // by sanitize.
     if !text.base64 {
+        if std::str::from_utf8(text.raw).is_err() {
+            return Err(NOT_UTF8.into());
+        }
         match Parser::escaped(text.raw).run(&mut f) {
             Err(ParseError::NeedsUnescape) => {}
             other => return other.map_err(|e| e.to_string()),
         }
     }
     let bytes = text.decode()?;
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(NOT_UTF8.into());
+    }
     Parser::plain(&bytes).run(f).map_err(|e| e.to_string())
 }
 
 /// True for `Interface.method` names: two identifiers joined by a dot.
-pub(crate) fn valid_method(name: &str) -> bool {
-    let ok = |s: &str| {
-        let mut c = s.chars();
-        matches!(c.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-            && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    matches!(name.split_once('.'), Some((i, m)) if ok(i) && ok(m))
+pub fn valid_method(name: &str) -> bool {
+    use crate::naming::is_wire_name;
+    matches!(name.split_once('.'), Some((i, m)) if is_wire_name(i) && is_wire_name(m))
 }
 
 /// One command of a batch: its method and params.
@@ -423,7 +430,7 @@ fn record(m: &mut MethodObs, params: Node, reply: Option<Reply>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::regen::har::entry;
+    use crate::learn::har::entry;
 
     fn router() -> Router {
         Router {
@@ -527,7 +534,7 @@ mod tests {
     /// reader panic: every outcome is a value or an error.
     #[test]
     fn mutated_input_never_panics() {
-        use crate::regen::har::split::Splitter;
+        use crate::learn::har::split::Splitter;
         let good = entry_json(
             r#"{"method": "Batch.run", "params": {"commandList": [{"method": "A.x", "params": {"s": "a\u00e9\"", "n": [1.5e3, -2, true, null]}}]}}"#,
             Some(r#"{"result": [{"result": {"list": [{"k": "v"}], "t": 1}}]}"#),

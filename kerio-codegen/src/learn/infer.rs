@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kerio_codegen::naming;
-use kerio_codegen::spec::{Api, Primitive, TypeDef, TypeKind, TypeRef};
+use crate::naming;
+use crate::spec::{Api, Primitive, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
 use super::observe::node::Node;
@@ -66,12 +66,6 @@ pub fn type_json(ty: &TypeRef) -> Value {
         TypeRef::List(t) => json!({ "list": type_json(t) }),
         TypeRef::Map(t) => json!({ "map": type_json(t) }),
     }
-}
-
-fn is_wire_name(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The singular of a list's name, for its elements' type.
@@ -254,7 +248,7 @@ impl<'a> Infer<'a> {
         if node.fields.is_empty() {
             return any;
         }
-        if node.fields.iter().any(|f| !is_wire_name(&f.name)) {
+        if node.fields.iter().any(|f| !naming::is_wire_name(&f.name)) {
             let values = node.merged_members();
             let value_hint = format!("{hint}Value");
             return TypeRef::Map(Box::new(self.infer(
@@ -350,8 +344,8 @@ impl<'a> Infer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::regen::observe::parse::Parser;
-    use kerio_codegen::spec::Source;
+    use crate::learn::observe::parse::Parser;
+    use crate::spec::Source;
 
     fn api() -> Api {
         let text = r#"{"api": {"name": "t", "path": "/x/", "port": 1},
@@ -363,7 +357,7 @@ mod tests {
             "Kind": {"kind": "enum", "values": [{"value": "A"}]},
             "Config": {"kind": "struct", "fields": []}
           }}"#;
-        kerio_codegen::load::load_sources(vec![Source::new("api.json", text)]).expect("loads")
+        crate::load::load_sources(vec![Source::new("api.json", text)]).expect("loads")
     }
 
     fn node(text: &str) -> Node {

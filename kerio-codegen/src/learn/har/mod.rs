@@ -1,7 +1,7 @@
 //! Reading HAR 1.2 captures as Chrome, Edge and Firefox export them, one entry at a time.
 
 pub mod entry;
-pub mod scan;
+pub(crate) mod scan;
 pub mod split;
 
 use std::path::{Path, PathBuf};

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use kerio_codegen::canonical::to_canonical_string;
-use kerio_codegen::diag::Diagnostics;
-use kerio_codegen::load;
-use kerio_codegen::spec::{Api, Source};
+use crate::canonical::to_canonical_string;
+use crate::diag::Diagnostics;
+use crate::load;
+use crate::spec::{Api, Source};
 use serde_json::Value;
 
 /// One spec file.
@@ -51,7 +51,7 @@ impl ApiSpec {
             .map(|(f, t)| Source::new(f.rel.clone(), t.clone()))
             .collect();
         let api = load::load_sources(sources)?;
-        kerio_codegen::validate::validate(&api)?;
+        crate::validate::validate(&api)?;
         Ok(api)
     }
 
@@ -107,7 +107,7 @@ impl SpecSet {
                 })
                 .collect();
             match load::load_sources(sources) {
-                Ok(model) => match kerio_codegen::validate::validate(&model) {
+                Ok(model) => match crate::validate::validate(&model) {
                     Ok(()) => apis.push(ApiSpec { dir, model, files }),
                     Err(d) => diags.0.extend(d.0),
                 },
@@ -131,8 +131,5 @@ impl SpecSet {
 
 /// The JSON pointer of `key` below `parent`.
 pub fn ptr(parent: &str, key: &str) -> String {
-    format!(
-        "{parent}/{}",
-        kerio_codegen::json::escape_pointer_token(key)
-    )
+    format!("{parent}/{}", crate::json::escape_pointer_token(key))
 }

@@ -671,7 +671,7 @@ mod tests {
 mod timing {
     use super::*;
 
-    /// Manual timing: `cargo test --release -p xtask parse_timing -- --ignored --nocapture`.
+    /// Manual timing: `cargo test --release -p kerio-codegen --features learn parse_timing -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn parse_timing() {
@@ -710,7 +710,7 @@ mod timing {
         println!("{} MB plain in {:?}", body.len() * 100 / 1_000_000, el);
         let t = std::time::Instant::now();
         for _ in 0..100 {
-            let _ = crate::regen::har::scan::string_end(quoted.as_bytes(), 1);
+            let _ = crate::learn::har::scan::string_end(quoted.as_bytes(), 1);
         }
         println!("string_end {:?}", t.elapsed());
     }

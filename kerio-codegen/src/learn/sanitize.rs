@@ -18,7 +18,6 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::Path;
-use std::process::ExitCode;
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -470,27 +469,6 @@ pub fn sanitize(input: &Path, output: &Path) -> Result<Stats, String> {
     tmp.persist(output)
         .map_err(|e| format!("{}: cannot write: {}", output.display(), e.error))?;
     Ok(stats)
-}
-
-/// Runs `sanitize` and prints what was taken out.
-pub fn run(input: &Path, output: &Path) -> ExitCode {
-    match sanitize(input, output) {
-        Ok(s) => {
-            println!(
-                "{}: {} entries; removed {} headers and {} cookies, redacted {} values",
-                output.display(),
-                s.entries,
-                s.headers,
-                s.cookies,
-                s.values
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use kerio_codegen::spec::{Api, Interface, Method, Param, Primitive, TypeDef, TypeKind, TypeRef};
+use crate::spec::{Api, Interface, Method, Param, Primitive, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
 use super::infer::{Home, Infer, LEARNED, type_json};
@@ -256,7 +256,7 @@ impl<'a> Merger<'a> {
             self.edits
                 .push(Edit::Push(file, ptr(&m.loc.pointer, "params"), v));
         }
-        if m.role == Some(kerio_codegen::spec::Role::Batch) || obs.replies == 0 {
+        if m.role == Some(crate::spec::Role::Batch) || obs.replies == 0 {
             return;
         }
         let extra = self.collect_members(&m.result, &obs.result, &format!("{name}(result)"), file);
@@ -294,8 +294,8 @@ impl<'a> Merger<'a> {
                 .map(|(c, n)| format!("{c} ×{n}"))
                 .collect();
             self.review(format!(
-                "{name}: not in the spec and no successful reply seen ({} calls{}); not added",
-                obs.calls,
+                "{name}: not in the spec and no successful reply seen ({}{}); not added",
+                plural(obs.calls, "call"),
                 if codes.is_empty() {
                     String::new()
                 } else {
@@ -431,7 +431,7 @@ impl<'a> Merger<'a> {
                         if fields.iter().any(|sf| *sf.name == *f.name) {
                             continue;
                         }
-                        if !is_wire_name(&f.name) {
+                        if !crate::naming::is_wire_name(&f.name) {
                             self.review(format!(
                                 "{name}: key `{}` is not a field name; not learned",
                                 f.name.escape_debug()
@@ -464,12 +464,6 @@ impl<'a> Merger<'a> {
             }
         }
     }
-}
-
-fn is_wire_name(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn param_json(name: &str, ty: &TypeRef, optional: bool, doc: String) -> Value {
@@ -647,3 +641,6 @@ pub fn merge(api: &mut ApiSpec, methods: &BTreeMap<String, MethodObs>) -> ApiRep
     }
     report
 }
+
+#[cfg(test)]
+mod tests;

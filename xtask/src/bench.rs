@@ -15,8 +15,6 @@ use std::time::Instant;
 use kerio_codegen::spec::{Api, Primitive, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
-use super::specs::SpecSet;
-
 /// Peak resident memory of this process in KiB (`VmHWM` of `/proc/self/status`).
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -175,11 +173,10 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn bench(o: &Options) -> Result<(), String> {
-    let set = SpecSet::load(&o.specs).map_err(|d| d.to_string())?;
-    let admin = set
-        .apis
+    let apis = kerio_codegen::load::load_root(&o.specs).map_err(|d| d.to_string())?;
+    let admin = apis
         .iter()
-        .find(|a| a.model.manifest.name == "admin")
+        .find(|a| a.manifest.name == "admin")
         .ok_or("the spec set has no admin API")?;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let capture = o
@@ -187,7 +184,7 @@ fn bench(o: &Options) -> Result<(), String> {
         .clone()
         .unwrap_or_else(|| tmp.path().join("bench.har"));
     let started = Instant::now();
-    let size = write_capture(&admin.model, &capture, o.calls, o.hosts)?;
+    let size = write_capture(admin, &capture, o.calls, o.hosts)?;
     eprintln!(
         "wrote {} ({:.1} MB, {} calls of {} hosts) in {:.1} s",
         capture.display(),
@@ -198,8 +195,11 @@ fn bench(o: &Options) -> Result<(), String> {
     );
     // A copy of the API folders only: regen must not read the sample captures.
     let specs = tmp.path().join("specs");
-    for api in &set.apis {
-        copy_dir(&api.dir, &specs.join(api.rel_dir())).map_err(|e| e.to_string())?;
+    let dirs = std::fs::read_dir(&o.specs).map_err(|e| e.to_string())?;
+    for dir in dirs.flatten() {
+        if dir.path().join("api.json").is_file() {
+            copy_dir(&dir.path(), &specs.join(dir.file_name())).map_err(|e| e.to_string())?;
+        }
     }
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut times = Vec::new();

@@ -1,7 +1,12 @@
-//! `cargo xtask verify`: decodes every captured exchange through the generated kerio-api
-//! types and says, one line per exchange, whether it fits.
+//! `xtask-verify` (run by `cargo xtask verify`): decodes every captured exchange through
+//! the generated kerio-api types and says, one line per exchange, whether it fits.
 //!
-//! Captures are read one entry at a time with regen's HAR reader ([`crate::regen::har`]).
+//! It is a binary of its own, behind xtask's `verify` feature, because it links
+//! kerio-api: a spec set whose generated code does not compile then breaks only this
+//! binary, never `regen`, the tool that repairs the specs.
+//!
+//! Captures are read one entry at a time with the HAR reader of capture learning
+//! ([`kerio_codegen::learn::har`]).
 //! Each call is checked by the API's generated `__contract::check` ([`apis`]): its params
 //! and, for a successful reply, its result; each command of a batch on its own, with the
 //! reply at the same index of the batch's result array ([`exchange`]). Fields and params
@@ -18,6 +23,8 @@
 mod apis;
 mod check;
 mod exchange;
+#[path = "../json.rs"]
+mod json;
 mod redact;
 
 use std::collections::BTreeMap;
@@ -29,8 +36,34 @@ use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
 use self::apis::Target;
 use self::check::{Checked, Counts, Origin};
-use crate::regen::har;
-use crate::regen::har::split::{Event, Splitter};
+use clap::Parser;
+use kerio_codegen::learn::har;
+use kerio_codegen::learn::har::split::{Event, Splitter};
+
+/// Decode every captured exchange through the generated kerio-api types: one line per
+/// exchange (`ok`, or a `warning`/`error` per finding with its JSON path), then a
+/// summary. `file.har#N[k]`: entry N of the capture (from 0), command k of its batch.
+/// Exit code 1 when any exchange has an error, 2 when a capture cannot be read.
+#[derive(Parser)]
+#[command(name = "xtask-verify")]
+struct Cli {
+    /// HAR captures, or folders of them (every *.har inside). Default: the sample
+    /// captures in api-spec/captures.
+    #[arg(value_name = "HAR")]
+    har: Vec<PathBuf>,
+    /// Print only exchanges with warnings or errors, and the summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    run(&Options {
+        har: cli.har,
+        default_captures: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec/captures"),
+        quiet: cli.quiet,
+    })
+}
 
 /// Options of `verify`.
 #[derive(Debug, Clone)]
