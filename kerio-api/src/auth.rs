@@ -11,12 +11,11 @@ use serde_json::value::RawValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::client::Client;
 use crate::cookies::SessionCookies;
 use crate::error::Error;
 use crate::method::Method;
 use crate::secret::{Redactor, Secret};
-use crate::transport::{self, Credentials, HttpReply};
+use crate::transport::{AuthHeaders, HttpReply, Transport};
 use crate::wire::{self, Quoting};
 
 /// The credentials of one login. A session holds the current one behind an `Arc` and
@@ -26,7 +25,7 @@ pub(crate) struct Auth {
     /// Counts logins of the session: 0 for the first, +1 per re-login.
     pub(crate) generation: u64,
     token: Secret<String>,
-    pub(crate) credentials: Credentials,
+    pub(crate) headers: AuthHeaders,
     cookies: SessionCookies,
     /// Hides the token and cookie values (of this and earlier logins) in error texts.
     pub(crate) redactor: Redactor,
@@ -58,7 +57,7 @@ impl Auth {
         cookies.redact_values(&mut redactor);
         Ok(Auth {
             generation,
-            credentials: Credentials {
+            headers: AuthHeaders {
                 token: token_header,
                 cookie: cookies.header(),
             },
@@ -79,8 +78,8 @@ impl Auth {
         Some(Auth {
             generation: self.generation,
             token: self.token.clone(),
-            credentials: Credentials {
-                token: self.credentials.token.clone(),
+            headers: AuthHeaders {
+                token: self.headers.token.clone(),
                 cookie: cookies.header(),
             },
             cookies,
@@ -146,7 +145,7 @@ impl LoginRequest {
     pub(crate) async fn send(
         &self,
         api: &'static str,
-        client: &Client,
+        transport: &Transport,
         url: &Url,
         id: u64,
         generation: u64,
@@ -163,7 +162,7 @@ impl LoginRequest {
         );
         let started = Instant::now();
         let result = self
-            .exchange(client, url, id, generation, previous)
+            .exchange(transport, url, id, generation, previous)
             .instrument(span.clone())
             .await;
         let duration_ms = started.elapsed().as_millis() as u64;
@@ -183,14 +182,14 @@ impl LoginRequest {
 
     async fn exchange(
         &self,
-        client: &Client,
+        transport: &Transport,
         url: &Url,
         id: u64,
         generation: u64,
         previous: Option<&Redactor>,
     ) -> Result<Auth, Error> {
         let body = wire::encode_request(id, self.method, &**self.params.expose())?;
-        let reply = transport::post(client.http(), url, self.method, body, None).await?;
+        let reply = transport.post(url, self.method, body, None).await?;
         let token = (self.decode)(&reply, &self.redactor)?;
         let mut cookies = SessionCookies::default();
         cookies.absorb(&reply.headers);

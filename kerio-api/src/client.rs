@@ -8,9 +8,9 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::error::Error;
-use crate::method::{Api, Method};
-use crate::session::Session;
+use crate::method::Api;
 use crate::tls::{Fingerprint, TlsSettings};
+use crate::transport::Transport;
 
 /// Default timeout of a whole request. Long enough for the long poll the web
 /// administration uses to keep sessions alive (`Notifications.get` with a 120 s timeout).
@@ -32,7 +32,7 @@ const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A client for one appliance.
 ///
 /// Cheap to clone: clones share one connection pool. A client holds no credentials;
-/// [`Client::login`] returns a [`Session`] that does.
+/// [`Client::login`] returns a [`Session`](crate::Session) that does.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), kerio_api::Error> {
@@ -47,7 +47,7 @@ pub struct Client {
 }
 
 struct ClientInner {
-    http: reqwest::Client,
+    transport: Transport,
     /// Scheme, host, port and an optional path prefix, without a trailing `/`.
     base_url: String,
     api_paths: BTreeMap<String, String>,
@@ -78,16 +78,6 @@ impl Client {
         }
     }
 
-    /// Logs in with the API's login method, whose output is the session token, and
-    /// returns a session that sends the token and the cookies of the reply with every
-    /// later call. The parameters of a login (the password) are never logged.
-    pub async fn login<M: Method<Output = String>>(
-        &self,
-        method: &M,
-    ) -> Result<Session<M::Api>, Error> {
-        Session::login(self.clone(), method).await
-    }
-
     /// The base URL, as normalised by the builder.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -104,8 +94,8 @@ impl Client {
         format!("{}{}", self.inner.base_url, path)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     pub(crate) fn auto_relogin(&self) -> bool {
@@ -283,7 +273,7 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                http,
+                transport: Transport::new(http),
                 base_url,
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
