@@ -96,14 +96,16 @@ impl Auth {
     }
 }
 
-/// Turns the reply of a login into the session token; monomorphised per login method.
-type DecodeLogin = fn(&HttpReply, &Redactor) -> Result<String, Error>;
+/// Turns the reply of a login (to request `id`) into the session token; monomorphised
+/// per login method.
+type DecodeLogin = fn(u64, &HttpReply, &Redactor) -> Result<String, Error>;
 
 fn decode_login<M: Method<Output = String>>(
+    id: u64,
     reply: &HttpReply,
     redactor: &Redactor,
 ) -> Result<String, Error> {
-    let wire = wire::decode_reply::<M::Wire>(M::NAME, reply, redactor, Quoting::Hidden)?;
+    let wire = wire::decode_reply::<M::Wire>(M::NAME, id, reply, redactor, Quoting::Hidden)?;
     Ok(M::output(wire))
 }
 
@@ -112,9 +114,11 @@ fn decode_login<M: Method<Output = String>>(
 pub(crate) struct LoginRequest {
     method: &'static str,
     params: Secret<Box<RawValue>>,
-    /// Every string of the parameters: the runtime does not know which one is the
-    /// password, so it hides them all in texts taken from login replies.
+    /// Every string of the parameters: hidden in texts taken from login replies, which
+    /// may echo any of them.
     redactor: Redactor,
+    /// The secret parameters (the password), hidden in every text of the session.
+    secrets: Redactor,
     decode: DecodeLogin,
 }
 
@@ -125,13 +129,16 @@ impl LoginRequest {
             message: e.to_string(),
         })?;
         let mut redactor = Redactor::default();
+        let mut secrets = Redactor::default();
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(params.get()) {
             redactor.add_json_strings(&value);
+            secrets.add_secret_json_strings(&value);
         }
         Ok(LoginRequest {
             method: M::NAME,
             params: Secret::new(params),
             redactor,
+            secrets,
             decode: decode_login::<M>,
         })
     }
@@ -141,7 +148,8 @@ impl LoginRequest {
     }
 
     /// Sends the login and builds the credentials of its reply. `previous` carries the
-    /// secrets of an earlier login into the new redactor.
+    /// secrets of an earlier login into the new redactor, which also hides the secret
+    /// parameters of the login (the password) in every later text of the session.
     pub(crate) async fn send(
         &self,
         api: &'static str,
@@ -188,15 +196,18 @@ impl LoginRequest {
         generation: u64,
         previous: Option<&Redactor>,
     ) -> Result<Auth, Error> {
+        let mut redactor = previous.cloned().unwrap_or_default();
+        redactor.extend(&self.secrets);
         let body = wire::encode_request(id, self.method, &**self.params.expose())?;
         let reply = transport.post(url, self.method, body, None).await?;
-        let token = (self.decode)(&reply, &self.redactor)?;
+        let mut reply_redactor = redactor.clone();
+        reply_redactor.extend(&self.redactor);
+        let token = (self.decode)(id, &reply, &reply_redactor)?;
         let mut cookies = SessionCookies::default();
         cookies.absorb(&reply.headers);
         if cookies.names().is_empty() {
             tracing::debug!("the login reply set no cookies; calls will send the token only");
         }
-        let redactor = previous.cloned().unwrap_or_default();
         Auth::new(generation, token, cookies, redactor, self.method)
     }
 }

@@ -173,7 +173,7 @@ impl<A: Api> Session<A> {
                 .record("bytes", reply.body.len());
             let newer = self.absorb_cookies(auth, &reply.headers);
             let redactor = newer.as_deref().map_or(&auth.redactor, |a| &a.redactor);
-            wire::decode_reply(method, &reply, redactor, Quoting::Allowed)
+            wire::decode_reply(method, id, &reply, redactor, Quoting::Allowed)
         }
         .instrument(span.clone())
         .await;

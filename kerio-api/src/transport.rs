@@ -54,11 +54,16 @@ impl AuthHeaders {
 #[derive(Clone)]
 pub(crate) struct Transport {
     http: reqwest::Client,
+    /// The most bytes a reply read whole may have (downloads stream without a limit).
+    max_reply_size: usize,
 }
 
 impl Transport {
-    pub(crate) fn new(http: reqwest::Client) -> Transport {
-        Transport { http }
+    pub(crate) fn new(http: reqwest::Client, max_reply_size: usize) -> Transport {
+        Transport {
+            http,
+            max_reply_size,
+        }
     }
 
     /// The connection pool, to build requests that are not JSON-RPC (file transfers).
@@ -89,16 +94,48 @@ impl Transport {
         self.read_whole(request, method).await
     }
 
-    /// Sends a request and reads the whole reply body, whatever its status.
+    /// Sends a request and reads the whole reply body, whatever its status, failing with
+    /// [`Error::ReplyTooLarge`] as soon as the body is known to exceed the size limit:
+    /// from `Content-Length` before reading, else while reading (chunked replies).
     pub(crate) async fn read_whole(
         &self,
         request: RequestBuilder,
         method: &'static str,
     ) -> Result<HttpReply, Error> {
         let mut response = request.send().await.map_err(|e| classify(e, method))?;
+        let limit = self.max_reply_size;
+        let too_large = || Error::ReplyTooLarge { method, limit };
+        let declared = response.content_length();
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| classify(e, method))?;
+        // One chunk (the usual reply) is kept as it is; more are joined.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, method))? {
+            total = total.saturating_add(chunk.len());
+            if total > limit {
+                return Err(too_large());
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                previous => {
+                    if let Some(previous) = previous {
+                        let expected = declared.map_or(0, |len| len as usize);
+                        joined.reserve(expected.max(total));
+                        joined.extend_from_slice(&previous);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            }
+        }
+        let body = match first {
+            Some(whole) => whole,
+            None => Bytes::from(joined),
+        };
         Ok(HttpReply {
             status,
             headers,
