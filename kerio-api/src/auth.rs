@@ -11,12 +11,11 @@ use serde_json::value::RawValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::client::Client;
 use crate::cookies::SessionCookies;
 use crate::error::Error;
 use crate::method::Method;
 use crate::secret::{Redactor, Secret};
-use crate::transport::{self, Credentials, HttpReply};
+use crate::transport::{AuthHeaders, HttpReply, Transport};
 use crate::wire::{self, Quoting};
 
 /// The credentials of one login. A session holds the current one behind an `Arc` and
@@ -26,7 +25,7 @@ pub(crate) struct Auth {
     /// Counts logins of the session: 0 for the first, +1 per re-login.
     pub(crate) generation: u64,
     token: Secret<String>,
-    pub(crate) credentials: Credentials,
+    pub(crate) headers: AuthHeaders,
     cookies: SessionCookies,
     /// Hides the token and cookie values (of this and earlier logins) in error texts.
     pub(crate) redactor: Redactor,
@@ -58,7 +57,7 @@ impl Auth {
         cookies.redact_values(&mut redactor);
         Ok(Auth {
             generation,
-            credentials: Credentials {
+            headers: AuthHeaders {
                 token: token_header,
                 cookie: cookies.header(),
             },
@@ -79,8 +78,8 @@ impl Auth {
         Some(Auth {
             generation: self.generation,
             token: self.token.clone(),
-            credentials: Credentials {
-                token: self.credentials.token.clone(),
+            headers: AuthHeaders {
+                token: self.headers.token.clone(),
                 cookie: cookies.header(),
             },
             cookies,
@@ -97,14 +96,16 @@ impl Auth {
     }
 }
 
-/// Turns the reply of a login into the session token; monomorphised per login method.
-type DecodeLogin = fn(&HttpReply, &Redactor) -> Result<String, Error>;
+/// Turns the reply of a login (to request `id`) into the session token; monomorphised
+/// per login method.
+type DecodeLogin = fn(u64, &HttpReply, &Redactor) -> Result<String, Error>;
 
 fn decode_login<M: Method<Output = String>>(
+    id: u64,
     reply: &HttpReply,
     redactor: &Redactor,
 ) -> Result<String, Error> {
-    let wire = wire::decode_reply::<M::Wire>(M::NAME, reply, redactor, Quoting::Hidden)?;
+    let wire = wire::decode_reply::<M::Wire>(M::NAME, id, reply, redactor, Quoting::Hidden)?;
     Ok(M::output(wire))
 }
 
@@ -113,9 +114,11 @@ fn decode_login<M: Method<Output = String>>(
 pub(crate) struct LoginRequest {
     method: &'static str,
     params: Secret<Box<RawValue>>,
-    /// Every string of the parameters: the runtime does not know which one is the
-    /// password, so it hides them all in texts taken from login replies.
+    /// Every string of the parameters: hidden in texts taken from login replies, which
+    /// may echo any of them.
     redactor: Redactor,
+    /// The secret parameters (the password), hidden in every text of the session.
+    secrets: Redactor,
     decode: DecodeLogin,
 }
 
@@ -126,13 +129,16 @@ impl LoginRequest {
             message: e.to_string(),
         })?;
         let mut redactor = Redactor::default();
+        let mut secrets = Redactor::default();
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(params.get()) {
             redactor.add_json_strings(&value);
+            secrets.add_secret_json_strings(&value);
         }
         Ok(LoginRequest {
             method: M::NAME,
             params: Secret::new(params),
             redactor,
+            secrets,
             decode: decode_login::<M>,
         })
     }
@@ -142,11 +148,12 @@ impl LoginRequest {
     }
 
     /// Sends the login and builds the credentials of its reply. `previous` carries the
-    /// secrets of an earlier login into the new redactor.
+    /// secrets of an earlier login into the new redactor, which also hides the secret
+    /// parameters of the login (the password) in every later text of the session.
     pub(crate) async fn send(
         &self,
         api: &'static str,
-        client: &Client,
+        transport: &Transport,
         url: &Url,
         id: u64,
         generation: u64,
@@ -163,7 +170,7 @@ impl LoginRequest {
         );
         let started = Instant::now();
         let result = self
-            .exchange(client, url, id, generation, previous)
+            .exchange(transport, url, id, generation, previous)
             .instrument(span.clone())
             .await;
         let duration_ms = started.elapsed().as_millis() as u64;
@@ -183,21 +190,24 @@ impl LoginRequest {
 
     async fn exchange(
         &self,
-        client: &Client,
+        transport: &Transport,
         url: &Url,
         id: u64,
         generation: u64,
         previous: Option<&Redactor>,
     ) -> Result<Auth, Error> {
+        let mut redactor = previous.cloned().unwrap_or_default();
+        redactor.extend(&self.secrets);
         let body = wire::encode_request(id, self.method, &**self.params.expose())?;
-        let reply = transport::post(client.http(), url, self.method, body, None).await?;
-        let token = (self.decode)(&reply, &self.redactor)?;
+        let reply = transport.post(url, self.method, body, None).await?;
+        let mut reply_redactor = redactor.clone();
+        reply_redactor.extend(&self.redactor);
+        let token = (self.decode)(id, &reply, &reply_redactor)?;
         let mut cookies = SessionCookies::default();
         cookies.absorb(&reply.headers);
         if cookies.names().is_empty() {
             tracing::debug!("the login reply set no cookies; calls will send the token only");
         }
-        let redactor = previous.cloned().unwrap_or_default();
         Auth::new(generation, token, cookies, redactor, self.method)
     }
 }

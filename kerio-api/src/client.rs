@@ -8,9 +8,9 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::error::Error;
-use crate::method::{Api, Method};
-use crate::session::Session;
+use crate::method::Api;
 use crate::tls::{Fingerprint, TlsSettings};
+use crate::transport::Transport;
 
 /// Default timeout of a whole request. Long enough for the long poll the web
 /// administration uses to keep sessions alive (`Notifications.get` with a 120 s timeout).
@@ -19,6 +19,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(180);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default timeout of a whole file upload or download.
 pub const DEFAULT_TRANSFER_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+/// Default limit of the size of a reply read whole (every JSON-RPC reply): far above the
+/// largest listings real appliances send, low enough that a broken or hostile appliance
+/// cannot exhaust the client's memory. Downloads stream and have no such limit.
+pub const DEFAULT_MAX_REPLY_SIZE: usize = 64 * 1024 * 1024;
 /// How long an idle pooled connection is kept open.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Idle pooled connections kept per appliance: enough for a burst of parallel calls
@@ -32,7 +36,7 @@ const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A client for one appliance.
 ///
 /// Cheap to clone: clones share one connection pool. A client holds no credentials;
-/// [`Client::login`] returns a [`Session`] that does.
+/// [`Client::login`] returns a [`Session`](crate::Session) that does.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), kerio_api::Error> {
@@ -47,7 +51,7 @@ pub struct Client {
 }
 
 struct ClientInner {
-    http: reqwest::Client,
+    transport: Transport,
     /// Scheme, host, port and an optional path prefix, without a trailing `/`.
     base_url: String,
     api_paths: BTreeMap<String, String>,
@@ -69,6 +73,7 @@ impl Client {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             transfer_timeout: DEFAULT_TRANSFER_TIMEOUT,
+            max_reply_size: DEFAULT_MAX_REPLY_SIZE,
             auto_relogin: false,
             tls: TlsSettings::default(),
             api_paths: BTreeMap::new(),
@@ -76,16 +81,6 @@ impl Client {
             allow_http: false,
             use_system_proxy: true,
         }
-    }
-
-    /// Logs in with the API's login method, whose output is the session token, and
-    /// returns a session that sends the token and the cookies of the reply with every
-    /// later call. The parameters of a login (the password) are never logged.
-    pub async fn login<M: Method<Output = String>>(
-        &self,
-        method: &M,
-    ) -> Result<Session<M::Api>, Error> {
-        Session::login(self.clone(), method).await
     }
 
     /// The base URL, as normalised by the builder.
@@ -104,8 +99,8 @@ impl Client {
         format!("{}{}", self.inner.base_url, path)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     pub(crate) fn auto_relogin(&self) -> bool {
@@ -141,6 +136,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     transfer_timeout: Duration,
+    max_reply_size: usize,
     auto_relogin: bool,
     tls: TlsSettings,
     api_paths: BTreeMap<String, String>,
@@ -167,6 +163,16 @@ impl ClientBuilder {
     /// [`DEFAULT_TRANSFER_TIMEOUT`]), which replaces [`timeout`](Self::timeout) for them.
     pub fn transfer_timeout(mut self, timeout: Duration) -> Self {
         self.transfer_timeout = timeout;
+        self
+    }
+
+    /// The most bytes a reply may have (default [`DEFAULT_MAX_REPLY_SIZE`]). A longer
+    /// reply fails with [`Error::ReplyTooLarge`] as soon as its `Content-Length` or the
+    /// bytes read so far exceed the limit, whether or not it declared its length.
+    /// Applies to every JSON-RPC reply and to the reply of an upload; downloads stream
+    /// to their writer without it.
+    pub fn max_reply_size(mut self, bytes: usize) -> Self {
+        self.max_reply_size = bytes;
         self
     }
 
@@ -283,7 +289,7 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                http,
+                transport: Transport::new(http, self.max_reply_size),
                 base_url,
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
@@ -301,6 +307,7 @@ impl fmt::Debug for ClientBuilder {
             .field("tls", &self.tls.mode())
             .field("api_paths", &self.api_paths)
             .field("auto_relogin", &self.auto_relogin)
+            .field("max_reply_size", &self.max_reply_size)
             .finish_non_exhaustive()
     }
 }

@@ -89,6 +89,19 @@ pub enum Error {
         reason: String,
     },
 
+    /// The reply was larger than the client accepts (see
+    /// [`ClientBuilder::max_reply_size`](crate::ClientBuilder::max_reply_size)); it was
+    /// not read further.
+    #[error(
+        "{method}: the reply is larger than the limit of {limit} bytes (`ClientBuilder::max_reply_size`)"
+    )]
+    ReplyTooLarge {
+        /// The JSON-RPC method that was called.
+        method: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// The parameters of a call could not be encoded as JSON.
     #[error("{method}: cannot encode the parameters: {message}")]
     Encode {
@@ -164,6 +177,7 @@ impl Error {
             Error::Transport { .. } => "transport error",
             Error::Decode { .. } => "decode error",
             Error::InvalidResponse { .. } => "invalid response",
+            Error::ReplyTooLarge { .. } => "reply too large",
             Error::Encode { .. } => "encode error",
             Error::SessionClosed { .. } => "session closed",
             Error::Config(_) => "configuration error",

@@ -282,12 +282,17 @@ impl<A: Api> Session<A> {
             let form = Form::new().part(UPLOAD_FIELD, part);
             let request = self
                 .client()
+                .transport()
                 .http()
                 .post(url.clone())
                 .header(header::ACCEPT, HeaderValue::from_static(JSON_RPC_ACCEPT))
                 .timeout(self.client().transfer_timeout())
                 .multipart(form);
-            let reply = transport::read_whole(auth.credentials.apply(request), UPLOAD).await?;
+            let reply = self
+                .client()
+                .transport()
+                .read_whole(auth.headers.apply(request), UPLOAD)
+                .await?;
             tracing::Span::current().record("status", reply.status);
             let newer = self.absorb_cookies(auth, &reply.headers);
             let redactor = newer.as_deref().map_or(&auth.redactor, |a| &a.redactor);
@@ -361,11 +366,12 @@ impl<A: Api> Session<A> {
         let result = async {
             let request = self
                 .client()
+                .transport()
                 .http()
                 .get(url.clone())
                 .timeout(self.client().transfer_timeout());
             let mut response = auth
-                .credentials
+                .headers
                 .apply(request)
                 .send()
                 .await

@@ -50,6 +50,7 @@ mod method;
 pub mod paging;
 #[cfg(kerio_type = "admin::SearchQuery")]
 pub mod query;
+mod reply_error;
 mod secret;
 mod session;
 mod tls;
@@ -58,7 +59,8 @@ mod wire;
 
 pub use batch::{BATCH_LIMIT, Batch, BatchResults, Handle};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_TRANSFER_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_TRANSFER_TIMEOUT,
 };
 pub use confirm::Confirmation;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};

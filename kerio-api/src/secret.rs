@@ -98,6 +98,42 @@ impl Redactor {
         }
     }
 
+    /// The string leaves of a JSON value that sit under a key naming a secret
+    /// (`password`, `secret`, `token`, `apiKey`...), at any depth. When none does, every
+    /// string counts: a login's parameters hold a secret somewhere.
+    pub(crate) fn add_secret_json_strings(&mut self, value: &serde_json::Value) {
+        let before = self.secrets.len();
+        self.add_strings_under_secret_keys(value);
+        if self.secrets.len() == before {
+            self.add_json_strings(value);
+        }
+    }
+
+    fn add_strings_under_secret_keys(&mut self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .for_each(|v| self.add_strings_under_secret_keys(v)),
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    if names_a_secret(key) {
+                        self.add_json_strings(value);
+                    } else {
+                        self.add_strings_under_secret_keys(value);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds the secrets of another redactor.
+    pub(crate) fn extend(&mut self, other: &Redactor) {
+        for secret in &other.secrets {
+            self.add(secret);
+        }
+    }
+
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.secrets {
@@ -107,6 +143,14 @@ impl Redactor {
         }
         out
     }
+}
+
+/// Whether a parameter name says its value is a secret.
+fn names_a_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["pass", "secret", "token", "key", "credential"]
+        .iter()
+        .any(|word| key.contains(word))
 }
 
 impl fmt::Debug for Redactor {
@@ -138,5 +182,27 @@ mod tests {
         );
         // too short to be worth redacting
         assert_eq!(r.redact("abc"), "abc");
+    }
+
+    #[test]
+    fn secret_keys_pick_the_password_out_of_login_params() {
+        let mut r = Redactor::default();
+        r.add_secret_json_strings(&serde_json::json!({
+            "userName": "admin",
+            "password": "s3cr3t!",
+            "application": {"name": "inventory", "vendor": "Example"},
+        }));
+        assert_eq!(
+            r.redact("user admin of inventory sent s3cr3t!"),
+            "user admin of inventory sent <redacted>"
+        );
+        let mut nested = Redactor::default();
+        nested
+            .add_secret_json_strings(&serde_json::json!({"auth": {"userPassword": ["hunter22"]}}));
+        assert_eq!(nested.redact("x hunter22"), "x <redacted>");
+        // Without a key naming a secret, every string is one.
+        let mut unknown = Redactor::default();
+        unknown.add_secret_json_strings(&serde_json::json!({"user": "someone", "pin": "98765"}));
+        assert_eq!(unknown.redact("someone 98765"), "<redacted> <redacted>");
     }
 }

@@ -19,7 +19,6 @@ use crate::auth::{Auth, LoginRequest, Relogin};
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::{Api, Method};
-use crate::transport;
 use crate::wire::{self, Quoting};
 
 /// The request id of a login; the session's own requests count on from there.
@@ -51,8 +50,20 @@ pub(crate) struct SessionInner {
     closed: AtomicBool,
 }
 
+impl Client {
+    /// Logs in with the API's login method, whose output is the session token, and
+    /// returns a session that sends the token and the cookies of the reply with every
+    /// later call. The parameters of a login (the password) are never logged.
+    pub async fn login<M: Method<Output = String>>(
+        &self,
+        method: &M,
+    ) -> Result<Session<M::Api>, Error> {
+        Session::login(self.clone(), method).await
+    }
+}
+
 impl<A: Api> Session<A> {
-    pub(crate) async fn login<M>(client: Client, method: &M) -> Result<Session<A>, Error>
+    async fn login<M>(client: Client, method: &M) -> Result<Session<A>, Error>
     where
         M: Method<Api = A, Output = String>,
     {
@@ -61,7 +72,7 @@ impl<A: Api> Session<A> {
             .map_err(|e| Error::Config(format!("the endpoint `{endpoint}` is not a URL: {e}")))?;
         let request = LoginRequest::new(method)?;
         let auth = request
-            .send(A::NAME, &client, &url, LOGIN_ID, 0, None)
+            .send(A::NAME, client.transport(), &url, LOGIN_ID, 0, None)
             .await?;
         let relogin = client.auto_relogin().then(|| Relogin::new(request));
         Ok(Session {
@@ -151,20 +162,18 @@ impl<A: Api> Session<A> {
         let started = Instant::now();
         let result = async {
             let body = wire::encode_request(id, method, params)?;
-            let reply = transport::post(
-                self.inner.client.http(),
-                &self.inner.url,
-                method,
-                body,
-                Some(&auth.credentials),
-            )
-            .await?;
+            let reply = self
+                .inner
+                .client
+                .transport()
+                .post(&self.inner.url, method, body, Some(&auth.headers))
+                .await?;
             tracing::Span::current()
                 .record("status", reply.status)
                 .record("bytes", reply.body.len());
             let newer = self.absorb_cookies(auth, &reply.headers);
             let redactor = newer.as_deref().map_or(&auth.redactor, |a| &a.redactor);
-            wire::decode_reply(method, &reply, redactor, Quoting::Allowed)
+            wire::decode_reply(method, id, &reply, redactor, Quoting::Allowed)
         }
         .instrument(span.clone())
         .await;
@@ -241,7 +250,7 @@ impl<A: Api> Session<A> {
             .request
             .send(
                 A::NAME,
-                &self.inner.client,
+                self.inner.client.transport(),
                 &self.inner.url,
                 id,
                 current.generation + 1,

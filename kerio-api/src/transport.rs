@@ -30,14 +30,14 @@ impl HttpReply {
     }
 }
 
-/// Session credentials sent with a request; both values are marked sensitive so that
-/// the HTTP stack never logs them.
-pub(crate) struct Credentials {
+/// The headers that authenticate a request of a session; both values are marked
+/// sensitive so that the HTTP stack never logs them.
+pub(crate) struct AuthHeaders {
     pub(crate) token: HeaderValue,
     pub(crate) cookie: Option<HeaderValue>,
 }
 
-impl Credentials {
+impl AuthHeaders {
     /// Adds `X-Token` and `Cookie` to a request.
     pub(crate) fn apply(&self, request: RequestBuilder) -> RequestBuilder {
         let request = request.header(HeaderName::from_static(X_TOKEN), self.token.clone());
@@ -48,42 +48,100 @@ impl Credentials {
     }
 }
 
-/// Sends one JSON-RPC request and reads the whole reply body, whatever its status.
-pub(crate) async fn post(
-    http: &reqwest::Client,
-    url: &Url,
-    method: &'static str,
-    body: Vec<u8>,
-    credentials: Option<&Credentials>,
-) -> Result<HttpReply, Error> {
-    let mut request = http
-        .post(url.clone())
-        .header(header::ACCEPT, HeaderValue::from_static(JSON_RPC_ACCEPT))
-        .header(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(JSON_RPC_CONTENT_TYPE),
-        )
-        .body(body);
-    if let Some(credentials) = credentials {
-        request = credentials.apply(request);
-    }
-    read_whole(request, method).await
+/// The HTTP side of a client: the connection pool and how replies are read. Everything
+/// that sends a request (logins, calls, file transfers) goes through it, so that no part
+/// of the runtime needs the [`Client`](crate::Client) facade to talk to the appliance.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    /// The most bytes a reply read whole may have (downloads stream without a limit).
+    max_reply_size: usize,
 }
 
-/// Sends a request and reads the whole reply body, whatever its status.
-pub(crate) async fn read_whole(
-    request: RequestBuilder,
-    method: &'static str,
-) -> Result<HttpReply, Error> {
-    let mut response = request.send().await.map_err(|e| classify(e, method))?;
-    let status = response.status().as_u16();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(|e| classify(e, method))?;
-    Ok(HttpReply {
-        status,
-        headers,
-        body,
-    })
+impl Transport {
+    pub(crate) fn new(http: reqwest::Client, max_reply_size: usize) -> Transport {
+        Transport {
+            http,
+            max_reply_size,
+        }
+    }
+
+    /// The connection pool, to build requests that are not JSON-RPC (file transfers).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sends one JSON-RPC request and reads the whole reply body, whatever its status.
+    pub(crate) async fn post(
+        &self,
+        url: &Url,
+        method: &'static str,
+        body: Vec<u8>,
+        auth: Option<&AuthHeaders>,
+    ) -> Result<HttpReply, Error> {
+        let mut request = self
+            .http
+            .post(url.clone())
+            .header(header::ACCEPT, HeaderValue::from_static(JSON_RPC_ACCEPT))
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(JSON_RPC_CONTENT_TYPE),
+            )
+            .body(body);
+        if let Some(auth) = auth {
+            request = auth.apply(request);
+        }
+        self.read_whole(request, method).await
+    }
+
+    /// Sends a request and reads the whole reply body, whatever its status, failing with
+    /// [`Error::ReplyTooLarge`] as soon as the body is known to exceed the size limit:
+    /// from `Content-Length` before reading, else while reading (chunked replies).
+    pub(crate) async fn read_whole(
+        &self,
+        request: RequestBuilder,
+        method: &'static str,
+    ) -> Result<HttpReply, Error> {
+        let mut response = request.send().await.map_err(|e| classify(e, method))?;
+        let limit = self.max_reply_size;
+        let too_large = || Error::ReplyTooLarge { method, limit };
+        let declared = response.content_length();
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        // One chunk (the usual reply) is kept as it is; more are joined.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, method))? {
+            total = total.saturating_add(chunk.len());
+            if total > limit {
+                return Err(too_large());
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                previous => {
+                    if let Some(previous) = previous {
+                        let expected = declared.map_or(0, |len| len as usize);
+                        joined.reserve(expected.max(total));
+                        joined.extend_from_slice(&previous);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            }
+        }
+        let body = match first {
+            Some(whole) => whole,
+            None => Bytes::from(joined),
+        };
+        Ok(HttpReply {
+            status,
+            headers,
+            body,
+        })
+    }
 }
 
 /// Reads at most `limit` bytes of a reply (an error page of a download), then drops the

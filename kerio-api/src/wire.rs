@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::{Error, RpcError};
+use crate::error::Error;
+use crate::reply_error::{hide_quoted, http_error, not_json_rpc, parse_rpc_error, rpc_error};
 use crate::secret::Redactor;
 use crate::transport::HttpReply;
 
@@ -40,11 +41,85 @@ pub(crate) fn encode_request<P: Serialize + ?Sized>(
     })
 }
 
-/// A reply; unknown members (`jsonrpc`, `id`) are skipped without being parsed into values.
+/// A reply; unknown members (`jsonrpc`) are skipped without being parsed into values.
 #[derive(Deserialize)]
 struct ReplyEnvelope<T> {
     result: Option<T>,
     error: Option<Value>,
+    id: Option<ReplyId>,
+}
+
+/// The `id` of a reply, which must be the request's: a reply to another request (a
+/// confused proxy or appliance) would otherwise pass for this one's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplyId {
+    Number(u64),
+    /// A string, a negative or fractional number, an object...: never one of ours.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ReplyId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> serde::de::Visitor<'de> for IdVisitor {
+            type Value = ReplyId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a request id")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ReplyId, E> {
+                Ok(ReplyId::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ReplyId, E> {
+                Ok(u64::try_from(v).map_or(ReplyId::Other, ReplyId::Number))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ReplyId, E> {
+                Ok(ReplyId::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<ReplyId, E> {
+                Ok(ReplyId::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ReplyId, E> {
+                Ok(ReplyId::Other)
+            }
+            fn visit_unit<E>(self) -> Result<ReplyId, E> {
+                Ok(ReplyId::Other)
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<ReplyId, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ReplyId::Other)
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<ReplyId, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ReplyId::Other)
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
+    }
+}
+
+/// Fails when a reply carries another id than the request's. A reply without an `id`
+/// (or with `null`, as JSON-RPC answers requests it could not parse) is not rejected.
+fn check_id(method: &'static str, expected: u64, found: Option<ReplyId>) -> Result<(), Error> {
+    match found {
+        None => Ok(()),
+        Some(ReplyId::Number(n)) if n == expected => Ok(()),
+        Some(ReplyId::Number(n)) => Err(Error::InvalidResponse {
+            method,
+            reason: format!(
+                "the reply is for request id {n}, not for this request's id {expected}"
+            ),
+        }),
+        Some(ReplyId::Other) => Err(Error::InvalidResponse {
+            method,
+            reason: format!("the reply's `id` is not this request's id {expected}"),
+        }),
+    }
 }
 
 /// How much of a decode error message may quote from the reply.
@@ -56,28 +131,35 @@ pub(crate) enum Quoting {
     Hidden,
 }
 
-/// Decodes a reply into the result type `W`, whatever the HTTP status.
+/// Decodes the reply to request `id` into the result type `W`, whatever the HTTP
+/// status.
 pub(crate) fn decode_reply<W: DeserializeOwned>(
     method: &'static str,
+    id: u64,
     reply: &HttpReply,
     redactor: &Redactor,
     quoting: Quoting,
 ) -> Result<W, Error> {
     match serde_json::from_slice::<ReplyEnvelope<W>>(&reply.body) {
-        Ok(ReplyEnvelope {
-            error: Some(error), ..
-        }) => Err(rpc_error(method, &error, reply, redactor)),
-        Ok(ReplyEnvelope {
-            result: Some(result),
-            ..
-        }) => Ok(result),
-        Ok(_) => Err(not_json_rpc(
-            method,
-            reply,
-            redactor,
-            "the reply has neither `result` nor `error`".into(),
-        )),
-        Err(_) => Err(diagnose::<W>(method, reply, redactor, quoting)),
+        Ok(envelope) => {
+            check_id(method, id, envelope.id)?;
+            match envelope {
+                ReplyEnvelope {
+                    error: Some(error), ..
+                } => Err(rpc_error(method, &error, reply, redactor)),
+                ReplyEnvelope {
+                    result: Some(result),
+                    ..
+                } => Ok(result),
+                _ => Err(not_json_rpc(
+                    method,
+                    reply,
+                    redactor,
+                    "the reply has neither `result` nor `error`".into(),
+                )),
+            }
+        }
+        Err(_) => Err(diagnose::<W>(method, Some(id), reply, redactor, quoting)),
     }
 }
 
@@ -134,6 +216,7 @@ pub(crate) fn decode_upload(
         Err(_) => {
             return Err(diagnose::<IgnoredAny>(
                 method,
+                None,
                 reply,
                 redactor,
                 Quoting::Allowed,
@@ -233,8 +316,10 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
 }
 
 /// Explains why the typed decode failed.
+/// `id` is the request's, when the reply must carry it (an upload reply does not).
 fn diagnose<W: DeserializeOwned>(
     method: &'static str,
+    id: Option<u64>,
     reply: &HttpReply,
     redactor: &Redactor,
     quoting: Quoting,
@@ -242,7 +327,13 @@ fn diagnose<W: DeserializeOwned>(
     if reply.body.iter().all(u8::is_ascii_whitespace) {
         return not_json_rpc(method, reply, redactor, "the body is empty".into());
     }
-    match serde_json::from_slice::<ReplyEnvelope<IgnoredAny>>(&reply.body) {
+    let envelope = serde_json::from_slice::<ReplyEnvelope<IgnoredAny>>(&reply.body);
+    if let (Ok(envelope), Some(id)) = (&envelope, id)
+        && let Err(e) = check_id(method, id, envelope.id)
+    {
+        return e;
+    }
+    match envelope {
         Ok(ReplyEnvelope {
             error: Some(error), ..
         }) => rpc_error(method, &error, reply, redactor),
@@ -298,165 +389,6 @@ fn decode_error<W: DeserializeOwned>(
     }
 }
 
-/// Builds [`Error::Rpc`] from a JSON-RPC error object.
-fn rpc_error(method: &'static str, error: &Value, reply: &HttpReply, redactor: &Redactor) -> Error {
-    parse_rpc_error(method, error, redactor).unwrap_or_else(|| {
-        not_json_rpc(
-            method,
-            reply,
-            redactor,
-            "the `error` object has no integer `code`".into(),
-        )
-    })
-}
-
-/// [`Error::Rpc`] from a JSON-RPC error object, when it has a code.
-fn parse_rpc_error(method: &'static str, error: &Value, redactor: &Redactor) -> Option<Error> {
-    let code = error.get("code").and_then(integer)?;
-    let raw_message = error
-        .get("message")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let message_parameters = error.get("data").and_then(|d| d.get("messageParameters"));
-    let parameters = message_parameters
-        .and_then(|p| p.get("positionalParameters"))
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|v| redactor.redact(&parameter_text(v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let plurality = message_parameters
-        .and_then(|p| p.get("plurality"))
-        .and_then(integer);
-    Some(Error::Rpc(RpcError::new(
-        method,
-        code,
-        redactor.redact(raw_message),
-        parameters,
-        plurality,
-    )))
-}
-
-fn integer(value: &Value) -> Option<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-}
-
-fn parameter_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The reply is not JSON-RPC: an HTTP error when the status or the body says so (an
-/// error page), otherwise an invalid reply.
-fn not_json_rpc(
-    method: &'static str,
-    reply: &HttpReply,
-    redactor: &Redactor,
-    reason: String,
-) -> Error {
-    let success = (200..300).contains(&reply.status);
-    if success && !looks_like_html(reply) {
-        return Error::InvalidResponse { method, reason };
-    }
-    http_error(method, reply, redactor)
-}
-
-/// [`Error::Http`] for a reply that is not JSON-RPC.
-fn http_error(method: &'static str, reply: &HttpReply, redactor: &Redactor) -> Error {
-    let html = looks_like_html(reply);
-    let kind = if html {
-        "an HTML page"
-    } else if reply.body.iter().all(u8::is_ascii_whitespace) {
-        "an empty body"
-    } else if serde_json::from_slice::<IgnoredAny>(&reply.body).is_ok() {
-        "JSON without a JSON-RPC result or error"
-    } else {
-        "a body that is not JSON"
-    };
-    Error::Http {
-        method,
-        status: reply.status,
-        content_type: reply.content_type().map(|c| redactor.redact(c)),
-        kind,
-        excerpt: redactor.redact(&excerpt(&reply.body, html)),
-    }
-}
-
-fn looks_like_html(reply: &HttpReply) -> bool {
-    let by_type = reply
-        .content_type()
-        .is_some_and(|c| c.to_ascii_lowercase().contains("html"));
-    let by_body = reply.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
-    by_type || by_body
-}
-
-/// How many characters of a body an error keeps.
-const EXCERPT_CHARS: usize = 160;
-/// How many bytes of a body are looked at for an excerpt.
-const EXCERPT_SCAN_BYTES: usize = 8 * 1024;
-
-/// A short, single-line excerpt of a body; tags are removed from HTML so that the
-/// excerpt shows the page's text (its title, usually).
-fn excerpt(body: &[u8], html: bool) -> String {
-    let head = &body[..body.len().min(EXCERPT_SCAN_BYTES)];
-    let text = String::from_utf8_lossy(head);
-    let mut visible = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' if html => in_tag = true,
-            '>' if html && in_tag => {
-                in_tag = false;
-                visible.push(' ');
-            }
-            _ if in_tag => {}
-            c if c.is_control() => visible.push(' '),
-            c => visible.push(c),
-        }
-    }
-    let words: Vec<&str> = visible.split_whitespace().collect();
-    let collapsed = words.join(" ");
-    if collapsed.chars().count() > EXCERPT_CHARS {
-        let cut: String = collapsed.chars().take(EXCERPT_CHARS).collect();
-        format!("{cut}…")
-    } else {
-        collapsed
-    }
-}
-
-/// Replaces the content of every quoted value in a message (serde quotes strings with `"`
-/// and other values with backticks) with `…`.
-fn hide_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut open: Option<char> = None;
-    for c in message.chars() {
-        match open {
-            Some(quote) if c == quote => {
-                out.push('…');
-                out.push(c);
-                open = None;
-            }
-            Some(_) => {}
-            None => {
-                out.push(c);
-                if c == '"' || c == '`' {
-                    open = Some(c);
-                }
-            }
-        }
-    }
-    if open.is_some() {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,7 +418,7 @@ mod tests {
     }
 
     fn decode<W: DeserializeOwned>(r: &HttpReply) -> Result<W, Error> {
-        decode_reply::<W>("Hosts.get", r, &Redactor::default(), Quoting::Allowed)
+        decode_reply::<W>("Hosts.get", 1, r, &Redactor::default(), Quoting::Allowed)
     }
 
     #[test]
@@ -565,19 +497,6 @@ mod tests {
         let empty = reply(200, "application/json-rpc", "");
         assert!(
             matches!(decode::<Hosts>(&empty), Err(Error::InvalidResponse { reason, .. }) if reason.contains("empty"))
-        );
-    }
-
-    #[test]
-    fn hidden_quoting_removes_values() {
-        assert_eq!(
-            hide_quoted(r#"invalid type: string "abc", expected "x""#),
-            r#"invalid type: string "…", expected "…""#
-        );
-        assert_eq!(hide_quoted("no quotes"), "no quotes");
-        assert_eq!(
-            hide_quoted("integer `123`, unclosed \"abc"),
-            "integer `…`, unclosed \"…"
         );
     }
 }

@@ -9,6 +9,7 @@ mod batch;
 mod confirm;
 mod errors;
 mod files;
+mod hostile;
 mod paging;
 mod relogin;
 mod secrets;

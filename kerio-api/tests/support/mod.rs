@@ -558,11 +558,14 @@ async fn respond(
                 content_type,
                 len,
                 chunk,
+                sized,
             } => {
-                let mut response = Response::new(TestBody::generated(len, chunk));
+                let mut response = Response::new(TestBody::generated(len, chunk, sized));
                 let headers = response.headers_mut();
                 headers.insert(CONTENT_TYPE, header_value(&content_type));
-                headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                if sized {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                }
                 for cookie in &cookies {
                     headers.append(SET_COOKIE, header_value(cookie));
                 }

@@ -42,10 +42,12 @@ pub enum Reply {
     },
     /// A body of `len` bytes of [`pattern_byte`]s with HTTP 200 and `Content-Length`,
     /// produced and sent `chunk` bytes at a time (big downloads without big buffers).
+    /// Without `sized`, the length is not declared (chunked transfer encoding).
     Stream {
         content_type: String,
         len: u64,
         chunk: usize,
+        sized: bool,
     },
     /// Closes the connection without answering.
     Drop,
@@ -107,6 +109,25 @@ impl Reply {
             content_type: "application/octet-stream".to_owned(),
             len,
             chunk: chunk.max(1),
+            sized: true,
+        }
+    }
+
+    /// Like [`Reply::stream`] but without `Content-Length` (chunked transfer encoding).
+    pub fn stream_unsized(len: u64, chunk: usize) -> Reply {
+        match Reply::stream(len, chunk) {
+            Reply::Stream {
+                content_type,
+                len,
+                chunk,
+                ..
+            } => Reply::Stream {
+                content_type,
+                len,
+                chunk,
+                sized: false,
+            },
+            other => other,
         }
     }
 
@@ -140,17 +161,20 @@ pub enum TestBody {
         sent: u64,
         len: u64,
         chunk: usize,
+        /// Whether the size hint is exact (else hyper sends it chunked).
+        sized: bool,
     },
     /// Sends the bytes, pauses so that the server flushes them, then fails.
     Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
 impl TestBody {
-    pub fn generated(len: u64, chunk: usize) -> TestBody {
+    pub fn generated(len: u64, chunk: usize, sized: bool) -> TestBody {
         TestBody::Generated {
             sent: 0,
             len,
             chunk,
+            sized,
         }
     }
 
@@ -172,7 +196,9 @@ impl Body for TestBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             TestBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            TestBody::Generated { sent, len, chunk } => {
+            TestBody::Generated {
+                sent, len, chunk, ..
+            } => {
                 if *sent >= *len {
                     return Poll::Ready(None);
                 }
@@ -210,7 +236,13 @@ impl Body for TestBody {
         match self {
             TestBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
             TestBody::Whole(None) => SizeHint::with_exact(0),
-            TestBody::Generated { sent, len, .. } => SizeHint::with_exact(len - sent),
+            TestBody::Generated {
+                sent,
+                len,
+                sized: true,
+                ..
+            } => SizeHint::with_exact(len - sent),
+            TestBody::Generated { .. } => SizeHint::default(),
             TestBody::Broken(..) => SizeHint::default(),
         }
     }
