@@ -1,7 +1,7 @@
 //! Contract test: every exchange of the sample captures in `api-spec/captures` decodes
 //! through the generated types: params, results, and each command of a batch.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use base64::Engine;
@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 /// One JSON-RPC call found in a capture.
 struct Exchange {
     origin: String,
+    /// Provenance kind of the capture (`public`, `recorded`, `synthesized`), from the
+    /// `kerio-capture: <kind>` start of its `log.comment`.
+    kind: String,
     api: &'static str,
     method: String,
     params: Value,
@@ -55,6 +58,12 @@ fn exchanges() -> Vec<Exchange> {
     for file in files {
         let har: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let kind = har["log"]["comment"]
+            .as_str()
+            .and_then(|c| c.strip_prefix("kerio-capture: "))
+            .and_then(|c| c.split(|ch: char| !ch.is_ascii_alphabetic()).next())
+            .unwrap_or_else(|| panic!("{name}: no `kerio-capture: <kind>` log.comment"))
+            .to_owned();
         for (i, entry) in har["log"]["entries"].as_array().unwrap().iter().enumerate() {
             let Some(api) = entry["request"]["url"].as_str().and_then(api_of) else {
                 continue;
@@ -81,6 +90,7 @@ fn exchanges() -> Vec<Exchange> {
                 for (j, command) in params["commandList"].as_array().unwrap().iter().enumerate() {
                     out.push(Exchange {
                         origin: format!("{origin} command {j}"),
+                        kind: kind.clone(),
                         api,
                         method: command["method"].as_str().unwrap().to_owned(),
                         params: command.get("params").cloned().unwrap_or(Value::Null),
@@ -90,6 +100,7 @@ fn exchanges() -> Vec<Exchange> {
             } else {
                 out.push(Exchange {
                     origin,
+                    kind: kind.clone(),
                     api,
                     method,
                     params,
@@ -115,7 +126,9 @@ fn every_captured_exchange_decodes_through_the_generated_types() {
     let mut problems = Vec::new();
     let mut methods = BTreeSet::new();
     let mut results = 0;
+    let mut passed: BTreeMap<&str, usize> = BTreeMap::new();
     for x in &exchanges {
+        let before = problems.len();
         match check(x.api, &x.method, &x.params, x.result.as_ref()) {
             None => problems.push(format!(
                 "{}: {} is not a method of {}",
@@ -134,8 +147,17 @@ fn every_captured_exchange_decodes_through_the_generated_types() {
             methods.insert(x.method.clone());
         }
         results += usize::from(x.result.is_some());
+        if problems.len() == before {
+            *passed.entry(x.kind.as_str()).or_default() += 1;
+        }
     }
+    let summary: Vec<String> = passed.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    println!("exchanges decoded: {}", summary.join(", "));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        passed.get("public").or(passed.get("recorded")).is_some(),
+        "no public or recorded exchange among the captures"
+    );
     let interfaces: BTreeSet<_> = methods.iter().filter_map(|m| m.split('.').next()).collect();
     assert!(
         methods.len() >= 40,
