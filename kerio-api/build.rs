@@ -1,4 +1,5 @@
-//! Generates the typed API from the spec set (`api-spec` beside this file, or the folder
+//! Generates the typed API from the spec set (`api-spec` beside this file, a link to the
+//! workspace's spec set packaged with the crate, or the folder
 //! named by `KERIO_API_SPEC_DIR`) into `$OUT_DIR/generated.rs`, which `src/lib.rs`
 //! includes, and tells hand-written code which generated types are compiled
 //! (`cfg(kerio_type = "admin::SearchQuery")`).
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use kerio_codegen::build;
 
 fn main() -> ExitCode {
-    let default_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec");
+    let default_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("api-spec");
     let Some(apis) = build::load_specs(&default_root) else {
         return ExitCode::FAILURE;
     };

@@ -32,6 +32,14 @@ pub fn is_wire_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// True when `ident`, as [`snake`], [`camel`] or [`variant`] give it, is a keyword that
+/// cannot be a raw identifier (`self`, `Self`, `super`, `crate`) escaped with a trailing `_`.
+pub fn is_escaped_keyword(ident: &str) -> bool {
+    ident
+        .strip_suffix('_')
+        .is_some_and(|keyword| NOT_RAW.contains(&keyword))
+}
+
 /// Prefix for names that would start with a digit or be empty.
 fn ensure_ident_start(name: String, prefix: &str) -> String {
     match name.chars().next() {

@@ -1,5 +1,8 @@
 //! Property tests: no input makes the generator panic. Arbitrary JSON, arbitrary text and
 //! random mutations of a valid spec set all end in generated code or in diagnostics.
+//! And what validates gives legal Rust: with arbitrary names in every position (Rust
+//! keywords, names of the prelude, random identifiers), generated code parses and
+//! declares no item that a keyword or the prelude makes unusable.
 
 use std::path::Path;
 
@@ -159,5 +162,104 @@ proptest! {
         }
         sources[i].text = text.into();
         run(sources);
+    }
+}
+
+/// Names that put the generator's naming to the test, and random identifiers.
+fn name() -> impl Strategy<Value = String> {
+    let tricky: Vec<String> = [
+        "self", "Self", "super", "crate", "type", "match", "async", "_", "r", "None",
+    ]
+    .iter()
+    .chain(kerio_codegen::validate::PRELUDE)
+    .map(|s| (*s).to_owned())
+    .collect();
+    prop_oneof![
+        prop::sample::select(tricky.clone()),
+        prop::sample::select(tricky).prop_map(|s| s.to_lowercase()),
+        "[a-zA-Z_][a-zA-Z0-9_]{0,8}",
+    ]
+}
+
+/// The names of every item the generated code declares (enum variants, namespaced by
+/// their enum, in `variants`).
+fn declared_names(items: &[syn::Item], out: &mut Vec<String>, variants: &mut Vec<String>) {
+    use syn::ext::IdentExt as _;
+    for item in items {
+        let ident = match item {
+            syn::Item::Struct(i) => &i.ident,
+            syn::Item::Enum(i) => {
+                variants.extend(i.variants.iter().map(|v| v.ident.unraw().to_string()));
+                &i.ident
+            }
+            syn::Item::Type(i) => &i.ident,
+            syn::Item::Trait(i) => &i.ident,
+            syn::Item::Fn(i) => &i.sig.ident,
+            syn::Item::Mod(i) => {
+                if let Some((_, inner)) = &i.content {
+                    declared_names(inner, out, variants);
+                }
+                &i.ident
+            }
+            syn::Item::Impl(i) => {
+                for item in &i.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        out.push(f.sig.ident.unraw().to_string());
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        out.push(ident.unraw().to_string());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn what_validates_gives_legal_rust(
+        api in "[a-z][a-z0-9_]{0,6}",
+        iface in name(),
+        method in name(),
+        param in name(),
+        out in name(),
+        ty in name(),
+        field in name(),
+        value in name(),
+    ) {
+        let spec = serde_json::json!({
+            "api": {"name": api, "path": "/x/", "port": 4081},
+            "interfaces": {iface: {"methods": {method: {
+                "params": [{"name": param, "type": ty}],
+                "result": [{"name": out, "type": "string"}],
+            }}}},
+            "types": {
+                ty.clone(): {"kind": "struct", "fields": [{"name": field, "type": "string"}]},
+                "Kind": {"kind": "enum", "values": [{"value": value}]},
+            },
+        });
+        let source = Source::new("api.json", spec.to_string());
+        let Ok(api) = load::load_sources(vec![source]) else {
+            return Ok(());
+        };
+        let Ok(code) = generate(&[api], &Options::kerio_api()) else {
+            return Ok(());
+        };
+        let file = syn::parse_file(&code).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let (mut names, mut variants) = (Vec::new(), Vec::new());
+        declared_names(&file.items, &mut names, &mut variants);
+        prop_assert!(names.len() > 5, "{:?}", names);
+        for n in &names {
+            prop_assert!(
+                !kerio_codegen::validate::PRELUDE.contains(&n.as_str()),
+                "declares `{}`, a name of the prelude the generated code uses", n
+            );
+            prop_assert!(!n.contains("_Re"), "`{}` is not UpperCamelCase", n);
+        }
+        for n in names.iter().chain(&variants) {
+            prop_assert!(!kerio_codegen::naming::is_escaped_keyword(n), "declares `{}`", n);
+        }
     }
 }

@@ -251,7 +251,7 @@ fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
         };
         let sig = quote! {
             fn #fname(&self, #(#args),*)
-                -> impl ::core::future::Future<Output = Result<#output, #rt::Error>> + Send
+                -> impl ::core::future::Future<Output = Result<#output, #rt::Error>> + ::core::marker::Send
         };
         decls.push(quote!(#mdoc #sig;));
         impls.push(quote! {

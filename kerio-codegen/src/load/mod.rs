@@ -34,7 +34,9 @@ pub fn load_dir(dir: &Path) -> Result<Api, Diagnostics> {
     }
 }
 
-/// Loads every API below a spec root: each sub-folder with an `api.json`.
+/// Loads every API below a spec root: each sub-folder with an `api.json`. A sub-folder
+/// holding spec files (`*.json`) without an `api.json`, and two folders declaring the
+/// same API name, are errors.
 pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut dirs = Vec::new();
@@ -44,6 +46,24 @@ pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
                 let p = entry.path();
                 if p.join("api.json").is_file() {
                     dirs.push(p);
+                } else if p.is_dir() {
+                    let files = spec_files(&p, &mut diags);
+                    if let Some(first) = files.first() {
+                        diags.push(Diagnostic {
+                            file: first.display().to_string(),
+                            line: 0,
+                            column: 0,
+                            pointer: String::new(),
+                            message: format!(
+                                "spec files in `{}`, which has no `api.json`",
+                                p.display()
+                            ),
+                            hint: Some(
+                                "each API folder holds an `api.json` manifest; move other JSON files out of the spec root".into(),
+                            ),
+                            kind: DiagnosticKind::ApiFolderWithoutManifest,
+                        });
+                    }
                 }
             }
         }
@@ -61,10 +81,25 @@ pub fn load_root(root: &Path) -> Result<Vec<Api>, Diagnostics> {
             kind: DiagnosticKind::NoApiFolder,
         });
     }
-    let mut apis = Vec::new();
+    let mut apis: Vec<Api> = Vec::new();
     for dir in dirs {
         match load_dir(&dir) {
-            Ok(api) => apis.push(api),
+            Ok(api) => {
+                if let Some(first) = apis.iter().find(|a| a.manifest.name == api.manifest.name) {
+                    let other = first.sources.get(first.manifest.loc.file);
+                    diags.push(diag_at(
+                        DiagnosticKind::DuplicateApi,
+                        &api.sources,
+                        &api.manifest.loc,
+                        &format!("a second API named `{}`", api.manifest.name),
+                        Some(&format!(
+                            "{} declares it too; API names are Rust module names and must differ",
+                            other.map_or("another folder", |s| s.path.as_str())
+                        )),
+                    ));
+                }
+                apis.push(api);
+            }
             Err(e) => diags.0.extend(e.0),
         }
     }

@@ -1,13 +1,17 @@
 //! Stage 2: checks across files. Every problem is reported, each with its location.
 
+mod names;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{DiagnosticKind, Diagnostics, diag_at};
 use crate::naming;
 use crate::spec::*;
 
-/// Checks an API for problems that span items: duplicates, unknown type references and
-/// names that collide once converted to Rust.
+pub use names::{PRELUDE, shadows_prelude};
+
+/// Checks an API for problems that span items: duplicates, unknown type references,
+/// names that collide once converted to Rust and names the generated code cannot use.
 pub fn validate(api: &Api) -> Result<(), Diagnostics> {
     validate_with(api, &BTreeSet::new())
 }
@@ -15,7 +19,7 @@ pub fn validate(api: &Api) -> Result<(), Diagnostics> {
 /// Like [`validate`] for an extension: references to `external` type names (declared by
 /// the API being extended) are allowed.
 pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagnostics> {
-    let mut d = Diagnostics::default();
+    let mut d = names::check(api);
     let mut err = |kind: DiagnosticKind, loc: &Loc, msg: String, hint: Option<String>| {
         d.push(diag_at(kind, &api.sources, loc, &msg, hint.as_deref()))
     };
