@@ -141,12 +141,13 @@ fn sanitize(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
     match kerio_codegen::learn::sanitize::sanitize(input, output) {
         Ok(s) => {
             println!(
-                "{}: {} entries; removed {} headers and {} cookies, redacted {} values",
+                "{}: {} entries; removed {} headers and {} cookies, redacted {} values, dropped {} bodies or comments that could not be checked",
                 output.display(),
                 s.entries,
                 s.headers,
                 s.cookies,
-                s.values
+                s.values,
+                s.dropped
             );
             ExitCode::SUCCESS
         }

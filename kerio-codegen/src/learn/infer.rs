@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::secrets;
 use crate::naming;
 use crate::spec::{Api, Primitive, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
@@ -248,7 +249,11 @@ impl<'a> Infer<'a> {
         if node.fields.is_empty() {
             return any;
         }
-        if node.fields.iter().any(|f| !naming::is_wire_name(&f.name)) {
+        if node
+            .fields
+            .iter()
+            .any(|f| !naming::is_wire_name(&f.name) || secrets::looks_like_token(&f.name))
+        {
             let values = node.merged_members();
             let value_hint = format!("{hint}Value");
             return TypeRef::Map(Box::new(self.infer(

@@ -8,7 +8,15 @@
 //!   under a secret key (see [`super::secrets`]) becomes `"[redacted]"`; JSON bodies keep
 //!   their key order and spacing, only the secret strings change;
 //! - every secret value found that way (8 characters or more) is also replaced wherever
-//!   else it appears in the capture (a token echoed in a page, a cookie value in a URL).
+//!   else it appears in the capture (a token echoed in a page, a cookie value in a URL);
+//! - everywhere else the policy of [`super::secrets`] applies too: `Password`-shaped
+//!   objects, PEM private keys, secret parameters in the query and fragment of every URL
+//!   (headers such as `Referer` and `Location`, page titles, JSON strings), keys that look
+//!   like tokens;
+//! - a body that cannot be checked (not UTF-8, bad base64, neither JSON nor a form,
+//!   nested deeper than 512 levels: `text/plain`, HTML, multipart uploads) is dropped,
+//!   never kept; so are comments, except the provenance marker line of `log.comment`
+//!   (`kerio-capture: recorded|public|synthesized`).
 //!
 //! The capture is read twice, entry by entry: once to collect the secret values, once to
 //! write. The output is written to a temporary file and renamed, so a failure leaves no
@@ -42,6 +50,8 @@ pub struct Stats {
     pub cookies: usize,
     /// Values replaced by `[redacted]`.
     pub values: usize,
+    /// Bodies and comments dropped because they could not be checked.
+    pub dropped: usize,
 }
 
 /// Collects secret values and counts replacements.
@@ -94,6 +104,8 @@ fn rewrite(
     match *b.get(*i)? {
         open @ (b'{' | b'[') => {
             let close = if open == b'{' { b'}' } else { b']' };
+            let password = open == b'{' && password_shape(text, *i);
+            let mut member = 0;
             out.push(open as char);
             *i += 1;
             loop {
@@ -116,7 +128,13 @@ fn rewrite(
                     let start = *i;
                     let end = scan::string_end(b, start + 1)?;
                     let key: String = serde_json::from_str(text.get(start..=end)?).ok()?;
-                    out.push_str(text.get(start..=end)?);
+                    if secrets::looks_like_token(&key) {
+                        found(&key);
+                        out.push_str(&format!("\"{REDACTED}-{member}\""));
+                    } else {
+                        out.push_str(text.get(start..=end)?);
+                    }
+                    member += 1;
                     *i = end + 1;
                     copy_ws(b, i, out);
                     if b.get(*i) != Some(&b':') {
@@ -124,7 +142,8 @@ fn rewrite(
                     }
                     out.push(':');
                     *i += 1;
-                    value_secret = secret || secrets::is_secret_name(&key);
+                    value_secret =
+                        secret || secrets::is_secret_name(&key) || (password && key == "value");
                 }
                 rewrite(text, i, out, value_secret, found, depth + 1)?;
             }
@@ -134,12 +153,26 @@ fn rewrite(
             let end = scan::string_end(b, start + 1)?;
             let raw = text.get(start..=end)?;
             *i = end + 1;
-            if secret {
-                let value: String = serde_json::from_str(raw).ok()?;
-                if value != REDACTED {
-                    found(&value);
-                }
+            let check = secret
+                || raw.contains('\\')
+                || raw.contains("PRIVATE")
+                || raw.starts_with("\"/")
+                || raw
+                    .get(..5)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("\"http"));
+            if !check {
+                out.push_str(raw);
+                return Some(());
+            }
+            let value: String = serde_json::from_str(raw).ok()?;
+            if value == REDACTED {
+                out.push_str(raw);
+            } else if secret || secrets::is_private_key(&value) {
+                found(&value);
                 out.push_str(&format!("\"{REDACTED}\""));
+            } else if secrets::is_url(&value) {
+                let clean = secrets::redact_url(&value, found);
+                out.push_str(&serde_json::to_string(&clean).ok()?);
             } else {
                 out.push_str(raw);
             }
@@ -159,6 +192,24 @@ fn rewrite(
     }
 }
 
+/// Whether the object opening at `open` is shaped like the spec's `Password` type (only
+/// small objects are looked at: that one has two members).
+fn password_shape(text: &str, open: usize) -> bool {
+    let b = text.as_bytes();
+    let window = &b[..b.len().min(open + 256)];
+    scan::container_end(window, open)
+        .and_then(|end| text.get(open..=end))
+        .and_then(|t| serde_json::from_str::<serde_json::Map<String, Value>>(t).ok())
+        .is_some_and(|m| secrets::is_password_shape(&m))
+}
+
+/// Drops a body's text that could not be checked.
+fn drop_text(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {
+    obj.remove("text");
+    obj.remove("encoding");
+    found.stats.dropped += 1;
+}
+
 /// Sanitizes a body object (`postData` or `content`) in place.
 fn body(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {
     if let Some(Value::Array(params)) = obj.get_mut("params") {
@@ -172,6 +223,9 @@ fn body(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {
     let Some(Value::String(text)) = obj.get_mut("text") else {
         return;
     };
+    if text.is_empty() {
+        return;
+    }
     let decoded = if base64 {
         match BASE64
             .decode(text.as_bytes())
@@ -179,7 +233,7 @@ fn body(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {
             .and_then(|b| String::from_utf8(b).ok())
         {
             Some(s) => s,
-            None => return,
+            None => return drop_text(obj, found),
         }
     } else {
         text.clone()
@@ -188,7 +242,7 @@ fn body(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {
     let new = match redact_json_text(&decoded, &mut add) {
         Some(t) => t,
         None if form => secrets::redact_query(&decoded, &mut add),
-        None => return,
+        None => return drop_text(obj, found),
     };
     if new != decoded {
         *text = if base64 {
@@ -206,8 +260,9 @@ fn name_values(list: &mut [Value], found: &mut Found<'_>) {
             .get("name")
             .and_then(Value::as_str)
             .is_some_and(secrets::is_secret_name);
-        if let (true, Some(Value::String(v))) = (secret, item.get_mut("value"))
+        if let Some(Value::String(v)) = item.get_mut("value")
             && v != REDACTED
+            && (secret || secrets::is_private_key(v))
         {
             found.add(v);
             *v = REDACTED.to_owned();
@@ -219,7 +274,8 @@ fn name_values(list: &mut [Value], found: &mut Found<'_>) {
 fn headers(list: &mut Vec<Value>, found: &mut Found<'_>) {
     list.retain(|h| {
         let name = h.get("name").and_then(Value::as_str).unwrap_or("");
-        if !secrets::is_secret_header(name) {
+        let value = h.get("value").and_then(Value::as_str).unwrap_or("");
+        if !secrets::is_secret_header(name) && !secrets::is_private_key(value) {
             return true;
         }
         found.stats.headers += 1;
@@ -277,7 +333,27 @@ pub fn entry(v: &mut Value, values: &mut BTreeSet<String>, stats: &mut Stats) {
             }
         }
     }
+    if let Some(obj) = v.as_object_mut()
+        && obj.remove("comment").is_some()
+    {
+        found.stats.dropped += 1;
+    }
+    // Everything else: URLs in every header and field (`Referer`, `Location`), private
+    // keys, `Password`-shaped objects, keys that look like tokens.
+    let mut add = |s: &str| found.add(s);
+    secrets::redact_json(v, false, &mut add);
 }
+
+/// What of `log.comment` is kept: the provenance marker (`kerio-capture: recorded`),
+/// nothing else.
+fn comment(v: &Value) -> Option<Value> {
+    let first = v.as_str()?.lines().next()?;
+    let kind = first.strip_prefix(MARKER)?.split_whitespace().next()?;
+    Some(Value::String(format!("{MARKER}{kind}")))
+}
+
+/// The start of the provenance marker of `log.comment`.
+const MARKER: &str = "kerio-capture: ";
 
 /// Replaces every occurrence of the secret values in every string of `v` (base64 bodies
 /// decoded first when they are text).
@@ -440,9 +516,19 @@ pub fn sanitize(input: &Path, output: &Path) -> Result<Stats, String> {
     let mut index = 0;
     walk(input, |ev| {
         let r = match ev {
-            Event::Member { key, raw, .. } => {
+            Event::Member { log, key, raw } => {
                 let mut v = parse(input, "a member", &raw)?;
-                secrets::redact_json(&mut v, false, &mut |_| {});
+                if log && key == "comment" {
+                    let kept = comment(&v);
+                    if kept.as_ref() != Some(&v) {
+                        stats.dropped += 1;
+                    }
+                    match kept {
+                        Some(marker) => v = marker,
+                        None => return Ok(()),
+                    }
+                }
+                secrets::redact_json(&mut v, false, &mut |_| stats.values += 1);
                 scrub(&mut v, &values, false);
                 out.key(&key).and_then(|()| out.value(&v))
             }

@@ -4,9 +4,9 @@
 //! it
 //! - contains one of [`SECRET_PARTS`]: `password`, `passwd`, `passphrase`, `secret`,
 //!   `token`, `cookie`, `credential`, `psk`, `authorization`, `sessionid`, `privatekey`,
-//!   `apikey`, `authkey`, `sharedkey`;
+//!   `apikey`, `authkey`, `sharedkey`, `community` (SNMP);
 //! - or ends with `key` (`licenseKey`, `presharedKey`, `key`);
-//! - or is one of [`SECRET_WORDS`]: `pwd`, `pass`, `pin`, `auth`.
+//! - or is one of [`SECRET_WORDS`]: `pwd`, `pass`, `pin`, `auth`, `session`.
 //!
 //! One-time codes (TOTP) are not on the list: they expire within a minute.
 //!
@@ -14,6 +14,13 @@
 //! hides `value`; `credentials: {userName, password}` hides both). Booleans and numbers
 //! stay (`passwordChanged: true`, `keyLength: 2048`): they reveal nothing and regen needs
 //! their types.
+//!
+//! By type: the spec's `Password` type (`{value, isSet}`, a stored secret) is recognised
+//! by its shape ([`is_password_shape`]): its `value` is secret whatever the key above.
+//!
+//! By value: a PEM private key ([`is_private_key`]) is secret wherever it is; a URL's
+//! query and fragment parameters are redacted by name ([`redact_url`]); a key that looks
+//! like a token ([`looks_like_token`]) is itself a secret and is never learned as a name.
 //!
 //! Headers: `Cookie`, `Set-Cookie`, `Authorization`, `Proxy-Authorization` and any header
 //! whose name is a secret key (`X-Token`, `X-Csrf-Token`) are secret.
@@ -24,7 +31,7 @@ use serde_json::Value;
 pub const REDACTED: &str = "[redacted]";
 
 /// Key fragments that make a key secret (compared lower-case, letters and digits only).
-pub const SECRET_PARTS: [&str; 14] = [
+pub const SECRET_PARTS: [&str; 15] = [
     "password",
     "passwd",
     "passphrase",
@@ -39,10 +46,11 @@ pub const SECRET_PARTS: [&str; 14] = [
     "apikey",
     "authkey",
     "sharedkey",
+    "community",
 ];
 
 /// Whole keys that are secret.
-pub const SECRET_WORDS: [&str; 4] = ["pwd", "pass", "pin", "auth"];
+pub const SECRET_WORDS: [&str; 5] = ["pwd", "pass", "pin", "auth", "session"];
 
 /// Headers that carry session secrets besides those whose names are secret keys.
 pub const SECRET_HEADERS: [&str; 4] = [
@@ -87,13 +95,50 @@ pub fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) || is_secret_name(name)
 }
 
-/// Replaces every string under a secret key with [`REDACTED`]; `secret` says whether
-/// `v` itself is under one. Calls `found` with each string replaced.
+/// True for text holding a PEM private key (`-----BEGIN ... PRIVATE KEY-----`).
+pub fn is_private_key(s: &str) -> bool {
+    s.contains("-----BEGIN") && s.contains("PRIVATE KEY")
+}
+
+/// True for an object shaped like the spec's `Password` type: an `isSet` boolean beside
+/// a `value`, and nothing else.
+pub fn is_password_shape(map: &serde_json::Map<String, Value>) -> bool {
+    map.get("isSet").is_some_and(Value::is_boolean) && map.contains_key("value") && map.len() == 2
+}
+
+/// True for a key that looks like a token rather than a name: 16 characters or more of
+/// letters, digits and `+/=_.-`, with at least four digits and four letters
+/// (`5f1e2d3c4b5a69788796a5b4`, a UUID). Such keys are secrets: sanitize replaces them,
+/// regen never learns them as names.
+pub fn looks_like_token(key: &str) -> bool {
+    let (mut digits, mut letters) = (0, 0);
+    for c in key.bytes() {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'a'..=b'z' | b'A'..=b'Z' => letters += 1,
+            b'+' | b'/' | b'=' | b'_' | b'.' | b'-' => {}
+            _ => return false,
+        }
+    }
+    key.len() >= 16 && digits >= 4 && letters >= 4
+}
+
+/// Replaces every secret string of `v` with [`REDACTED`]: strings under a secret key
+/// (`secret` says whether `v` itself is under one), the `value` of `Password`-shaped
+/// objects, private keys anywhere, the secret parameters of URLs; keys that look like
+/// tokens are replaced too. Calls `found` with each secret removed.
 pub fn redact_json(v: &mut Value, secret: bool, found: &mut dyn FnMut(&str)) {
     match v {
-        Value::String(s) if secret && s != REDACTED => {
+        Value::String(s) if s == REDACTED => {}
+        Value::String(s) if secret || is_private_key(s) => {
             found(s);
             *s = REDACTED.to_owned();
+        }
+        Value::String(s) if is_url(s) => {
+            let clean = redact_url(s, found);
+            if clean != *s {
+                *s = clean;
+            }
         }
         Value::Array(items) => {
             for item in items {
@@ -101,12 +146,39 @@ pub fn redact_json(v: &mut Value, secret: bool, found: &mut dyn FnMut(&str)) {
             }
         }
         Value::Object(map) => {
+            if map.keys().any(|k| looks_like_token(k)) {
+                let old = std::mem::take(map);
+                for (i, (k, item)) in old.into_iter().enumerate() {
+                    let k = if looks_like_token(&k) {
+                        found(&k);
+                        format!("{REDACTED}-{i}")
+                    } else {
+                        k
+                    };
+                    map.insert(k, item);
+                }
+            }
+            let password = is_password_shape(map);
             for (k, item) in map.iter_mut() {
-                redact_json(item, secret || is_secret_name(k), found);
+                let under = secret || is_secret_name(k) || (password && k == "value");
+                redact_json(item, under, found);
             }
         }
         _ => {}
     }
+}
+
+/// True for a string that is a URL or an absolute path (`https://...`, `/admin/...`),
+/// whose query and fragment are checked for secrets.
+pub fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    (lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("ws://")
+        || lower.starts_with("wss://")
+        || s.starts_with('/'))
+        && (s.contains('?') || s.contains('#'))
+        && !s.contains(char::is_whitespace)
 }
 
 /// Redacts the values of secret parameters in a query string or form body
@@ -125,7 +197,7 @@ pub fn redact_query(query: &str, found: &mut dyn FnMut(&str)) -> String {
         .join("&")
 }
 
-/// Redacts the query of a URL (see [`redact_query`]).
+/// Redacts the query and the fragment parameters of a URL (see [`redact_query`]).
 pub fn redact_url(url: &str, found: &mut dyn FnMut(&str)) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
@@ -136,8 +208,17 @@ pub fn redact_url(url: &str, found: &mut dyn FnMut(&str)) -> String {
         None => base.to_owned(),
     };
     if let Some(f) = fragment {
+        // Single-page applications keep parameters in the fragment (`#/login?token=x`,
+        // `#access_token=x`).
         out.push('#');
-        out.push_str(f);
+        match f.split_once('?') {
+            Some((route, query)) => {
+                out.push_str(route);
+                out.push('?');
+                out.push_str(&redact_query(query, found));
+            }
+            None => out.push_str(&redact_query(f, found)),
+        }
     }
     out
 }
@@ -199,6 +280,11 @@ mod tests {
             "client_secret",
             "pwd",
             "Cookie",
+            "community",
+            "snmpCommunity",
+            "session",
+            "presharedKey",
+            "sharedSecret",
         ] {
             assert!(is_secret_name(k), "{k}");
         }
@@ -210,7 +296,6 @@ mod tests {
             "userName",
             "name",
             "value",
-            "session",
             "monkeys",
             "id",
             "pinned",
@@ -236,6 +321,27 @@ mod tests {
         );
         // Object keys are visited in sorted order (list, password, psk).
         assert_eq!(seen, ["t", "p", "k"]);
+    }
+
+    #[test]
+    fn redacts_by_type_by_value_and_in_keys() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----";
+        let token = "5f1e2d3c4b5a69788796a5b4";
+        let mut v = json!({"snmp": {"v": {"value": "public", "isSet": true}},
+            "certificate": pem, "next": "https://h/?a=1#/x?token=abcdef12",
+            "map": {token: 1, "name": "n"}});
+        let mut seen = Vec::new();
+        redact_json(&mut v, false, &mut |s| seen.push(s.to_owned()));
+        let text = v.to_string();
+        for secret in ["public", "BEGIN", "abcdef12", token] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
+        assert_eq!(v["next"], json!("https://h/?a=1#/x?token=[redacted]"));
+        assert_eq!(v["map"]["name"], json!("n"));
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        assert!(looks_like_token("550e8400-e29b-41d4-a716-446655440000"));
+        assert!(!looks_like_token("ipAddressFromDHCP"));
+        assert!(!looks_like_token("ip6Addresses"));
     }
 
     #[test]

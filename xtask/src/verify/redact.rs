@@ -79,6 +79,9 @@ mod tests {
         assert!(is_secret_path("params.config.guest.password"));
         assert!(is_secret_path("result.list[2].psk.enabled"));
         assert!(is_secret_path("params.credentials[0].userName"));
+        // The SNMP community (the spec's `Password` type, or a plain string).
+        assert!(is_secret_path("result.config.community.value"));
+        assert!(is_secret_path("params.config.community"));
         assert!(!is_secret_path("result.list[0].hostname"));
         assert!(!is_secret_path("params.query.limit"));
     }

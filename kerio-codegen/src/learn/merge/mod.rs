@@ -21,6 +21,7 @@ use super::infer::{Home, Infer, LEARNED, type_json};
 use super::observe::MethodObs;
 use super::observe::node::Node;
 use super::report::ApiReport;
+use super::secrets;
 use super::specs::{ApiSpec, SpecFile, ptr};
 
 /// A primitive position of the spec and everything seen there.
@@ -213,6 +214,12 @@ impl<'a> Merger<'a> {
         }
         let mut extra = Vec::new();
         for f in node.sorted_fields() {
+            if !nameable(&f.name) {
+                self.review(format!(
+                    "{label}: a member that is not a name (or looks like a token); not learned"
+                ));
+                continue;
+            }
             match list.iter().find(|p| p.name == *f.name) {
                 Some(p) => {
                     let plabel = format!("{label}.{}", p.name);
@@ -310,9 +317,15 @@ impl<'a> Merger<'a> {
             ));
             return None;
         }
-        let members = |infer: &mut Infer<'a>, node: &Node, total: u64| {
+        let mut odd = 0;
+        let mut members = |infer: &mut Infer<'a>, node: &Node, total: u64| {
             node.sorted_fields()
                 .into_iter()
+                .filter(|f| {
+                    let ok = nameable(&f.name);
+                    odd += usize::from(!ok);
+                    ok
+                })
                 .map(|f| {
                     let ty = infer.infer(&f.node, &f.name, iface, home, false);
                     let mut p = Map::new();
@@ -327,6 +340,13 @@ impl<'a> Merger<'a> {
         };
         let params = members(infer, &obs.params, obs.calls);
         let result = members(infer, &obs.result, obs.replies);
+        if odd > 0 {
+            self.review(format!(
+                "{name}: {odd} member{} that {} not a name (or looks like a token); not learned",
+                if odd == 1 { "" } else { "s" },
+                if odd == 1 { "is" } else { "are" }
+            ));
+        }
         self.report.new_methods.push(name);
         Some(json!({
             "doc": format!(
@@ -431,6 +451,12 @@ impl<'a> Merger<'a> {
                         if fields.iter().any(|sf| *sf.name == *f.name) {
                             continue;
                         }
+                        if secrets::looks_like_token(&f.name) {
+                            self.review(format!(
+                                "{name}: a key that looks like a token (not shown); not learned"
+                            ));
+                            continue;
+                        }
                         if !crate::naming::is_wire_name(&f.name) {
                             self.review(format!(
                                 "{name}: key `{}` is not a field name; not learned",
@@ -464,6 +490,12 @@ impl<'a> Merger<'a> {
             }
         }
     }
+}
+
+/// True for a key that can become a param or field name: a wire name that does not look
+/// like a token.
+fn nameable(key: &str) -> bool {
+    crate::naming::is_wire_name(key) && !secrets::looks_like_token(key)
 }
 
 fn param_json(name: &str, ty: &TypeRef, optional: bool, doc: String) -> Value {
