@@ -77,12 +77,20 @@ type Handler = dyn Fn(&RpcCall) -> Reply + Send + Sync;
 pub struct ApplianceBuilder {
     cert: CertKind,
     forget_requests: bool,
+    tcp_nodelay: bool,
 }
 
 impl ApplianceBuilder {
     /// Does not keep the requests it receives (for benchmarks, which send millions).
     pub fn forget_requests(mut self) -> Self {
         self.forget_requests = true;
+        self
+    }
+
+    /// Sets `TCP_NODELAY` on accepted connections. By default Nagle's algorithm stays on,
+    /// as on a server that does not change it (what real appliances do is not known).
+    pub fn tcp_nodelay(mut self, enabled: bool) -> Self {
+        self.tcp_nodelay = enabled;
         self
     }
 
@@ -112,7 +120,8 @@ impl ApplianceBuilder {
             forget_requests: self.forget_requests,
             ..State::default()
         });
-        let task = tokio::spawn(accept_loop(listener, acceptor, state.clone()));
+        let nodelay = self.tcp_nodelay;
+        let task = tokio::spawn(accept_loop(listener, acceptor, state.clone(), nodelay));
         Appliance {
             base_url: format!("https://127.0.0.1:{port}"),
             cert,
@@ -392,11 +401,17 @@ impl State {
     }
 }
 
-async fn accept_loop(listener: TcpListener, acceptor: TlsAcceptor, state: Arc<State>) {
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    nodelay: bool,
+) {
     loop {
         let Ok((tcp, _)) = listener.accept().await else {
             continue;
         };
+        let _ = tcp.set_nodelay(nodelay);
         state.connections.fetch_add(1, Ordering::SeqCst);
         let acceptor = acceptor.clone();
         let state = state.clone();
