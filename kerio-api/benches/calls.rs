@@ -9,6 +9,13 @@
 //! - `kerio_api`: `Session::call`, which encodes the request, sends the credentials,
 //!   traces, checks and decodes the reply.
 //!
+//! `paging_1000_by_50` pages 1 000 hosts 50 at a time (20 calls on one kept-alive
+//! connection) against an appliance that leaves Nagle's algorithm on and one with
+//! `TCP_NODELAY`, with the typed client and with a bare hyper connection, with and
+//! without asking Linux for quick ACKs (`TCP_QUICKACK`) before every read: the stall a
+//! server's Nagle causes with the client's delayed ACKs, and whether the client can
+//! avoid it (see the comment of [`paging`]).
+//!
 //! `kerio_api` against `reqwest_serde` is the runtime's own overhead. Because a busy
 //! machine makes separate measurements drift, each group ends with `paired`: typed and
 //! baseline calls take turns, each timed on its own, and the ratios of the total times
@@ -21,6 +28,9 @@ mod support;
 
 #[path = "../tests/runtime/api.rs"]
 mod api;
+
+#[path = "nagle/mod.rs"]
+mod nagle;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -41,9 +51,9 @@ use support::{Appliance, CertKind, Reply, SESSION_COOKIE, TOKEN_COOKIE, default_
 
 /// `ActiveHosts.get` with every field of `ActiveHost`, as generated code decodes it.
 #[derive(Serialize)]
-struct GetActiveHosts {
-    query: Value,
-    refresh: bool,
+pub(crate) struct GetActiveHosts {
+    pub(crate) query: Value,
+    pub(crate) refresh: bool,
 }
 
 #[derive(Deserialize)]
@@ -130,7 +140,7 @@ struct Envelope<T> {
 }
 
 /// The `result` of `ActiveHosts.get` with `count` hosts, as an appliance sends it.
-fn hosts_result(count: usize) -> Value {
+pub(crate) fn hosts_result(count: usize) -> Value {
     let kinds = ["ActiveHostHost", "ActiveHostVpnClient", "ActiveHostGuest"];
     let auth = ["AuthMethodWeb", "AuthMethodNtlm", "AuthMethodNone"];
     let list: Vec<Value> = (0..count)
@@ -218,7 +228,7 @@ impl Baseline {
     }
 }
 
-fn request_body(method: &str, params: Value) -> Bytes {
+pub(crate) fn request_body(method: &str, params: Value) -> Bytes {
     Bytes::from(
         serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
             .expect("JSON"),
@@ -414,5 +424,5 @@ fn calls(c: &mut Criterion) {
     drop(app);
 }
 
-criterion_group!(benches, calls);
+criterion_group!(benches, calls, nagle::paging);
 criterion_main!(benches);

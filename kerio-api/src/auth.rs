@@ -105,7 +105,7 @@ fn decode_login<M: Method<Output = String>>(
     reply: &HttpReply,
     redactor: &Redactor,
 ) -> Result<String, Error> {
-    let wire = wire::decode_reply::<M::Wire>(M::NAME, id, reply, redactor, Quoting::Hidden)?;
+    let wire = wire::decode_reply::<M::Wire>(M::NAME, id, reply, redactor, Quoting::Hidden, None)?;
     Ok(M::output(wire))
 }
 

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::drift::DriftLog;
 use crate::error::Error;
 use crate::method::{Api, Method};
 use crate::secret::Redactor;
@@ -178,6 +179,7 @@ pub(crate) async fn run_on<A: Api>(
             batch: id,
             items: Vec::new(),
             redactor: Arc::new(Redactor::default()),
+            drift: None,
         });
     }
     let method = batch_method::<A>()?;
@@ -220,6 +222,7 @@ pub(crate) async fn run_on<A: Api>(
         batch: id,
         items,
         redactor: Arc::new(session.auth().redactor.clone()),
+        drift: session.inner.drift.clone(),
     })
 }
 
@@ -254,6 +257,8 @@ pub struct BatchResults {
     batch: u64,
     items: Vec<Item>,
     redactor: Arc<Redactor>,
+    /// The session's drift log, for tolerant decoding of the items.
+    drift: Option<Arc<DriftLog>>,
 }
 
 impl BatchResults {
@@ -265,8 +270,14 @@ impl BatchResults {
     /// another batch.
     pub fn get<M: Method>(&self, handle: Handle<M>) -> Result<M::Output, Error> {
         let item = self.item(handle)?;
-        let wire =
-            wire::decode_batch_item::<M::Wire>(M::NAME, handle.index, &item.raw, &self.redactor)?;
+        let drift = self.drift.as_deref();
+        let wire = wire::decode_batch_item::<M::Wire>(
+            M::NAME,
+            handle.index,
+            &item.raw,
+            &self.redactor,
+            drift,
+        )?;
         Ok(M::output(wire))
     }
 
@@ -286,6 +297,7 @@ impl BatchResults {
                 index,
                 &item.raw,
                 &self.redactor,
+                None,
             )?;
         }
         Ok(())

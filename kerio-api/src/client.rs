@@ -57,6 +57,7 @@ struct ClientInner {
     api_paths: BTreeMap<String, String>,
     tls_mode: String,
     auto_relogin: bool,
+    strict_decoding: bool,
     transfer_timeout: Duration,
 }
 
@@ -75,6 +76,7 @@ impl Client {
             transfer_timeout: DEFAULT_TRANSFER_TIMEOUT,
             max_reply_size: DEFAULT_MAX_REPLY_SIZE,
             auto_relogin: false,
+            strict_decoding: false,
             tls: TlsSettings::default(),
             api_paths: BTreeMap::new(),
             user_agent: concat!("kerio-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -105,6 +107,10 @@ impl Client {
 
     pub(crate) fn auto_relogin(&self) -> bool {
         self.inner.auto_relogin
+    }
+
+    pub(crate) fn strict_decoding(&self) -> bool {
+        self.inner.strict_decoding
     }
 
     pub(crate) fn transfer_timeout(&self) -> Duration {
@@ -138,6 +144,7 @@ pub struct ClientBuilder {
     transfer_timeout: Duration,
     max_reply_size: usize,
     auto_relogin: bool,
+    strict_decoding: bool,
     tls: TlsSettings,
     api_paths: BTreeMap<String, String>,
     user_agent: String,
@@ -173,6 +180,20 @@ impl ClientBuilder {
     /// to their writer without it.
     pub fn max_reply_size(mut self, bytes: usize) -> Self {
         self.max_reply_size = bytes;
+        self
+    }
+
+    /// Fails a call whose reply holds a value that does not fit the spec (default: off).
+    ///
+    /// By default a reply is decoded strictly first; only when that fails is it decoded
+    /// again tolerantly: a value that does not fit is decoded as missing (`None`), a
+    /// list item that does not fit is left out of its list, and each such value is
+    /// reported once per session and method as a `tracing` warning and in
+    /// [`Session::spec_drift`](crate::Session::spec_drift), with its JSON path and the
+    /// JSON kind found (never the value). A spec error then costs a field, not the call.
+    /// With strict decoding, such a call fails with [`Error::Decode`] naming the path.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
 
@@ -294,6 +315,7 @@ impl ClientBuilder {
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
                 auto_relogin: self.auto_relogin,
+                strict_decoding: self.strict_decoding,
                 transfer_timeout: self.transfer_timeout,
             }),
         })
@@ -307,6 +329,7 @@ impl fmt::Debug for ClientBuilder {
             .field("tls", &self.tls.mode())
             .field("api_paths", &self.api_paths)
             .field("auto_relogin", &self.auto_relogin)
+            .field("strict_decoding", &self.strict_decoding)
             .field("max_reply_size", &self.max_reply_size)
             .finish_non_exhaustive()
     }

@@ -7,11 +7,11 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::batch::{self, Batch, BatchResults};
+use crate::drift::json_kind;
 use crate::error::Error;
 use crate::method::ConfirmConfig;
 use crate::session::Session;
 use crate::wire;
-use crate::wire::json_kind;
 
 /// How a confirmation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,7 @@ impl<A: ConfirmConfig> Session<A> {
             timestamp_index,
             &raw,
             results.redactor(),
+            None,
         )?;
         let timestamps = timestamp_list::<A>(result)?;
         let confirmation = self.confirm_timestamps(&timestamps).await?;

@@ -101,7 +101,7 @@ impl Report {
                 "params".into(),
                 format!(
                     "expected an object of named parameters, found {}",
-                    crate::wire::json_kind(other)
+                    crate::drift::json_kind(other)
                 ),
             ),
         }

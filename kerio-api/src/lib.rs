@@ -42,6 +42,7 @@ mod confirm;
 #[cfg(feature = "contract")]
 pub mod contract;
 mod cookies;
+mod drift;
 mod error;
 mod files;
 #[cfg(test)]
@@ -63,6 +64,7 @@ pub use client::{
     DEFAULT_TRANSFER_TIMEOUT,
 };
 pub use confirm::Confirmation;
+pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
 pub use method::{Api, ConfirmConfig, Empty, Method};

@@ -17,6 +17,7 @@ use tracing::field::Empty;
 
 use crate::auth::{Auth, LoginRequest, Relogin};
 use crate::client::Client;
+use crate::drift::{DriftLog, SpecDrift};
 use crate::error::Error;
 use crate::method::{Api, Method};
 use crate::wire::{self, Quoting};
@@ -46,6 +47,8 @@ pub(crate) struct SessionInner {
     /// The current credentials, replaced as a whole (cookies set by a reply, re-login).
     auth: Mutex<Arc<Auth>>,
     relogin: Option<Relogin>,
+    /// What tolerant decoding left out; `None` with strict decoding.
+    pub(crate) drift: Option<Arc<DriftLog>>,
     next_id: AtomicU64,
     closed: AtomicBool,
 }
@@ -75,6 +78,7 @@ impl<A: Api> Session<A> {
             .send(A::NAME, client.transport(), &url, LOGIN_ID, 0, None)
             .await?;
         let relogin = client.auto_relogin().then(|| Relogin::new(request));
+        let drift = (!client.strict_decoding()).then(Arc::default);
         Ok(Session {
             inner: Arc::new(SessionInner {
                 client,
@@ -82,6 +86,7 @@ impl<A: Api> Session<A> {
                 url,
                 auth: Mutex::new(Arc::new(auth)),
                 relogin,
+                drift,
                 next_id: AtomicU64::new(LOGIN_ID + 1),
                 closed: AtomicBool::new(false),
             }),
@@ -173,7 +178,8 @@ impl<A: Api> Session<A> {
                 .record("bytes", reply.body.len());
             let newer = self.absorb_cookies(auth, &reply.headers);
             let redactor = newer.as_deref().map_or(&auth.redactor, |a| &a.redactor);
-            wire::decode_reply(method, id, &reply, redactor, Quoting::Allowed)
+            let drift = self.inner.drift.as_deref();
+            wire::decode_reply(method, id, &reply, redactor, Quoting::Allowed, drift)
         }
         .instrument(span.clone())
         .await;
@@ -281,6 +287,17 @@ impl<A: Api> Session<A> {
     /// Whether [`Session::close`] was called.
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire)
+    }
+
+    /// The reply values that did not fit the spec and were decoded as missing, each
+    /// method and JSON path once, in the order they were met (see
+    /// [`ClientBuilder::strict_decoding`](crate::ClientBuilder::strict_decoding)).
+    /// Always empty with strict decoding.
+    pub fn spec_drift(&self) -> Vec<SpecDrift> {
+        self.inner
+            .drift
+            .as_ref()
+            .map_or_else(Vec::new, |log| log.list())
     }
 
     /// Whether the session logs in again by itself when the appliance says it expired

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::drift::{DriftLog, decode_tolerant};
 use crate::error::Error;
 use crate::reply_error::{hide_quoted, http_error, not_json_rpc, parse_rpc_error, rpc_error};
 use crate::secret::Redactor;
@@ -132,13 +133,15 @@ pub(crate) enum Quoting {
 }
 
 /// Decodes the reply to request `id` into the result type `W`, whatever the HTTP
-/// status.
+/// status. With a drift log, a result that does not fit is decoded again tolerantly
+/// (see `drift`); without one, it fails with [`Error::Decode`].
 pub(crate) fn decode_reply<W: DeserializeOwned>(
     method: &'static str,
     id: u64,
     reply: &HttpReply,
     redactor: &Redactor,
     quoting: Quoting,
+    drift: Option<&DriftLog>,
 ) -> Result<W, Error> {
     match serde_json::from_slice::<ReplyEnvelope<W>>(&reply.body) {
         Ok(envelope) => {
@@ -159,8 +162,32 @@ pub(crate) fn decode_reply<W: DeserializeOwned>(
                 )),
             }
         }
-        Err(_) => Err(diagnose::<W>(method, Some(id), reply, redactor, quoting)),
+        Err(_) => {
+            let error = diagnose::<W>(method, Some(id), reply, redactor, quoting);
+            match (&error, drift) {
+                (Error::Decode { .. }, Some(log)) => {
+                    tolerant_result(method, &reply.body, log).ok_or(error)
+                }
+                _ => Err(error),
+            }
+        }
     }
+}
+
+/// The `result` of a reply (or of a batch item), as a JSON value.
+#[derive(Deserialize)]
+struct ResultValue {
+    result: Value,
+}
+
+/// Decodes a result that failed the strict decode, leaving out what does not fit.
+fn tolerant_result<W: DeserializeOwned>(
+    method: &'static str,
+    body: &[u8],
+    log: &DriftLog,
+) -> Option<W> {
+    let ResultValue { result } = serde_json::from_slice(body).ok()?;
+    decode_tolerant(method, result, log)
 }
 
 /// A JSON-RPC reply that holds an error object, whatever else it holds.
@@ -243,19 +270,6 @@ pub(crate) fn decode_upload(
     }
 }
 
-/// The kind of a JSON value, for messages: "a string", "an array"...
-pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Decodes item `index` of a batch result (`{"result": ...}` or `{"error": ...}`) as
 /// the result type `W` of its method. Errors name the path from the batch reply's
 /// `result`, e.g. `result[3].result.list[1].hostname`.
@@ -264,6 +278,7 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
     index: usize,
     item: &RawValue,
     redactor: &Redactor,
+    drift: Option<&DriftLog>,
 ) -> Result<W, Error> {
     let invalid = |reason: String| Error::InvalidResponse { method, reason };
     let rpc_error = |error| {
@@ -308,6 +323,11 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
                 "the result does not match the method's result type".to_owned(),
             ),
         };
+    if let Some(log) = drift
+        && let Some(decoded) = tolerant_result(method, item.get().as_bytes(), log)
+    {
+        return Ok(decoded);
+    }
     Err(Error::Decode {
         method,
         path: format!("result[{index}].{path}"),
@@ -418,7 +438,14 @@ mod tests {
     }
 
     fn decode<W: DeserializeOwned>(r: &HttpReply) -> Result<W, Error> {
-        decode_reply::<W>("Hosts.get", 1, r, &Redactor::default(), Quoting::Allowed)
+        decode_reply::<W>(
+            "Hosts.get",
+            1,
+            r,
+            &Redactor::default(),
+            Quoting::Allowed,
+            None,
+        )
     }
 
     #[test]

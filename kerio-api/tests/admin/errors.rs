@@ -4,7 +4,7 @@ use kerio_api::Error;
 use kerio_api::admin::{Admin, SearchQuery};
 use serde_json::json;
 
-use crate::support::{Appliance, Reply, USER, guarded};
+use crate::support::{Appliance, PASSWORD, Reply, USER, guarded};
 use crate::{app, logged_in};
 
 #[tokio::test]
@@ -58,7 +58,7 @@ async fn application_errors_fill_their_placeholders() {
 }
 
 #[tokio::test]
-async fn a_reply_of_the_wrong_shape_names_the_json_path() {
+async fn a_misfit_field_costs_the_field_or_under_strict_decoding_the_call() {
     guarded(async {
         let (appliance, session) = logged_in().await;
         appliance.reply(
@@ -67,6 +67,27 @@ async fn a_reply_of_the_wrong_shape_names_the_json_path() {
                 json!({"list": [{"id": "1"}, {"id": "2", "connections": "many"}], "totalItems": 2}),
             ),
         );
+        let hosts = session
+            .active_hosts()
+            .get(&SearchQuery::default(), false)
+            .await
+            .unwrap();
+        assert_eq!(hosts.list.len(), 2);
+        assert_eq!(hosts.list[1].id.as_deref(), Some("2"));
+        assert_eq!(hosts.list[1].connections, None);
+        let drift = session.spec_drift();
+        assert_eq!(drift.len(), 1, "{drift:?}");
+        assert_eq!(
+            (drift[0].method, drift[0].path.as_str(), drift[0].found),
+            ("ActiveHosts.get", "result.list[].connections", "a string")
+        );
+
+        let client = appliance
+            .client_builder()
+            .strict_decoding(true)
+            .build()
+            .unwrap();
+        let session = Admin::login(&client, USER, PASSWORD, &app()).await.unwrap();
         let err = session
             .active_hosts()
             .get(&SearchQuery::default(), false)

@@ -114,7 +114,8 @@ async fn decode_errors_name_the_item_and_path() {
             "ActiveHosts.get",
             Reply::result(json!({"list": [{"id": "1", "hostname": 5}], "totalItems": 1})),
         );
-        let session = app.client().login(&admin_login()).await.unwrap();
+        let client = app.client_builder().strict_decoding(true).build().unwrap();
+        let session = client.login(&admin_login()).await.unwrap();
         let mut batch = session.batch();
         let echo = batch.add(&Echo { n: 1 }).unwrap();
         let hosts = batch.add(&GetHosts::default()).unwrap();

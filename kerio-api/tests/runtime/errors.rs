@@ -17,6 +17,15 @@ async fn call_with(reply: Reply) -> Error {
     session.call(&GetHosts::default()).await.unwrap_err()
 }
 
+/// The same with strict decoding, where a value that does not fit fails the call.
+async fn strict_call_with(reply: Reply) -> Error {
+    let app = Appliance::start().await;
+    app.reply(HOSTS, reply);
+    let client = app.client_builder().strict_decoding(true).build().unwrap();
+    let session = client.login(&admin_login()).await.unwrap();
+    session.call(&GetHosts::default()).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn placeholders_are_filled_from_the_parameters() {
     let err = call_with(Reply::error(
@@ -42,7 +51,7 @@ async fn decode_error_names_the_json_path() {
     let reply = Reply::result(
         json!({"list": [{"id": "1", "hostname": "a"}, {"id": "2", "hostname": 5}], "totalItems": 2}),
     );
-    match call_with(reply).await {
+    match strict_call_with(reply).await {
         Error::Decode {
             method,
             path,

@@ -5,7 +5,9 @@
 //! `#[path = "../tests/support/mod.rs"] mod support;` from a bench.
 //!
 //! - `Session.login` accepts [`USER`] / [`PASSWORD`], returns `{"token": <64 hex>}` and
-//!   sets the `SESSION_CONTROL_WEBADMIN` and `TOKEN_CONTROL_WEBADMIN` cookies.
+//!   sets the `SESSION_CONTROL_WEBADMIN` and `TOKEN_CONTROL_WEBADMIN` cookies (on the
+//!   Statistics API, outside `/admin/`: the `..._WEBIFACE` ones, see
+//!   [`session_cookie_names`]).
 //! - Every other call needs the session cookie **and** the matching `X-Token`, else it
 //!   gets -32001 "Session expired.".
 //! - `Session.logout` returns `{}` and ends the session (a second logout is -32001).
@@ -23,6 +25,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod batch;
+mod call;
 mod certs;
 mod files;
 mod reply;
@@ -47,6 +50,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+pub use call::{RpcCall, STATS_SESSION_COOKIE, STATS_TOKEN_COOKIE, session_cookie_names};
 pub use certs::{CertKind, TestCert, default_names};
 pub use files::{DOWNLOAD, UPLOAD, Upload};
 use reply::TestBody;
@@ -68,55 +72,25 @@ pub const LOGOUT: &str = "Session.logout";
 
 type Handler = dyn Fn(&RpcCall) -> Reply + Send + Sync;
 
-/// One JSON-RPC request as the appliance received it.
-#[derive(Debug, Clone)]
-pub struct RpcCall {
-    /// The HTTP path, e.g. `/admin/api/jsonrpc/`.
-    pub path: String,
-    /// `method` of the envelope.
-    pub method: String,
-    /// `id` of the envelope.
-    pub id: Value,
-    /// `params` of the envelope (`null` when absent).
-    pub params: Value,
-    /// The HTTP request headers.
-    pub headers: HeaderMap,
-    /// The raw body.
-    pub body: Bytes,
-    /// Whether this is a command of a `Batch.run` request.
-    pub batch: bool,
-}
-
-impl RpcCall {
-    /// A request header as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The value of a cookie the request sent.
-    pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
-    }
-}
-
 /// Chooses the appliance's certificate before starting it.
 #[derive(Default)]
 pub struct ApplianceBuilder {
     cert: CertKind,
     forget_requests: bool,
+    tcp_nodelay: bool,
 }
 
 impl ApplianceBuilder {
     /// Does not keep the requests it receives (for benchmarks, which send millions).
     pub fn forget_requests(mut self) -> Self {
         self.forget_requests = true;
+        self
+    }
+
+    /// Sets `TCP_NODELAY` on accepted connections. By default Nagle's algorithm stays on,
+    /// as on a server that does not change it (what real appliances do is not known).
+    pub fn tcp_nodelay(mut self, enabled: bool) -> Self {
+        self.tcp_nodelay = enabled;
         self
     }
 
@@ -146,7 +120,8 @@ impl ApplianceBuilder {
             forget_requests: self.forget_requests,
             ..State::default()
         });
-        let task = tokio::spawn(accept_loop(listener, acceptor, state.clone()));
+        let nodelay = self.tcp_nodelay;
+        let task = tokio::spawn(accept_loop(listener, acceptor, state.clone(), nodelay));
         Appliance {
             base_url: format!("https://127.0.0.1:{port}"),
             cert,
@@ -339,7 +314,8 @@ impl State {
     }
 
     fn authenticated(&self, call: &RpcCall) -> bool {
-        let (Some(sid), Some(token)) = (call.cookie(SESSION_COOKIE), call.header("x-token")) else {
+        let (session_cookie, _) = session_cookie_names(&call.path);
+        let (Some(sid), Some(token)) = (call.cookie(session_cookie), call.header("x-token")) else {
             return false;
         };
         lock(&self.sessions).get(sid).is_some_and(|t| t == token)
@@ -395,14 +371,21 @@ impl State {
                 let sid = self.random_hex(32);
                 lock(&self.sessions).insert(sid.clone(), token.clone());
                 lock(&self.issued).extend([token.clone(), sid.clone()]);
+                // The Statistics cookies' path is not known from evidence.
+                let (session, token_cookie) = session_cookie_names(&call.path);
+                let scope = if session == SESSION_COOKIE {
+                    "/admin/"
+                } else {
+                    "/"
+                };
                 let cookies = vec![
-                    format!("{SESSION_COOKIE}={sid}; path=/admin/; secure; HttpOnly"),
-                    format!("{TOKEN_COOKIE}={token}; path=/admin/; secure"),
+                    format!("{session}={sid}; path={scope}; secure; HttpOnly"),
+                    format!("{token_cookie}={token}; path={scope}; secure"),
                 ];
                 (Reply::result(json!({ "token": token })), cookies)
             }
             LOGOUT => {
-                if let Some(sid) = call.cookie(SESSION_COOKIE) {
+                if let Some(sid) = call.cookie(session_cookie_names(&call.path).0) {
                     lock(&self.sessions).remove(sid);
                 }
                 (Reply::result(json!({})), vec![])
@@ -418,11 +401,17 @@ impl State {
     }
 }
 
-async fn accept_loop(listener: TcpListener, acceptor: TlsAcceptor, state: Arc<State>) {
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    nodelay: bool,
+) {
     loop {
         let Ok((tcp, _)) = listener.accept().await else {
             continue;
         };
+        let _ = tcp.set_nodelay(nodelay);
         state.connections.fetch_add(1, Ordering::SeqCst);
         let acceptor = acceptor.clone();
         let state = state.clone();
