@@ -13,9 +13,9 @@ fn shipped_specs_load() {
         .iter()
         .find(|a| a.manifest.name == "admin")
         .expect("admin API");
-    assert_eq!(admin.interfaces.len(), 68);
-    assert_eq!(admin.method_count(), 355);
-    assert_eq!(admin.types.len(), 478);
+    assert_eq!(admin.interfaces.len(), 72);
+    assert_eq!(admin.method_count(), 409);
+    assert_eq!(admin.types.len(), 495);
 }
 
 #[test]

@@ -1,39 +1,62 @@
-//! `cargo xtask coverage CATALOG.json`: how much of an API catalog the spec set covers,
-//! and where the two disagree.
+//! `cargo xtask coverage FILE.json...`: how much of an API catalog, or of a client's
+//! facts, the spec set covers, and where they disagree.
 //!
 //! A catalog lists an API's interfaces, methods and types with names and JSON types only
 //! (the shape of `control-admin-catalog.json`). Catalog integers (`int`, `long`) match both
 //! `int32` and `int64`, aliases are followed on both sides before JSON types are compared,
-//! and a catalog type `?` is reported as undecided rather than as a difference.
+//! and a catalog type `?` is reported as undecided rather than as a difference. What the
+//! spec has beyond the catalog is listed apart, each item with the `Source` its doc
+//! records, and does not fail the run.
+//!
+//! A facts file (the shape of `webadmin-facts.json`) lists what a client sends and reads
+//! per method; see [`facts`] for what is compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kerio_codegen::spec::{Api, Method, Param, Primitive, Role, TypeDef, TypeKind, TypeRef};
+use kerio_codegen::spec::{Api, Home, Method, Param, Primitive, Role, TypeDef, TypeKind, TypeRef};
 use serde_json::Value;
 
 mod catalog;
+mod evidence;
+mod facts;
 
 use catalog::{CatMethod, CatParam, CatPrim, CatRef, CatResult, CatType, Catalog};
 
 /// Exit code when the catalog or the spec set cannot be read.
 const BAD_INPUT: u8 = 2;
 
-/// Runs the comparison and prints the report; see the module docs.
-pub fn run(catalog_path: &Path, specs: &Path, api_name: &str) -> ExitCode {
-    let shown = catalog_path.display();
-    let catalog = match std::fs::read_to_string(catalog_path) {
-        Err(e) => return bad_input(format_args!("{shown}: cannot read: {e}")),
-        Ok(text) => match serde_json::from_str::<Value>(&text) {
-            Err(e) => return bad_input(format_args!("{shown}: invalid JSON: {e}")),
-            Ok(json) => match Catalog::parse(&json) {
-                Err(e) => return bad_input(format_args!("{shown}: at {}: {}", e.at, e.message)),
-                Ok(c) => c,
-            },
-        },
+/// A file to compare with, read and recognised.
+enum Against {
+    Catalog(Catalog),
+    Facts(facts::Facts),
+}
+
+fn read_against(path: &Path) -> Result<Against, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let json: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{shown}: invalid JSON: {e}"))?;
+    let parsed = if facts::is_facts(&json) {
+        facts::Facts::parse(&json).map(Against::Facts)
+    } else {
+        Catalog::parse(&json).map(Against::Catalog)
     };
+    parsed.map_err(|e| format!("{shown}: at {}: {}", e.at, e.message))
+}
+
+/// Runs the comparison with each file and prints one report per file; see the module
+/// docs. Fails when any report has a problem.
+pub fn run(paths: &[PathBuf], specs: &Path, api_name: &str) -> ExitCode {
+    let mut against = Vec::with_capacity(paths.len());
+    for path in paths {
+        match read_against(path) {
+            Ok(a) => against.push((path.display().to_string(), a)),
+            Err(message) => return bad_input(format_args!("{message}")),
+        }
+    }
     let apis = match kerio_codegen::load::load_root(specs) {
         Ok(apis) => apis,
         Err(diags) => {
@@ -52,15 +75,28 @@ pub fn run(catalog_path: &Path, specs: &Path, api_name: &str) -> ExitCode {
             names.join(", ")
         ));
     };
-    let report = compare(&catalog, api);
-    print!(
-        "{}",
-        report.render(api_name, &shown.to_string(), &catalog.notes)
-    );
-    if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    let mut failed = false;
+    for (i, (shown, against)) in against.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        match against {
+            Against::Catalog(catalog) => {
+                let report = compare(catalog, api);
+                print!("{}", report.render(api_name, shown, &catalog.notes));
+                failed |= !report.problems.is_empty();
+            }
+            Against::Facts(f) => {
+                let report = facts::compare(f, api);
+                print!("{}", report.render(api_name, shown, f.source.as_deref()));
+                failed |= !report.problems.is_empty();
+            }
+        }
+    }
+    if failed {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -144,6 +180,9 @@ struct Report {
     problems: Vec<String>,
     /// Items whose catalog type is `?`.
     undecided: Vec<String>,
+    /// What the spec has beyond the catalog, each with the source its doc records;
+    /// listed apart, not a failure.
+    beyond: Vec<(String, Option<String>)>,
 }
 
 struct Ctx<'a> {
@@ -153,6 +192,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Records a spec item the catalog lacks, with the evidence its docs record.
+    fn beyond<'d>(&mut self, what: String, docs: impl IntoIterator<Item = Option<&'d str>>) {
+        self.report.beyond.push((what, evidence::of(docs)));
+    }
+
     /// Compares one catalog type with one spec type; `what` names the item.
     fn compare_ref(&mut self, what: &str, cat: &CatRef, spec: &TypeRef) {
         let (c, s) = (
@@ -170,7 +214,15 @@ impl Ctx<'_> {
         }
     }
 
-    fn compare_params(&mut self, what: &str, kind: &str, cat: &[CatParam], spec: &[Param]) {
+    /// `outer`: docs of the items holding the params (method, interface), for evidence.
+    fn compare_params(
+        &mut self,
+        what: &str,
+        kind: &str,
+        cat: &[CatParam],
+        spec: &[Param],
+        outer: [Option<&str>; 2],
+    ) {
         let spec_by_name: BTreeMap<&str, &Param> =
             spec.iter().map(|p| (p.name.as_str(), p)).collect();
         for c in cat {
@@ -192,17 +244,21 @@ impl Ctx<'_> {
         }
         let cat_names: BTreeSet<&str> = cat.iter().map(|p| p.name.as_str()).collect();
         for s in spec.iter().filter(|s| !cat_names.contains(s.name.as_str())) {
-            self.report.problems.push(format!(
-                "extra {kind} (not in catalog): {what} `{}`",
-                s.name
-            ));
+            let [m, i] = outer;
+            self.beyond(
+                format!("extra {kind} (not in catalog): {what} `{}`", s.name),
+                [s.doc.as_deref(), m, i],
+            );
         }
     }
 
-    fn compare_method(&mut self, full: &str, cat: &CatMethod, spec: &Method) {
-        self.compare_params(full, "param", &cat.params, &spec.params);
+    fn compare_method(&mut self, full: &str, cat: &CatMethod, spec: &Method, iface: Option<&str>) {
+        let outer = [spec.doc.as_deref(), iface];
+        self.compare_params(full, "param", &cat.params, &spec.params, outer);
         match &cat.result {
-            CatResult::Keys(keys) => self.compare_params(full, "result key", keys, &spec.result),
+            CatResult::Keys(keys) => {
+                self.compare_params(full, "result key", keys, &spec.result, outer)
+            }
             CatResult::Described(text) if spec.role != Some(Role::Batch) => self.report.problems.push(format!(
                 "result differs: {full}: the catalog describes its result as \"{text}\"; the spec lists keys and no batch role"
             )),
@@ -228,9 +284,10 @@ impl Ctx<'_> {
                 }
                 let names: BTreeSet<&str> = cf.iter().map(|f| f.name.as_str()).collect();
                 for s in sf.iter().filter(|s| !names.contains(s.name.as_str())) {
-                    self.report
-                        .problems
-                        .push(format!("extra field (not in catalog): {name}.{}", s.name));
+                    self.beyond(
+                        format!("extra field (not in catalog): {name}.{}", s.name),
+                        [s.doc.as_deref(), spec.doc.as_deref()],
+                    );
                 }
             }
             (CatType::Enum(cv), TypeKind::Enum(sv)) => {
@@ -242,10 +299,10 @@ impl Ctx<'_> {
                         .push(format!("missing enum value: {name} `{v}`"));
                 }
                 for v in sv.iter().filter(|v| !cat_values.contains(v.value.as_str())) {
-                    self.report.problems.push(format!(
-                        "extra enum value (not in catalog): {name} `{}`",
-                        v.value
-                    ));
+                    self.beyond(
+                        format!("extra enum value (not in catalog): {name} `{}`", v.value),
+                        [v.doc.as_deref(), spec.doc.as_deref()],
+                    );
                 }
             }
             (CatType::Alias(c), TypeKind::Alias(s)) => {
@@ -318,7 +375,7 @@ fn compare(cat: &Catalog, api: &Api) -> Report {
                 None => ctx.report.problems.push(format!("missing method: {full}")),
                 Some(sm) => {
                     ctx.report.methods.0 += 1;
-                    ctx.compare_method(&full, m, sm);
+                    ctx.compare_method(&full, m, sm, iface.doc.as_deref());
                 }
             }
         }
@@ -327,9 +384,10 @@ fn compare(cat: &Catalog, api: &Api) -> Report {
             .iter()
             .filter(|m| !methods.contains_key(&m.name))
         {
-            ctx.report
-                .problems
-                .push(format!("extra method (not in catalog): {iname}.{}", m.name));
+            ctx.beyond(
+                format!("extra method (not in catalog): {iname}.{}", m.name),
+                [m.doc.as_deref(), iface.doc.as_deref()],
+            );
         }
     }
     for i in api
@@ -337,9 +395,14 @@ fn compare(cat: &Catalog, api: &Api) -> Report {
         .iter()
         .filter(|i| !cat.interfaces.contains_key(&i.name))
     {
-        ctx.report
-            .problems
-            .push(format!("extra interface (not in catalog): {}", i.name));
+        ctx.beyond(
+            format!(
+                "extra interface (not in catalog): {} ({} methods)",
+                i.name,
+                i.methods.len()
+            ),
+            [i.doc.as_deref()],
+        );
     }
 
     for (tname, t) in &cat.types {
@@ -357,9 +420,17 @@ fn compare(cat: &Catalog, api: &Api) -> Report {
         .iter()
         .filter(|t| !cat.types.contains_key(&t.name))
     {
-        ctx.report
-            .problems
-            .push(format!("extra type (not in catalog): {}", t.name));
+        // A type declared with an interface shares that interface's evidence.
+        let home = match &t.home {
+            Home::Interface(name) => spec_ifaces
+                .get(name.as_str())
+                .and_then(|i| i.doc.as_deref()),
+            Home::Shared(_) => None,
+        };
+        ctx.beyond(
+            format!("extra type (not in catalog): {}", t.name),
+            [t.doc.as_deref(), home],
+        );
     }
     ctx.report
 }
@@ -398,11 +469,24 @@ impl Report {
         for line in &self.undecided {
             let _ = writeln!(out, "note: {line}");
         }
+        if !self.beyond.is_empty() {
+            let _ = writeln!(
+                out,
+                "in the spec beyond the catalog (listed apart, not a failure):"
+            );
+            for (line, source) in &self.beyond {
+                let source = source
+                    .as_deref()
+                    .unwrap_or("(no source recorded in its docs)");
+                let _ = writeln!(out, "  {line}\n      {source}");
+            }
+        }
         let _ = writeln!(
             out,
-            "{} missing or differing, {} undecided in catalog",
+            "{} missing or differing, {} undecided in catalog, {} beyond the catalog",
             self.problems.len(),
-            self.undecided.len()
+            self.undecided.len(),
+            self.beyond.len()
         );
         out
     }

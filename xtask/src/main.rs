@@ -70,10 +70,13 @@ enum Command {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
-    /// Compare the spec set with an API catalog: coverage, then what is missing or differs.
+    /// Compare the spec set with API catalogs or client facts files: coverage, then what
+    /// is missing or differs, one report per file.
     Coverage {
-        /// Catalog file (interfaces, methods and types with their JSON types).
-        catalog: PathBuf,
+        /// Catalog files (interfaces, methods and types with their JSON types) or client
+        /// facts files (methods with the params a client sends and the results it reads).
+        #[arg(required = true, value_name = "FILE")]
+        catalog: Vec<PathBuf>,
         /// Spec root (folders holding an api.json).
         #[arg(long, default_value_os_t = default_root())]
         specs: PathBuf,

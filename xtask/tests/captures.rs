@@ -75,6 +75,21 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Kinds of capture: what its exchanges are worth as evidence.
+const KINDS: [&str; 3] = ["recorded", "public", "synthesized"];
+
+/// The provenance kind a capture declares: `log.comment` starts with
+/// `kerio-capture: <kind>` and free text follows.
+fn provenance(har: &Value) -> Option<&'static str> {
+    let rest = har["log"]["comment"]
+        .as_str()?
+        .strip_prefix("kerio-capture: ")?;
+    KINDS.into_iter().find(|k| {
+        rest.strip_prefix(k)
+            .is_some_and(|after| after.is_empty() || after.starts_with(['.', ' ', ',', ';', ':']))
+    })
+}
+
 /// The text of a HAR `content` object, decoded when it is base64; `None` when it has none.
 fn content_text(content: &Value, at: &str) -> Option<String> {
     let text = content.get("text")?.as_str()?;
@@ -161,6 +176,8 @@ struct Seen {
     calls_without_reply: usize,
     other_entries: usize,
     error_replies: usize,
+    /// Captures per provenance kind.
+    kinds: BTreeMap<&'static str, usize>,
 }
 
 /// Checks the params of one call against its spec method and returns the method.
@@ -207,6 +224,10 @@ fn check_file(file: &Path, apis: &[Api], seen: &mut Seen) {
         .unwrap_or_else(|| panic!("{shown}: no log.entries array"));
     assert!(!entries.is_empty(), "{shown}: no entries");
     assert_no_secret_values(&har, &shown);
+    let kind = provenance(&har).unwrap_or_else(|| {
+        panic!("{shown}: log.comment does not start with `kerio-capture: <kind>`")
+    });
+    *seen.kinds.entry(kind).or_default() += 1;
 
     let api_name = api_name(file);
     let api = apis
@@ -330,6 +351,16 @@ fn captures_are_sanitized_har_calling_known_methods() {
         }
     }
 
+    // Real evidence ships beside the synthesized examples.
+    assert!(
+        seen.kinds
+            .get("public")
+            .or(seen.kinds.get("recorded"))
+            .is_some(),
+        "no public or recorded capture among {:?}",
+        seen.kinds
+    );
+
     // The variety tools must cope with stays in the samples.
     assert!(seen.base64_replies > 0, "no base64-encoded reply");
     assert!(seen.calls_without_reply > 0, "no call without a reply");
@@ -338,6 +369,22 @@ fn captures_are_sanitized_har_calling_known_methods() {
         seen.error_replies >= 2,
         "want an application and a session error"
     );
+}
+
+#[test]
+fn provenance_markers_are_read_strictly() {
+    let har = |c: &str| serde_json::json!({"log": {"comment": c}});
+    assert_eq!(
+        provenance(&har("kerio-capture: public. From a forum")),
+        Some("public")
+    );
+    assert_eq!(
+        provenance(&har("kerio-capture: synthesized")),
+        Some("synthesized")
+    );
+    assert_eq!(provenance(&har("kerio-capture: recordedish")), None);
+    assert_eq!(provenance(&har("public")), None);
+    assert_eq!(provenance(&serde_json::json!({"log": {}})), None);
 }
 
 #[test]

@@ -15,6 +15,7 @@ const SPEC_HOSTS: &str = r#"{
       "result": [{"name": "list", "type": "HostList"}, {"name": "totalItems", "type": "int64"}]
     },
     "kill": {
+      "doc": "Ends hosts.\n\nSource: seen in a.js:7.",
       "params": [{"name": "ids", "type": {"list": "string"}}, {"name": "since", "type": "Stamp"}],
       "result": []
     }
@@ -117,7 +118,7 @@ fn full_coverage_exits_zero() {
         "interfaces    1/1    covered (100.0%)",
         "methods       2/2    covered (100.0%)",
         "types         5/5    covered (100.0%)",
-        "0 missing or differing, 0 undecided in catalog",
+        "0 missing or differing, 0 undecided in catalog, 0 beyond the catalog",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
@@ -144,18 +145,17 @@ fn missing_and_differing_items_are_listed() {
         "missing method: Hosts.login",
         "missing type: Route",
         "missing field: Host.bytesIn",
-        "extra field (not in catalog): Host.bytes",
         "type differs: field Host.rate: catalog int, spec double",
         "type differs: Hosts.get result key `totalItems`: catalog string, spec int64",
         "missing enum value: HostKind `Vpn`",
-        "7 missing or differing",
+        "6 missing or differing, 0 undecided in catalog, 1 beyond the catalog",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
 }
 
 #[test]
-fn extra_spec_items_are_differences() {
+fn extra_spec_items_are_listed_apart_with_their_source() {
     let fx = Fixture::new();
     let mut cat = full_catalog();
     cat["types"]["HostKind"]["values"] = json!(["Guest"]);
@@ -165,15 +165,95 @@ fn extra_spec_items_are_differences() {
     let catalog = fx.write_catalog("catalog.json", &cat.to_string());
     let out = fx.run(&catalog, &[]);
     let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("extra enum value (not in catalog): HostKind `Local`"),
-        "{text}"
-    );
-    assert!(
-        text.contains("extra method (not in catalog): Hosts.kill"),
-        "{text}"
-    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let beyond = text
+        .split("in the spec beyond the catalog (listed apart, not a failure):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section for extras in:\n{text}"));
+    for needle in [
+        "  extra method (not in catalog): Hosts.kill\n      Source: seen in a.js:7.",
+        "  extra enum value (not in catalog): HostKind `Local`\n      (no source recorded in its docs)",
+        "0 missing or differing, 0 undecided in catalog, 2 beyond the catalog",
+    ] {
+        assert!(beyond.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+/// A facts file about the fixture spec: what a client sends and reads.
+fn facts() -> Value {
+    json!({
+        "source": "a fixture client",
+        "methods": {
+            "Hosts.get": {
+                "params": {"query": {"$oneOf": ["a", "b"]}, "refresh": "boolean=true"},
+                "objectParamKeys": {"query": ["start", "limit"]},
+                "resultKeysRead": ["list", "list[]", "list[].id", "list[].kind", "totalItems"],
+                "files": ["hosts.js:10"]
+            },
+            "Hosts.kill": {"params": {"ids": "array"}, "resultKeysRead": [], "files": ["hosts.js:20"]}
+        }
+    })
+}
+
+#[test]
+fn facts_fully_covered_exit_zero() {
+    let fx = Fixture::new();
+    let path = fx.write_catalog("facts.json", &facts().to_string());
+    let out = fx.run(&path, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    for needle in [
+        "against the client facts in",
+        "facts from a fixture client",
+        "methods       2/2    in the spec (100.0%)",
+        "0 missing, 0 read paths to review; 0 spec methods",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn facts_report_missing_methods_params_and_read_paths() {
+    let fx = Fixture::new();
+    let mut f = facts();
+    f["methods"]["Hosts.block"] =
+        json!({"params": {}, "onlyInSharedKerioLibrary": true, "files": ["lib.js:5", "lib.js:9"]});
+    f["methods"]["Hosts.get"]["params"]["ipv6"] = json!("boolean=true");
+    f["methods"]["Hosts.get"]["objectParamKeys"]["query"] = json!(["start", "combining"]);
+    f["methods"]["Hosts.get"]["resultKeysRead"] = json!(["list[].owner", "warnings", "totalItems"]);
+    let path = fx.write_catalog("facts.json", &f.to_string());
+    let out = fx.run(&path, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    for needle in [
+        "methods       2/3    in the spec (66.7%)",
+        "missing method: Hosts.block [shared library only; lib.js:5 and 1 more]",
+        "missing param: Hosts.get `ipv6` [hosts.js:10]",
+        "missing param key: Hosts.get `query.combining` (field SearchQuery.combining) [hosts.js:10]",
+        "  read, not in spec: Hosts.get `list[].owner` (field Host.owner) [hosts.js:10]",
+        "  read, not in spec: Hosts.get `warnings` (result key `warnings`) [hosts.js:10]",
+        "3 missing, 2 read paths to review",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_catalog_and_a_facts_file_in_one_run() {
+    let fx = Fixture::new();
+    let catalog = fx.write_catalog("catalog.json", &full_catalog().to_string());
+    let facts = fx.write_catalog("facts.json", &facts().to_string());
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("coverage")
+        .args([&catalog, &facts])
+        .arg("--specs")
+        .arg(fx.specs())
+        .output()
+        .expect("run xtask");
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("0 missing or differing"), "{text}");
+    assert!(text.contains("against the client facts in"), "{text}");
 }
 
 #[test]

@@ -68,11 +68,11 @@ pub(super) struct ShapeError {
     pub(super) message: String,
 }
 
-fn pointer(parent: &str, key: &str) -> String {
+pub(super) fn pointer(parent: &str, key: &str) -> String {
     format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
-fn shape<T>(at: &str, message: impl Into<String>) -> Result<T, ShapeError> {
+pub(super) fn shape<T>(at: &str, message: impl Into<String>) -> Result<T, ShapeError> {
     Err(ShapeError {
         at: if at.is_empty() { "/".into() } else { at.into() },
         message: message.into(),
