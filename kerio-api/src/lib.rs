@@ -47,6 +47,8 @@ mod files;
 #[cfg(test)]
 mod fixture;
 mod method;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod paging;
 #[cfg(kerio_search_query)]
 pub mod query;
