@@ -212,6 +212,12 @@ impl MockBuilder {
         self
     }
 
+    /// The user name the login accepts, with a password made up at start.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = user.into();
+        self
+    }
+
     /// The condition the appliance plays (default healthy).
     pub fn state(mut self, state: ApplianceState) -> Self {
         self.state = state;
