@@ -71,7 +71,6 @@ struct DescriptionJson {
 #[derive(Debug)]
 pub(crate) struct ApiSpec {
     /// The API's module name (`admin`).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub name: String,
     pub path: String,
     pub methods: HashMap<String, MethodSpec>,
