@@ -22,9 +22,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if build::write_out_file("generated.rs", &source) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    if !build::write_out_file("generated.rs", &source) {
+        return ExitCode::FAILURE;
     }
+    // The mock appliance interprets a description of the same specs at run time.
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        let description = match kerio_codegen::describe::describe(&apis) {
+            Ok(text) => text,
+            Err(diags) => {
+                build::print_errors(&diags);
+                return ExitCode::FAILURE;
+            }
+        };
+        if !build::write_out_file("mock_spec.json", &description) {
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }

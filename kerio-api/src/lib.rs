@@ -48,6 +48,8 @@ mod files;
 #[cfg(test)]
 mod fixture;
 mod method;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod paging;
 #[cfg(kerio_type = "admin::SearchQuery")]
 pub mod query;

@@ -14,6 +14,7 @@
 pub mod base;
 pub mod build;
 pub mod canonical;
+pub mod describe;
 pub mod diag;
 mod emit;
 pub mod format;

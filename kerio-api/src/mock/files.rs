@@ -1,4 +1,4 @@
-//! File uploads (multipart) and downloads (`GET`) of the test appliance.
+//! File uploads (multipart) and downloads (`GET`) of the mock appliance.
 
 use bytes::Bytes;
 use hyper::header::CONTENT_TYPE;
@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::{Reply, RpcCall, State, lock};
 
-/// The handler name of uploads, for [`super::Appliance::on`].
+/// The handler name of uploads, for [`MockAppliance::on`](super::MockAppliance::on).
 pub const UPLOAD: &str = "upload";
-/// The handler name of downloads, for [`super::Appliance::on`].
+/// The handler name of downloads, for [`MockAppliance::on`](super::MockAppliance::on).
 pub const DOWNLOAD: &str = "download";
 
 /// A file the appliance received.
@@ -100,10 +100,56 @@ pub(super) fn store_upload(state: &State, call: &RpcCall) -> Reply {
     Reply::result(json!({"fileUpload": {"id": id, "size": call.body.len()}}))
 }
 
+/// Serves a file registered with `serve_file`, an upload, or a file a made-up result
+/// announced.
 pub(super) fn serve_download(state: &State, call: &RpcCall) -> Reply {
     match lock(&state.files).get(&call.path) {
         Some(reply) => reply.clone(),
         None => Reply::html(404, "<html><title>404 Not Found</title></html>"),
+    }
+}
+
+/// Makes every `{url, name, length}` object of a result downloadable: its `url` becomes a
+/// path under the API that serves `length` pattern bytes.
+pub(super) fn announce_downloads(state: &State, api_path: &str, value: &mut Value) {
+    match value {
+        Value::Object(o) => {
+            let is_download = o.get("url").is_some_and(Value::is_string)
+                && o.get("name").is_some_and(Value::is_string)
+                && o.get("length").is_some_and(Value::is_number);
+            if is_download {
+                let len = o
+                    .get("length")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0)
+                    .min(1 << 20);
+                let name = o.get("name").and_then(Value::as_str).unwrap_or("file");
+                let safe: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '.' {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                let path = format!("{api_path}download/{safe}");
+                o.insert("url".into(), Value::String(path.clone()));
+                o.insert("length".into(), Value::from(len));
+                lock(&state.files).insert(path, Reply::stream(len, 64 * 1024));
+            } else {
+                for v in o.values_mut() {
+                    announce_downloads(state, api_path, v);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                announce_downloads(state, api_path, v);
+            }
+        }
+        _ => {}
     }
 }
 

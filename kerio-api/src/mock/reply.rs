@@ -1,5 +1,5 @@
-//! What a programmable handler of the test appliance answers, and the HTTP body type that
-//! can also break a connection halfway.
+//! What a handler of the mock appliance answers, and the HTTP body type that can also
+//! break a connection halfway.
 
 use std::future::Future;
 use std::io;
@@ -11,8 +11,13 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use serde_json::Value;
 
-/// The reply of a handler.
+/// Content type of the appliance's JSON-RPC replies.
+pub const JSON_RPC: &str = "application/json-rpc; charset=UTF-8";
+
+/// The reply to one call, from a handler ([`MockAppliance::on`](super::MockAppliance::on))
+/// or from the mock itself.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Reply {
     /// `{"result": value}` with HTTP 200.
     Result(Value),
@@ -21,32 +26,45 @@ pub enum Reply {
     /// A JSON-RPC error object with HTTP 200; `parameters` go to
     /// `data.messageParameters.positionalParameters`.
     Error {
+        /// The JSON-RPC error code.
         code: i64,
+        /// The message, possibly with `%1` placeholders.
         message: String,
+        /// The values of the placeholders.
         parameters: Vec<Value>,
     },
     /// Another reply with another HTTP status (e.g. 500 with a JSON-RPC error body).
     Status(u16, Box<Reply>),
     /// Any body with any status and content type (HTML pages, garbage, truncated JSON).
     Raw {
+        /// HTTP status.
         status: u16,
+        /// `Content-Type` header.
         content_type: String,
+        /// The body.
         body: Bytes,
     },
     /// Declares `Content-Length` of the whole `body`, sends its first `sent` bytes, then
     /// drops the connection.
     CutOff {
+        /// `Content-Type` header.
         content_type: String,
+        /// The whole body, as announced.
         body: Bytes,
+        /// How many bytes are sent before the connection drops.
         sent: usize,
     },
     /// A body of `len` bytes of [`pattern_byte`]s with HTTP 200 and `Content-Length`,
     /// produced and sent `chunk` bytes at a time (big downloads without big buffers).
     /// Without `sized`, the length is not declared (chunked transfer encoding).
     Stream {
+        /// `Content-Type` header.
         content_type: String,
+        /// Length of the body.
         len: u64,
+        /// Size of each chunk.
         chunk: usize,
+        /// Whether `Content-Length` is declared.
         sized: bool,
     },
     /// Closes the connection without answering.
@@ -55,15 +73,20 @@ pub enum Reply {
     Delay(Duration, Box<Reply>),
     /// Another reply that also sets these cookies (`Set-Cookie` header values).
     WithCookies(Vec<String>, Box<Reply>),
-    /// What the appliance does without a handler (login, logout, "method not found").
+    /// Answers with this `id` in the envelope instead of the request's.
+    WithId(Value, Box<Reply>),
+    /// What the mock answers without a handler: login and logout, batches, state,
+    /// captures, or a reply made up from the spec.
     Builtin,
 }
 
 impl Reply {
+    /// `{"result": value}`.
     pub fn result(value: Value) -> Reply {
         Reply::Result(value)
     }
 
+    /// A JSON-RPC error.
     pub fn error(code: i64, message: &str, parameters: &[Value]) -> Reply {
         Reply::Error {
             code,
@@ -72,21 +95,30 @@ impl Reply {
         }
     }
 
+    /// This reply with another HTTP status.
     pub fn with_status(self, status: u16) -> Reply {
         Reply::Status(status, Box::new(self))
     }
 
+    /// This reply, also setting cookies.
     pub fn with_cookies(self, cookies: &[&str]) -> Reply {
         Reply::WithCookies(
-            cookies.iter().map(|c| c.to_string()).collect(),
+            cookies.iter().map(|c| (*c).to_owned()).collect(),
             Box::new(self),
         )
     }
 
+    /// This reply with another envelope `id`.
+    pub fn with_id(self, id: Value) -> Reply {
+        Reply::WithId(id, Box::new(self))
+    }
+
+    /// This reply after a delay.
     pub fn delayed(self, delay: Duration) -> Reply {
         Reply::Delay(delay, Box::new(self))
     }
 
+    /// An HTML page with a status.
     pub fn html(status: u16, html: &str) -> Reply {
         Reply::raw(
             status,
@@ -95,6 +127,7 @@ impl Reply {
         )
     }
 
+    /// Any body.
     pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
         Reply::Raw {
             status,
@@ -115,38 +148,25 @@ impl Reply {
 
     /// Like [`Reply::stream`] but without `Content-Length` (chunked transfer encoding).
     pub fn stream_unsized(len: u64, chunk: usize) -> Reply {
-        match Reply::stream(len, chunk) {
-            Reply::Stream {
-                content_type,
-                len,
-                chunk,
-                ..
-            } => Reply::Stream {
-                content_type,
-                len,
-                chunk,
-                sized: false,
-            },
-            other => other,
+        Reply::Stream {
+            content_type: "application/octet-stream".to_owned(),
+            len,
+            chunk: chunk.max(1),
+            sized: false,
         }
     }
 
     /// A well-formed result whose body is cut after `sent` bytes with the connection
     /// dropped.
     pub fn cut_off(result: Value, sent: usize) -> Reply {
-        let body =
-            serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}))
-                .expect("serializable");
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}).to_string();
         Reply::CutOff {
             content_type: JSON_RPC.to_owned(),
-            body: body.into(),
+            body: Bytes::from(body),
             sent,
         }
     }
 }
-
-/// Content type of the appliance's JSON-RPC replies.
-pub const JSON_RPC: &str = "application/json-rpc; charset=UTF-8";
 
 /// The byte at `offset` of a [`Reply::Stream`] body.
 pub fn pattern_byte(offset: u64) -> u8 {
@@ -155,7 +175,7 @@ pub fn pattern_byte(offset: u64) -> u8 {
 
 /// A response body that is either whole, generated chunk by chunk, or breaks the
 /// connection after some bytes.
-pub enum TestBody {
+pub(crate) enum MockBody {
     Whole(Option<Bytes>),
     Generated {
         sent: u64,
@@ -168,9 +188,9 @@ pub enum TestBody {
     Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
-impl TestBody {
-    pub fn generated(len: u64, chunk: usize, sized: bool) -> TestBody {
-        TestBody::Generated {
+impl MockBody {
+    pub(crate) fn generated(len: u64, chunk: usize, sized: bool) -> MockBody {
+        MockBody::Generated {
             sent: 0,
             len,
             chunk,
@@ -178,15 +198,15 @@ impl TestBody {
         }
     }
 
-    pub fn broken(bytes: Bytes) -> TestBody {
-        TestBody::Broken(
+    pub(crate) fn broken(bytes: Bytes) -> MockBody {
+        MockBody::Broken(
             Some(bytes),
             Some(Box::pin(tokio::time::sleep(Duration::from_millis(50)))),
         )
     }
 }
 
-impl Body for TestBody {
+impl Body for MockBody {
     type Data = Bytes;
     type Error = io::Error;
 
@@ -195,8 +215,8 @@ impl Body for TestBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
-            TestBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            TestBody::Generated {
+            MockBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            MockBody::Generated {
                 sent, len, chunk, ..
             } => {
                 if *sent >= *len {
@@ -207,7 +227,7 @@ impl Body for TestBody {
                 *sent += size;
                 Poll::Ready(Some(Ok(Frame::data(Bytes::from(data)))))
             }
-            TestBody::Broken(bytes, pause) => {
+            MockBody::Broken(bytes, pause) => {
                 if let Some(b) = bytes.take() {
                     return Poll::Ready(Some(Ok(Frame::data(b))));
                 }
@@ -218,7 +238,7 @@ impl Body for TestBody {
                     *pause = None;
                 }
                 Poll::Ready(Some(Err(io::Error::other(
-                    "test appliance drops the connection",
+                    "the mock appliance drops the connection",
                 ))))
             }
         }
@@ -226,24 +246,24 @@ impl Body for TestBody {
 
     fn is_end_stream(&self) -> bool {
         match self {
-            TestBody::Whole(None) => true,
-            TestBody::Generated { sent, len, .. } => sent >= len,
+            MockBody::Whole(None) => true,
+            MockBody::Generated { sent, len, .. } => sent >= len,
             _ => false,
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            TestBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
-            TestBody::Whole(None) => SizeHint::with_exact(0),
-            TestBody::Generated {
+            MockBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
+            MockBody::Whole(None) => SizeHint::with_exact(0),
+            MockBody::Generated {
                 sent,
                 len,
                 sized: true,
                 ..
             } => SizeHint::with_exact(len - sent),
-            TestBody::Generated { .. } => SizeHint::default(),
-            TestBody::Broken(..) => SizeHint::default(),
+            MockBody::Generated { .. } => SizeHint::default(),
+            MockBody::Broken(..) => SizeHint::default(),
         }
     }
 }
