@@ -46,6 +46,8 @@ mod error;
 mod files;
 #[cfg(test)]
 mod fixture;
+#[cfg(feature = "fleet")]
+pub mod fleet;
 mod method;
 pub mod paging;
 #[cfg(kerio_search_query)]
