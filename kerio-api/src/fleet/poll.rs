@@ -1,6 +1,6 @@
 //! Polling a fleet: bounded concurrency, one timeout per appliance, a row for each.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
 
@@ -111,7 +111,10 @@ async fn visit(
         .map_err(|e| login_failure(&e))?;
     let readings = read::read(&session, options.read_mode).await;
     read::logout(&session).await;
-    let (status, reasons) = assess(&readings, &options.thresholds);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let (status, reasons) = assess(&readings, &options.thresholds, now);
     let version = readings
         .product
         .ok()

@@ -171,9 +171,15 @@ pub(crate) struct Readings {
 ///
 /// A read that failed costs its part of the picture, not the row: it is a yellow reason
 /// (the appliance answered, but something could not be checked).
-pub(crate) fn assess(readings: &Readings, limits: &Thresholds) -> (Status, Vec<Reason>) {
+/// `now` is the time of the poll in seconds since the Unix epoch, for expiry dates.
+pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Status, Vec<Reason>) {
     let mut issues = Vec::new();
     let mut good = Vec::new();
+    let version = readings
+        .product
+        .as_ref()
+        .ok()
+        .and_then(|p| p.version_string.as_deref());
     if let Err(e) = &readings.product {
         issues.push(Reason::new(
             Status::Yellow,
@@ -181,7 +187,7 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds) -> (Status, Vec<R
         ));
     }
     match &readings.update {
-        Ok(info) => update(info, &mut issues),
+        Ok(info) => update(info, version, &mut issues),
         Err(e) => issues.push(Reason::new(
             Status::Yellow,
             format!("The update state could not be read: {e}"),
@@ -195,7 +201,7 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds) -> (Status, Vec<R
         )),
     }
     match &readings.registration {
-        Ok(status) => registration(status, limits, &mut issues, &mut good),
+        Ok(status) => registration(status, limits, now, &mut issues, &mut good),
         Err(e) => issues.push(Reason::new(
             Status::Yellow,
             format!("The licence state could not be read: {e}"),
@@ -215,18 +221,14 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds) -> (Status, Vec<R
     }
 }
 
-fn update(info: &UpdateCheckerInfo, issues: &mut Vec<Reason>) {
+fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reason>) {
     if info.new_version == Some(true) {
-        let what = info
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map_or_else(|| "a newer version".to_owned(), |d| format!("\"{d}\""));
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("An update is available: {what}"),
-        ));
+        let running = version.map_or_else(String::new, |v| format!(" (running {v})"));
+        let text = match info.description.as_deref().map(str::trim) {
+            Some(d) if !d.is_empty() => format!("An update is available{running}: {d}"),
+            _ => format!("An update is available{running}"),
+        };
+        issues.push(Reason::new(Status::Yellow, text));
     }
     let failed = match &info.status {
         Some(UpdateStatus::UpdateStatusCheckFailed) => Some("The last update check failed"),
@@ -299,6 +301,7 @@ fn health(
 fn registration(
     status: &RegistrationFullStatus,
     limits: &Thresholds,
+    now: i64,
     issues: &mut Vec<Reason>,
     good: &mut Vec<String>,
 ) {
@@ -314,25 +317,40 @@ fn registration(
         _ => {}
     }
     for expiry in status.expirations.iter().flatten() {
-        expiration(expiry, limits, issues, good);
+        expiration(expiry, limits, now, issues, good);
     }
 }
 
-/// `remainingDays` counts the days left; below 0 the date has passed. The field's
-/// behaviour after the date is not documented: a negative count is taken as expired,
-/// 0 as the last day of validity.
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+/// 2000-01-01 and 2200-01-01 in seconds since the Unix epoch: an expiry `date` outside
+/// this range is not taken for seconds since the epoch, and is ignored.
+const PLAUSIBLE_DATES: std::ops::Range<i64> = 946_684_800..7_258_118_400;
+
+/// When an expiry passes, by two fields whose behaviour after the date is not
+/// documented: `remainingDays` (days left; negative is taken as expired, 0 as the last
+/// day, unless the date says otherwise) and `date` (the last day of validity, taken as
+/// seconds since the Unix epoch when it is a plausible date; expired a day after it).
 fn expiration(
     expiry: &ExpireInfo,
     limits: &Thresholds,
+    now: i64,
     issues: &mut Vec<Reason>,
     good: &mut Vec<String>,
 ) {
     if expiry.is_unlimited == Some(true) {
         return;
     }
-    let Some(days) = expiry.remaining_days else {
-        return;
+    let date = expiry.date.filter(|d| PLAUSIBLE_DATES.contains(d));
+    let days_past_date = date.map(|d| now.saturating_sub(d).div_euclid(DAY));
+    let expired_days_ago = match (expiry.remaining_days, days_past_date) {
+        (_, Some(past)) if past >= 1 => Some(past),
+        (Some(days), _) if days < 0 => Some(-days),
+        _ => None,
     };
+    let days_left = expiry
+        .remaining_days
+        .or_else(|| days_past_date.map(|past| (-past).max(0)));
     let (what, what_capital) = match &expiry.r#type {
         Some(ExpireType::License) => ("licence".to_owned(), "The licence".to_owned()),
         Some(ExpireType::Subscription) => (
@@ -345,12 +363,17 @@ fn expiration(
         ),
         None => ("expiry".to_owned(), "An expiry date".to_owned()),
     };
-    if days < 0 {
+    if let Some(ago_days) = expired_days_ago {
         issues.push(Reason::new(
             Status::Red,
-            format!("{what_capital} expired {}", ago(-days)),
+            format!("{what_capital} expired {}", ago(ago_days)),
         ));
-    } else if days <= limits.expiry_warning_days {
+        return;
+    }
+    let Some(days) = days_left else {
+        return;
+    };
+    if days <= limits.expiry_warning_days {
         let when = match days {
             0 => "today".to_owned(),
             1 => "in 1 day".to_owned(),

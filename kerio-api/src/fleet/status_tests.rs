@@ -1,5 +1,12 @@
 use super::*;
 
+/// The time of the poll in the tests: 2027-01-15 08:00 UTC.
+const NOW: i64 = 1_800_000_000;
+
+fn judge(readings: &Readings, limits: &Thresholds) -> (Status, Vec<Reason>) {
+    assess(readings, limits, NOW)
+}
+
 fn product() -> ProductInformation {
     ProductInformation {
         version_string: Some("9.4.5 build 8573".into()),
@@ -65,7 +72,7 @@ fn texts(reasons: &[Reason]) -> Vec<&str> {
 
 #[test]
 fn a_healthy_appliance_is_green_with_its_figures() {
-    let (status, reasons) = assess(&healthy(), &Thresholds::default());
+    let (status, reasons) = judge(&healthy(), &Thresholds::default());
     assert_eq!(status, Status::Green);
     assert_eq!(
         texts(&reasons),
@@ -83,11 +90,11 @@ fn an_available_update_is_yellow_and_names_the_version() {
         update: Ok(update(true)),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Yellow);
     assert_eq!(
         texts(&reasons),
-        ["An update is available: \"Kerio Control 9.4.6\""]
+        ["An update is available (running 9.4.5 build 8573): Kerio Control 9.4.6"]
     );
 }
 
@@ -101,7 +108,7 @@ fn a_failed_update_check_is_yellow_with_the_appliances_message() {
         }),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Yellow);
     assert_eq!(
         texts(&reasons),
@@ -115,16 +122,16 @@ fn memory_at_the_threshold_is_low_and_the_threshold_is_configurable() {
         health: Ok(health(92.0)),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Yellow);
     assert_eq!(
         texts(&reasons),
         ["Memory is low: 92% of 4.0 GiB in use over the last two hours"]
     );
     let relaxed = Thresholds::default().memory_used_percent(95.0);
-    assert_eq!(assess(&readings, &relaxed).0, Status::Green);
+    assert_eq!(judge(&readings, &relaxed).0, Status::Green);
     let strict = Thresholds::default().memory_used_percent(92.0);
-    assert_eq!(assess(&readings, &strict).0, Status::Yellow);
+    assert_eq!(judge(&readings, &strict).0, Status::Yellow);
 }
 
 #[test]
@@ -135,7 +142,7 @@ fn memory_is_judged_by_the_mean_whatever_the_order_of_samples() {
         health: Ok(data),
         ..healthy()
     };
-    let (status, _) = assess(&readings, &Thresholds::default());
+    let (status, _) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Green, "mean 33% is not low memory");
 }
 
@@ -150,13 +157,13 @@ fn low_disk_is_yellow_and_a_nearly_full_disk_red() {
             ..healthy()
         }
     };
-    let (status, reasons) = assess(&with_free(5.0), &Thresholds::default());
+    let (status, reasons) = judge(&with_free(5.0), &Thresholds::default());
     assert_eq!(status, Status::Yellow);
     assert_eq!(
         texts(&reasons),
         ["Disk space is low: 5.0 GiB free of 100.0 GiB (5%)"]
     );
-    let (status, reasons) = assess(&with_free(1.0), &Thresholds::default());
+    let (status, reasons) = judge(&with_free(1.0), &Thresholds::default());
     assert_eq!(status, Status::Red);
     assert_eq!(
         texts(&reasons),
@@ -171,13 +178,13 @@ fn an_expired_licence_is_red_and_comes_before_minor_issues() {
         registration: Ok(registration(-3, 200)),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Red);
     assert_eq!(
         texts(&reasons),
         [
             "The licence expired 3 days ago",
-            "An update is available: \"Kerio Control 9.4.6\""
+            "An update is available (running 9.4.5 build 8573): Kerio Control 9.4.6"
         ]
     );
     assert_eq!(reasons[0].status, Status::Red);
@@ -190,7 +197,7 @@ fn expired_software_maintenance_is_red_and_a_soon_expiry_yellow() {
         registration: Ok(registration(10, -1)),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Red);
     assert_eq!(
         texts(&reasons),
@@ -199,14 +206,14 @@ fn expired_software_maintenance_is_red_and_a_soon_expiry_yellow() {
             "The licence expires in 10 days"
         ]
     );
-    let (status, _) = assess(&readings, &Thresholds::default().expiry_warning_days(5));
+    let (status, _) = judge(&readings, &Thresholds::default().expiry_warning_days(5));
     assert_eq!(status, Status::Red, "the expired maintenance stays red");
     let soon = Readings {
         registration: Ok(registration(0, 200)),
         ..healthy()
     };
     assert_eq!(
-        texts(&assess(&soon, &Thresholds::default()).1),
+        texts(&judge(&soon, &Thresholds::default()).1),
         ["The licence expires today"]
     );
 }
@@ -226,7 +233,7 @@ fn unlimited_expirations_and_an_expired_trial() {
         }),
         ..healthy()
     };
-    assert_eq!(assess(&unlimited, &Thresholds::default()).0, Status::Green);
+    assert_eq!(judge(&unlimited, &Thresholds::default()).0, Status::Green);
     let trial = Readings {
         registration: Ok(RegistrationFullStatus {
             reg_type: Some(RegistrationType::RsTrialExpired),
@@ -234,7 +241,7 @@ fn unlimited_expirations_and_an_expired_trial() {
         }),
         ..healthy()
     };
-    let (status, reasons) = assess(&trial, &Thresholds::default());
+    let (status, reasons) = judge(&trial, &Thresholds::default());
     assert_eq!(status, Status::Red);
     assert_eq!(
         texts(&reasons),
@@ -248,7 +255,7 @@ fn a_failed_read_is_yellow_and_says_which() {
         registration: Err("ProductRegistration.getFullStatus: access denied".into()),
         ..healthy()
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Yellow);
     assert_eq!(
         texts(&reasons),
@@ -264,7 +271,7 @@ fn an_empty_reply_is_green_without_figures() {
         health: Ok(SystemHealthData::default()),
         registration: Ok(RegistrationFullStatus::default()),
     };
-    let (status, reasons) = assess(&readings, &Thresholds::default());
+    let (status, reasons) = judge(&readings, &Thresholds::default());
     assert_eq!(status, Status::Green);
     assert_eq!(texts(&reasons), ["Online, nothing needs attention"]);
 }
@@ -301,5 +308,58 @@ fn statuses_order_by_severity_and_sort_worst_first() {
     assert_eq!(
         all,
         [Status::Red, Status::Yellow, Status::Green, Status::Grey]
+    );
+}
+
+fn dated(remaining_days: Option<i64>, date: i64) -> Readings {
+    Readings {
+        registration: Ok(RegistrationFullStatus {
+            reg_type: Some(RegistrationType::RsProductRegistered),
+            expirations: Some(vec![ExpireInfo {
+                r#type: Some(ExpireType::Subscription),
+                is_unlimited: Some(false),
+                remaining_days,
+                date: Some(date),
+            }]),
+            ..Default::default()
+        }),
+        ..healthy()
+    }
+}
+
+#[test]
+fn a_past_date_is_expired_even_when_remaining_days_stop_at_zero() {
+    let (status, reasons) = judge(&dated(Some(0), NOW - 30 * DAY), &Thresholds::default());
+    assert_eq!(status, Status::Red);
+    assert_eq!(
+        texts(&reasons),
+        ["The software maintenance expired 30 days ago"]
+    );
+    let (status, reasons) = judge(&dated(None, NOW - 2 * DAY), &Thresholds::default());
+    assert_eq!(status, Status::Red);
+    assert_eq!(
+        texts(&reasons),
+        ["The software maintenance expired 2 days ago"]
+    );
+}
+
+#[test]
+fn the_last_day_of_validity_is_not_expired() {
+    let (status, reasons) = judge(&dated(Some(0), NOW - 3600), &Thresholds::default());
+    assert_eq!(status, Status::Yellow);
+    assert_eq!(
+        texts(&reasons),
+        ["The software maintenance expires today"]
+    );
+}
+
+#[test]
+fn dates_that_are_not_epoch_seconds_are_ignored() {
+    // 20 260 101 would be 1970 as seconds: it looks like a packed date, not a time.
+    let (status, reasons) = judge(&dated(Some(100), 20_260_101), &Thresholds::default());
+    assert_eq!(status, Status::Green);
+    assert!(
+        reasons[0].text.contains("software maintenance valid for 100 more days"),
+        "{reasons:?}"
     );
 }
