@@ -21,13 +21,32 @@ fn main() -> ExitCode {
         println!("cargo::error=OUT_DIR is not set; run this build script through cargo");
         return ExitCode::FAILURE;
     };
-    let out = PathBuf::from(out_dir).join("generated.rs");
-    // Leave the file alone when nothing changed, so dependent builds stay fresh.
-    if std::fs::read_to_string(&out).ok().as_deref() != Some(source.as_str())
-        && let Err(e) = std::fs::write(&out, source)
-    {
-        println!("cargo::error=cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
+    let out_dir = PathBuf::from(out_dir);
+    // The mock appliance interprets a description of the same specs at run time.
+    let description = match std::env::var_os("CARGO_FEATURE_MOCK") {
+        Some(_) => match kerio_codegen::describe::describe(&apis) {
+            Ok(text) => Some(text),
+            Err(diags) => {
+                kerio_codegen::build::print_errors(&diags);
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
+    let outputs = [
+        ("generated.rs", Some(source)),
+        ("mock_spec.json", description),
+    ];
+    for (name, text) in outputs {
+        let Some(text) = text else { continue };
+        let out = out_dir.join(name);
+        // Leave the file alone when nothing changed, so dependent builds stay fresh.
+        if std::fs::read_to_string(&out).ok().as_deref() != Some(text.as_str())
+            && let Err(e) = std::fs::write(&out, text)
+        {
+            println!("cargo::error=cannot write {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
     }
     ExitCode::SUCCESS
 }

@@ -49,6 +49,8 @@ mod fixture;
 #[cfg(feature = "fleet")]
 pub mod fleet;
 mod method;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod paging;
 #[cfg(kerio_search_query)]
 pub mod query;

@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod canonical;
+pub mod describe;
 pub mod diag;
 mod emit;
 pub mod format;

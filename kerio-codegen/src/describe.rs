@@ -1,0 +1,176 @@
+//! A compact JSON description of validated APIs, for programs that interpret the specs
+//! at run time rather than compile them (kerio-api's mock appliance).
+//!
+//! The description keeps what a server needs to check requests and make up replies:
+//! every method's params and out-parameters (name, type, optional, lenient) and role,
+//! every named type (struct fields, enum values, aliases). Documentation and locations
+//! are left out. The layout:
+//!
+//! ```json
+//! {"apis": [{"name": "admin", "path": "/admin/api/jsonrpc/", "port": 4081,
+//!   "interfaces": {"Session": {"login": {"role": "login",
+//!       "params": [{"name": "userName", "type": "string"}], "result": [...]}}},
+//!   "types": {"KId": {"alias": "string"},
+//!             "SortDirection": {"enum": ["Asc", "Desc"]},
+//!             "Date": {"struct": [{"name": "year", "type": "int32", "optional": true}]}}}]}
+//! ```
+//!
+//! A type is a primitive name (`string`, `boolean`, `int32`, `int64`, `double`, `any`),
+//! a named type's name, `{"list": type}` or `{"map": type}`. Flags (`optional`,
+//! `nullable`, `lenient`) appear only when true. Keys are sorted, so the output is the
+//! same whatever the order of the spec files.
+
+use serde_json::{Map, Value, json};
+
+use crate::Diagnostics;
+use crate::spec::{Api, Param, TypeKind, TypeRef};
+
+/// Validates every API and describes them all (APIs in name order).
+pub fn describe(apis: &[Api]) -> Result<String, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut sorted: Vec<&Api> = apis.iter().collect();
+    sorted.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+    let mut out = Vec::new();
+    for api in sorted {
+        match crate::validate::validate(api) {
+            Ok(()) => out.push(describe_api(api)),
+            Err(d) => diags.0.extend(d.0),
+        }
+    }
+    diags.into_result(json!({ "apis": out }).to_string())
+}
+
+fn describe_api(api: &Api) -> Value {
+    let mut interfaces = Map::new();
+    for iface in &api.interfaces {
+        let mut methods = Map::new();
+        for m in &iface.methods {
+            let mut method = Map::new();
+            if let Some(role) = m.role {
+                method.insert("role".into(), role.as_str().into());
+            }
+            method.insert("params".into(), params(&m.params));
+            method.insert("result".into(), params(&m.result));
+            methods.insert(m.name.clone(), Value::Object(method));
+        }
+        interfaces.insert(iface.name.clone(), Value::Object(methods));
+    }
+    let mut types = Map::new();
+    for def in &api.types {
+        let kind = match &def.kind {
+            TypeKind::Struct(fields) => {
+                let fields = fields
+                    .iter()
+                    .map(|f| {
+                        entry(
+                            &f.name,
+                            &f.ty,
+                            [
+                                ("optional", f.optional),
+                                ("nullable", f.nullable),
+                                ("lenient", f.lenient),
+                            ],
+                        )
+                    })
+                    .collect();
+                json!({ "struct": Value::Array(fields) })
+            }
+            TypeKind::Enum(values) => {
+                json!({ "enum": values.iter().map(|v| v.value.clone()).collect::<Vec<_>>() })
+            }
+            TypeKind::Alias(of) => json!({ "alias": type_ref(of) }),
+        };
+        types.insert(def.name.clone(), kind);
+    }
+    json!({
+        "name": api.manifest.name,
+        "path": api.manifest.path,
+        "port": api.manifest.port,
+        "interfaces": interfaces,
+        "types": types,
+    })
+}
+
+fn params(params: &[Param]) -> Value {
+    Value::Array(
+        params
+            .iter()
+            .map(|p| {
+                entry(
+                    &p.name,
+                    &p.ty,
+                    [
+                        ("optional", p.optional),
+                        ("lenient", p.lenient),
+                        ("nullable", false),
+                    ],
+                )
+            })
+            .collect(),
+    )
+}
+
+fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 3]) -> Value {
+    let mut out = Map::new();
+    out.insert("name".into(), name.into());
+    out.insert("type".into(), type_ref(ty));
+    for (flag, on) in flags {
+        if on {
+            out.insert(flag.into(), true.into());
+        }
+    }
+    Value::Object(out)
+}
+
+fn type_ref(ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::Primitive(p) => p.as_str().into(),
+        TypeRef::Named(n) => n.as_str().into(),
+        TypeRef::List(t) => json!({ "list": type_ref(t) }),
+        TypeRef::Map(t) => json!({ "map": type_ref(t) }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_sources;
+    use crate::spec::Source;
+
+    #[test]
+    fn describes_methods_types_and_roles() {
+        let api = load_sources(vec![
+            Source::new(
+                "api.json",
+                r#"{"api": {"name": "t", "path": "/t/", "port": 1}}"#,
+            ),
+            Source::new(
+                "S.json",
+                r#"{"interfaces": {"S": {"methods": {
+                    "login": {"role": "login",
+                        "params": [{"name": "userName", "type": "string"},
+                                   {"name": "extra", "type": {"list": "Pair"}, "optional": true}],
+                        "result": [{"name": "token", "type": "string"}]}}}},
+                  "types": {"Pair": {"kind": "struct", "fields": [
+                        {"name": "k", "type": "Dir", "optional": true}]},
+                    "Dir": {"kind": "enum", "values": [{"value": "Asc"}, {"value": "Desc"}]}}}"#,
+            ),
+        ])
+        .expect("valid spec");
+        let text = describe(&[api]).expect("described");
+        let value: Value = serde_json::from_str(&text).expect("JSON");
+        let api = &value["apis"][0];
+        assert_eq!(api["path"], "/t/");
+        let login = &api["interfaces"]["S"]["login"];
+        assert_eq!(login["role"], "login");
+        assert_eq!(
+            login["params"][1],
+            json!({"name": "extra", "type": {"list": "Pair"}, "optional": true})
+        );
+        assert_eq!(api["types"]["Dir"], json!({"enum": ["Asc", "Desc"]}));
+        assert_eq!(
+            api["types"]["Pair"],
+            json!({"struct": [{"name": "k", "type": "Dir", "optional": true}]})
+        );
+    }
+}
