@@ -216,10 +216,11 @@ async fn a_wrong_password_a_wrong_pin_and_a_missing_password_are_red_rows() {
     );
     // The mock's certificate is self-signed: as its own CA it is either trusted or
     // refused, and both are rows, not a failed run.
-    assert!(matches!(
-        row(&report, "unpinned").status,
-        Status::Green | Status::Red
-    ));
+    let unpinned = row(&report, "unpinned");
+    assert!(
+        matches!(unpinned.status, Status::Green | Status::Red),
+        "{unpinned:#?}"
+    );
     let text = format!("{report:?}{}", report.to_json());
     assert!(!text.contains(mock.password()), "no password in the report");
 }

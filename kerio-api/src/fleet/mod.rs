@@ -8,7 +8,7 @@
 //!   [`Thresholds::memory_used_percent`], disk space below
 //!   [`Thresholds::disk_free_percent`], an update available or a failed update check,
 //!   the licence or the software maintenance expiring within
-//!   [`Thresholds::expiry_warning_days`], an unregistered product, or a read that failed;
+//!   [`Thresholds::expiry_warning_days`], or a read that failed;
 //! - **red**: offline (no connection, a rejected certificate, a failed login, no answer
 //!   within [`FleetOptions::timeout`]), or with major issues: the licence, the trial or
 //!   the software maintenance has expired, or the disk is nearly full

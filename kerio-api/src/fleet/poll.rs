@@ -108,7 +108,7 @@ async fn visit(
     let client = client(appliance, options)?;
     let session = read::login(&client, &credentials.user, password.expose())
         .await
-        .map_err(|e| login_failure(&e))?;
+        .map_err(|e| login_failure(&e, options.timeout))?;
     let readings = read::read(&session, options.read_mode).await;
     read::logout(&session).await;
     let now = SystemTime::now()
@@ -147,9 +147,13 @@ fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, Strin
 }
 
 /// The reason of a failed login, sorted by what the user can do about it.
-fn login_failure(e: &Error) -> String {
+fn login_failure(e: &Error, timeout: Duration) -> String {
     match e {
-        Error::Transport { .. } | Error::Timeout { .. } => format!("Offline: {e}"),
+        Error::Timeout { .. } => format!(
+            "No answer within {}: offline or too slow ({e})",
+            seconds(timeout)
+        ),
+        Error::Transport { .. } => format!("Offline: {e}"),
         Error::Tls {
             kind: TlsErrorKind::PinMismatch,
             ..

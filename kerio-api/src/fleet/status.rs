@@ -305,16 +305,11 @@ fn registration(
     issues: &mut Vec<Reason>,
     good: &mut Vec<String>,
 ) {
-    match &status.reg_type {
-        Some(RegistrationType::RsTrialExpired) => issues.push(Reason::new(
+    if status.reg_type == Some(RegistrationType::RsTrialExpired) {
+        issues.push(Reason::new(
             Status::Red,
             "The trial licence has expired (registration state rsTrialExpired)",
-        )),
-        Some(RegistrationType::RsNoRegistration) => issues.push(Reason::new(
-            Status::Yellow,
-            "The product is not registered (registration state rsNoRegistration)",
-        )),
-        _ => {}
+        ));
     }
     for expiry in status.expirations.iter().flatten() {
         expiration(expiry, limits, now, issues, good);
