@@ -146,7 +146,12 @@ fn measure(n: usize, mode: &str) {
         let report = runtime.block_on(poll(&appliances, &options));
         let elapsed = started.elapsed();
         let offline = report.count(Status::Red) - red_by_state(&report);
-        assert_eq!(offline, 0, "every appliance answered: {}", report.to_table(false));
+        assert_eq!(
+            offline,
+            0,
+            "every appliance answered: {}",
+            report.to_table(false)
+        );
         if round > 0 {
             times.push(elapsed);
         }

@@ -5,8 +5,8 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use kerio_api::fleet::{
-    Appliance, ApplianceReport, FleetOptions, FleetReport, PasswordSource, ReadMode, Status,
-    Trust, poll,
+    Appliance, ApplianceReport, FleetOptions, FleetReport, PasswordSource, ReadMode, Status, Trust,
+    poll,
 };
 use kerio_api::mock::{ApplianceState, Faults, MockAppliance};
 
@@ -45,7 +45,10 @@ fn row<'a>(report: &'a FleetReport, name: &str) -> &'a ApplianceReport {
 fn assert_row(report: &FleetReport, name: &str, status: Status, says: &str) {
     let row = row(report, name);
     assert_eq!(row.status, status, "{name}: {row:#?}");
-    let first = row.reasons.first().unwrap_or_else(|| panic!("{name}: no reason"));
+    let first = row
+        .reasons
+        .first()
+        .unwrap_or_else(|| panic!("{name}: no reason"));
     assert_eq!(first.status, status, "{name}: {row:#?}");
     assert!(
         first.text.contains(says),
@@ -84,16 +87,36 @@ async fn six_states(mode: ReadMode) {
         ],
         "rows in the order given"
     );
-    assert_row(&report, "healthy", Status::Green, "Online, nothing needs attention");
-    assert_row(&report, "update-available", Status::Yellow, "An update is available");
+    assert_row(
+        &report,
+        "healthy",
+        Status::Green,
+        "Online, nothing needs attention",
+    );
+    assert_row(
+        &report,
+        "update-available",
+        Status::Yellow,
+        "An update is available",
+    );
     assert_row(&report, "low-memory", Status::Yellow, "Memory is low: 95%");
-    assert_row(&report, "license-expired", Status::Red, "expired 30 days ago");
+    assert_row(
+        &report,
+        "license-expired",
+        Status::Red,
+        "expired 30 days ago",
+    );
     assert_row(&report, "no-credentials", Status::Grey, "no credentials");
     assert_row(&report, "nothing-listens", Status::Red, "Offline");
 
     // Only the state's own issue: nothing else of the made-up replies raises one.
     for name in ["update-available", "low-memory"] {
-        assert_eq!(row(&report, name).reasons.len(), 1, "{:#?}", row(&report, name));
+        assert_eq!(
+            row(&report, name).reasons.len(),
+            1,
+            "{:#?}",
+            row(&report, name)
+        );
     }
     let expired_row = row(&report, "license-expired");
     assert!(
@@ -101,7 +124,10 @@ async fn six_states(mode: ReadMode) {
         "{expired_row:#?}"
     );
     assert!(
-        expired_row.reasons.iter().any(|r| r.text.contains("licence"))
+        expired_row
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("licence"))
             && expired_row
                 .reasons
                 .iter()
@@ -126,7 +152,11 @@ async fn six_states(mode: ReadMode) {
         assert_eq!(mock.logins(), 1, "{name}: one login");
         assert_eq!(mock.live_sessions(), 0, "{name}: logged out");
     }
-    assert_eq!(unmanaged.logins(), 0, "an appliance without credentials is not contacted");
+    assert_eq!(
+        unmanaged.logins(),
+        0,
+        "an appliance without credentials is not contacted"
+    );
     assert!(unmanaged.requests().is_empty());
 }
 
@@ -178,7 +208,11 @@ async fn a_slow_appliance_is_a_red_row_and_holds_up_no_other() {
     let options = FleetOptions::default()
         .timeout(Duration::from_millis(300))
         .concurrency(1);
-    let report = poll(&[managed("slow", &slow), managed("quick", &quick)], &options).await;
+    let report = poll(
+        &[managed("slow", &slow), managed("quick", &quick)],
+        &options,
+    )
+    .await;
     assert_row(&report, "slow", Status::Red, "No answer within 0.3 s");
     assert_row(&report, "quick", Status::Green, "Online");
 }
@@ -187,7 +221,10 @@ async fn a_slow_appliance_is_a_red_row_and_holds_up_no_other() {
 async fn a_wrong_password_a_wrong_pin_and_a_missing_password_are_red_rows() {
     let mock = mock(ApplianceState::Healthy).await;
     let wrong_password = Appliance::new("wrong-password", mock.url())
-        .credentials(mock.user(), PasswordSource::Value("not-the-password".into()))
+        .credentials(
+            mock.user(),
+            PasswordSource::Value("not-the-password".into()),
+        )
         .trust(Trust::PinSha256(mock.cert_sha256().into()));
     let wrong_pin = Appliance::new("wrong-pin", mock.url())
         .credentials(mock.user(), PasswordSource::Value(mock.password().into()))
@@ -206,7 +243,12 @@ async fn a_wrong_password_a_wrong_pin_and_a_missing_password_are_red_rows() {
         &FleetOptions::default(),
     )
     .await;
-    assert_row(&report, "wrong-password", Status::Red, "The login was refused");
+    assert_row(
+        &report,
+        "wrong-password",
+        Status::Red,
+        "The login was refused",
+    );
     assert_row(&report, "wrong-pin", Status::Red, "does not match the pin");
     assert_row(
         &report,
@@ -271,19 +313,28 @@ async fn the_html_page_renders_every_status_in_headless_chromium() {
             "--disable-sync",
             "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("run chromium");
     let dom = String::from_utf8_lossy(&output.stdout);
-    assert!(dom.contains("<table id=\"fleet\">"), "no table rendered: {dom}");
+    assert!(
+        dom.contains("<table id=\"fleet\">"),
+        "no table rendered: {dom}"
+    );
     for status in ["green", "yellow", "red", "grey"] {
         assert!(
             dom.contains(&format!("<span class=\"badge {status}\">{status}</span>")),
             "{status} missing: {dom}"
         );
     }
-    assert!(dom.contains("update &lt;b&gt;&amp;&lt;/b&gt;"), "escaped name: {dom}");
+    assert!(
+        dom.contains("update &lt;b&gt;&amp;&lt;/b&gt;"),
+        "escaped name: {dom}"
+    );
     let order: Vec<usize> = ["badge grey", "badge green", "badge yellow", "badge red"]
         .iter()
         .map(|b| dom.find(b).unwrap_or_else(|| panic!("{b} missing")))

@@ -14,13 +14,13 @@ p.summary { margin: 0 0 1rem; color: #4a5568; }
 .counts span { display: inline-block; margin-right: .5rem; padding: .15rem .6rem; border-radius: 1rem; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
 th, td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
-th { background: #edf0f4; user-select: none; }
+th { background: #edf0f4; user-select: none; white-space: nowrap; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th button::after { content: " \2195"; color: #a0aec0; }
 th[aria-sort="ascending"] button::after { content: " \2191"; color: #1d2430; }
 th[aria-sort="descending"] button::after { content: " \2193"; color: #1d2430; }
 td.time { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.url { color: #4a5568; font-size: .9em; word-break: break-all; }
+.url { color: #4a5568; font-size: .9em; word-break: break-all; }
 ul { margin: 0; padding-left: 1.1rem; }
 .badge { display: inline-block; min-width: 4.5rem; text-align: center; padding: .2rem .6rem; border-radius: .3rem; font-weight: 700; text-transform: uppercase; font-size: .85em; }
 .green { background: #2f9e44; color: #fff; }

@@ -347,10 +347,7 @@ fn a_past_date_is_expired_even_when_remaining_days_stop_at_zero() {
 fn the_last_day_of_validity_is_not_expired() {
     let (status, reasons) = judge(&dated(Some(0), NOW - 3600), &Thresholds::default());
     assert_eq!(status, Status::Yellow);
-    assert_eq!(
-        texts(&reasons),
-        ["The software maintenance expires today"]
-    );
+    assert_eq!(texts(&reasons), ["The software maintenance expires today"]);
 }
 
 #[test]
@@ -359,7 +356,9 @@ fn dates_that_are_not_epoch_seconds_are_ignored() {
     let (status, reasons) = judge(&dated(Some(100), 20_260_101), &Thresholds::default());
     assert_eq!(status, Status::Green);
     assert!(
-        reasons[0].text.contains("software maintenance valid for 100 more days"),
+        reasons[0]
+            .text
+            .contains("software maintenance valid for 100 more days"),
         "{reasons:?}"
     );
 }
