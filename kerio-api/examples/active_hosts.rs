@@ -15,6 +15,10 @@
 //! non-zero exit code: 2 for configuration, 3 for the certificate or pin, 4 for the
 //! login, 1 for anything else.
 
+//! Without `KERIO_URL` it starts an embedded mock appliance (`kerio_api::mock`) and lists
+//! its made-up hosts, saying so on its first line: `cargo run -p kerio-api --example
+//! active_hosts` shows the crate at work with nothing else at hand.
+
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
@@ -40,7 +44,12 @@ impl Failure {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run(&|name| std::env::var(name).ok()).await {
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let listed = match from_env("KERIO_URL") {
+        Some(_) => run(&from_env).await,
+        None => with_mock().await,
+    };
+    match listed {
         Ok(table) => {
             print!("{table}");
             ExitCode::SUCCESS
@@ -50,6 +59,34 @@ async fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// Lists the hosts of an embedded mock appliance, saying so first.
+async fn with_mock() -> Result<String, Failure> {
+    let mock = kerio_api::mock::MockAppliance::start()
+        .await
+        .map_err(|e| Failure {
+            code: 1,
+            line: format!(
+                "KERIO_URL is not set and the embedded mock appliance did not start: {e}"
+            ),
+        })?;
+    println!(
+        "KERIO_URL is not set: listing the made-up hosts of an embedded mock appliance at {}",
+        mock.url()
+    );
+    let settings = [
+        ("KERIO_URL", mock.url()),
+        ("KERIO_USER", mock.user().to_owned()),
+        ("KERIO_PASSWORD", mock.password().to_owned()),
+        ("KERIO_CERT_SHA256", mock.cert_sha256().to_owned()),
+    ];
+    let env = |name: &str| match settings.iter().find(|(k, _)| *k == name) {
+        Some((_, v)) => Some(v.clone()),
+        None if name == "KERIO_PAGE_SIZE" => std::env::var(name).ok(),
+        None => None,
+    };
+    run(&env).await
 }
 
 /// Reads the settings through `env`, lists the hosts and returns the table to print.

@@ -179,6 +179,7 @@ pub struct MockBuilder {
     faults: Faults,
     forget_requests: bool,
     identity: Option<(Vec<u8>, Vec<u8>)>,
+    api_paths: Vec<(String, String)>,
 }
 
 impl Default for MockBuilder {
@@ -193,6 +194,7 @@ impl Default for MockBuilder {
             faults: Faults::default(),
             forget_requests: false,
             identity: None,
+            api_paths: Vec::new(),
         }
     }
 }
@@ -209,6 +211,12 @@ impl MockBuilder {
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.user = user.into();
         self.password = Some(password.into());
+        self
+    }
+
+    /// The user name the login accepts, with a password made up at start.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = user.into();
         self
     }
 
@@ -248,6 +256,13 @@ impl MockBuilder {
     /// self-signed one; [`MockAppliance::cert_pem`] then holds this certificate.
     pub fn identity(mut self, cert_der: Vec<u8>, key_pkcs8_der: Vec<u8>) -> Self {
         self.identity = Some((cert_der, key_pkcs8_der));
+        self
+    }
+
+    /// Also serves the API named `api_name` (`stats`) at `path` (`/lib/api/jsonrpc/`),
+    /// as some firmware does; its spec path keeps working.
+    pub fn api_path(mut self, api_name: &str, path: &str) -> Self {
+        self.api_paths.push((api_name.to_owned(), path.to_owned()));
         self
     }
 

@@ -48,7 +48,8 @@ pub(crate) struct State {
     pub(super) appliance: Mutex<ApplianceState>,
     /// Configuration timestamps waiting for confirmation since an `apply`.
     pending_confirm: Mutex<Vec<Value>>,
-    apis: Vec<Arc<ApiSpec>>,
+    /// Endpoint paths and the API each serves, longest path first.
+    apis: Vec<(String, Arc<ApiSpec>)>,
     captures: Captures,
     user: String,
     password: String,
@@ -105,7 +106,7 @@ pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> 
         store: Mutex::default(),
         appliance: Mutex::new(builder.state),
         pending_confirm: Mutex::default(),
-        apis: apis.to_vec(),
+        apis: served_paths(apis, &builder.api_paths),
         captures,
         user: builder.user.clone(),
         password: password.clone(),
@@ -129,6 +130,20 @@ pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> 
         state,
         task,
     })
+}
+
+/// Every API at its spec path and at the extra paths asked for, longest path first so
+/// that the most specific one wins.
+fn served_paths(apis: &[Arc<ApiSpec>], extra: &[(String, String)]) -> Vec<(String, Arc<ApiSpec>)> {
+    let mut out: Vec<(String, Arc<ApiSpec>)> =
+        apis.iter().map(|a| (a.path.clone(), a.clone())).collect();
+    for (name, path) in extra {
+        if let Some(api) = apis.iter().find(|a| &a.name == name) {
+            out.push((path.clone(), api.clone()));
+        }
+    }
+    out.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+    out
 }
 
 /// A self-signed certificate for the address (and `localhost` on loopback or any
@@ -216,9 +231,12 @@ impl State {
         random_hex(len)
     }
 
-    /// The API served at this path (uploads and downloads: below it).
-    fn api(&self, path: &str) -> Option<&Arc<ApiSpec>> {
-        self.apis.iter().find(|a| path.starts_with(&a.path))
+    /// The API served at this path (uploads and downloads: below it), with the path.
+    fn api(&self, path: &str) -> Option<(&str, &Arc<ApiSpec>)> {
+        self.apis
+            .iter()
+            .find(|(p, _)| path.starts_with(p.as_str()))
+            .map(|(p, a)| (p.as_str(), a))
     }
 
     fn authenticated(&self, call: &RpcCall) -> bool {
@@ -249,7 +267,7 @@ impl State {
 
     fn is_login(&self, call: &RpcCall) -> bool {
         self.api(&call.path)
-            .and_then(|a| a.role("login"))
+            .and_then(|(_, a)| a.role("login"))
             .is_some_and(|m| m == call.method)
     }
 
@@ -284,7 +302,8 @@ impl State {
             DOWNLOAD => return (files::serve_download(self, call), vec![]),
             _ => {}
         }
-        let Some(api) = self.api(&call.path).cloned() else {
+        let Some((served, api)) = self.api(&call.path).map(|(p, a)| (p.to_owned(), a.clone()))
+        else {
             return (
                 Reply::html(404, "<html><title>404 Not Found</title></html>"),
                 vec![],
@@ -297,7 +316,7 @@ impl State {
             );
         };
         match method.role.as_deref() {
-            Some("login") => return self.login(&api, call),
+            Some("login") => return self.login(&api, &served, call),
             Some("logout") => {
                 if let Some(sid) = call.cookie(SESSION_COOKIE) {
                     lock(&self.sessions).remove(sid);
@@ -340,7 +359,7 @@ impl State {
             _ => self.result(&api, call, method),
         };
         lock(&self.appliance).patch(&call.method, &mut result);
-        files::announce_downloads(self, &api.path, &mut result);
+        files::announce_downloads(self, &served, &mut result);
         (Reply::Result(result), vec![])
     }
 
@@ -387,7 +406,7 @@ impl State {
         pending.push(json!({"name": iface, "timestamp": stamp}));
     }
 
-    fn login(&self, api: &ApiSpec, call: &RpcCall) -> (Reply, Vec<String>) {
+    fn login(&self, api: &ApiSpec, served: &str, call: &RpcCall) -> (Reply, Vec<String>) {
         let user = call.params.get("userName").and_then(Value::as_str);
         let password = call.params.get("password").and_then(Value::as_str);
         if user != Some(self.user.as_str()) || password != Some(self.password.as_str()) {
@@ -402,8 +421,7 @@ impl State {
         lock(&self.sessions).insert(sid.clone(), token.clone());
         lock(&self.issued).extend([token.clone(), sid.clone()]);
         // The cookies belong to the first segment of the API path (`/admin/`).
-        let scope = api
-            .path
+        let scope = served
             .split('/')
             .find(|s| !s.is_empty())
             .map_or_else(|| "/".to_owned(), |s| format!("/{s}/"));

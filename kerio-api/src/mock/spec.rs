@@ -71,7 +71,6 @@ struct DescriptionJson {
 #[derive(Debug)]
 pub(crate) struct ApiSpec {
     /// The API's module name (`admin`).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub name: String,
     pub path: String,
     pub methods: HashMap<String, MethodSpec>,
@@ -298,7 +297,12 @@ impl ApiSpec {
                 .get(index % values.len().max(1))
                 .map_or(Value::Null, |v| Value::String(v.clone())),
             Shape::List(of) => {
-                let count = if depth < 3 { 2 } else { 0 };
+                // Listings at the top of a result get a few items, nested lists two.
+                let count = match depth {
+                    0 => 5,
+                    1..3 => 2,
+                    _ => 0,
+                };
                 Value::Array(
                     (0..count)
                         .map(|i| self.synthesize(of, name, i, depth + 1))

@@ -1,0 +1,68 @@
+//! `cargo xtask mock`: serves the mock appliance to other programs.
+//!
+//! The server is kerio-api's `mock_server` example, run through cargo, so that xtask
+//! itself does not build the mock.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+/// What `cargo xtask mock` was given.
+pub struct Options {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// A folder of HAR captures to replay.
+    pub captures: Option<PathBuf>,
+    /// The appliance state.
+    pub state: Option<String>,
+    /// User name the login accepts.
+    pub user: Option<String>,
+    /// Password the login accepts.
+    pub password: Option<String>,
+    /// Where to write the certificate PEM.
+    pub cert_out: Option<PathBuf>,
+    /// Refuse params the spec does not know.
+    pub strict: bool,
+}
+
+/// Runs `cargo run -p kerio-api --example mock_server -- ...` until it ends.
+pub fn run(opts: &Options) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "run",
+        "--quiet",
+        "-p",
+        "kerio-api",
+        "--example",
+        "mock_server",
+        "--",
+    ]);
+    cmd.args(["--listen", &opts.listen]);
+    let mut path_arg = |flag: &str, value: &Option<PathBuf>| {
+        if let Some(v) = value {
+            cmd.arg(flag).arg(v);
+        }
+    };
+    path_arg("--captures", &opts.captures);
+    path_arg("--cert-out", &opts.cert_out);
+    for (flag, value) in [
+        ("--state", &opts.state),
+        ("--user", &opts.user),
+        ("--password", &opts.password),
+    ] {
+        if let Some(v) = value {
+            cmd.args([flag, v]);
+        }
+    }
+    if opts.strict {
+        cmd.arg("--strict");
+    }
+    match cmd.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(1, 255) as u8)),
+        Err(e) => {
+            eprintln!("xtask mock: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
