@@ -47,6 +47,8 @@ mod error;
 mod files;
 #[cfg(test)]
 mod fixture;
+#[cfg(feature = "fleet")]
+pub mod fleet;
 mod method;
 #[cfg(feature = "mock")]
 pub mod mock;
