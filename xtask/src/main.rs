@@ -37,9 +37,14 @@ enum Command {
         /// the sample captures in `SPECS/captures`.
         #[arg(long, value_name = "PATH")]
         har: Vec<PathBuf>,
-        /// Write nothing; exit with 1 when the spec files would change (for CI).
+        /// Write nothing; exit with 1 when the spec files would change (for CI), with 3
+        /// when a change would break code written against the generated API (a type
+        /// changed or widened, a param made required, anything removed).
         #[arg(long)]
         check: bool,
+        /// With --check: breaking changes exit with 1 like any other change.
+        #[arg(long, requires = "check")]
+        allow_breaking: bool,
         /// Print the time taken and the peak memory to stderr.
         #[arg(long)]
         stats: bool,
@@ -136,11 +141,13 @@ fn main() -> ExitCode {
             har,
             check,
             stats,
+            allow_breaking,
         } => regen::run(&regen::Options {
             specs,
             har,
             check,
             stats,
+            allow_breaking,
         }),
         Command::Sanitize { input, output } => sanitize(&input, &output),
         Command::BenchRegen {

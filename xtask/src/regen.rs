@@ -20,10 +20,14 @@ pub struct Options {
     pub check: bool,
     /// Print time and peak memory to stderr.
     pub stats: bool,
+    /// With `check`: breaking changes fail like any other change, not on their own.
+    pub allow_breaking: bool,
 }
 
 /// Exit code for bad input or a failed run (1 is `--check` finding changes).
 const FAILED: u8 = 2;
+/// Exit code of `--check` when a change would break users of the generated API.
+const BREAKING: u8 = 3;
 
 /// Captures smaller than this in total get no progress bar.
 const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;
@@ -82,6 +86,16 @@ fn run_inner(opts: &Options) -> ExitCode {
     for r in &learned.reports {
         print!("{r}");
     }
+    for (api, c) in &learned.compat {
+        println!(
+            "{api}: for users of the generated API: {} additive, {} breaking",
+            c.additive.len(),
+            c.breaking.len()
+        );
+        for b in &c.breaking {
+            println!("  {:<14} {b}", "breaking");
+        }
+    }
     for s in &learned.sizes {
         println!(
             "{}: {} interfaces, {} methods, {} types",
@@ -112,6 +126,12 @@ fn run_inner(opts: &Options) -> ExitCode {
         println!("{} spec files would change:", learned.changes.len());
         for n in &names {
             println!("{n}");
+        }
+        if learned.breaking() && !opts.allow_breaking {
+            eprintln!(
+                "error: the changes would break code written against the generated API (see `breaking` above); pass --allow-breaking to accept them"
+            );
+            return ExitCode::from(BREAKING);
         }
         return ExitCode::from(1);
     }

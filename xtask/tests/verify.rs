@@ -389,3 +389,40 @@ fn secrets_in_mismatching_values_are_never_printed() {
         );
     }
 }
+
+#[test]
+fn exchanges_are_counted_by_the_provenance_of_their_capture() {
+    let dir = temp();
+    let marked = |comment: &str, entries: Vec<Value>| {
+        let mut v: Value = serde_json::from_str(&har(entries)).expect("json");
+        v["log"]["comment"] = json!(comment);
+        v.to_string()
+    };
+    let good = hosts(json!({"list": [host(1)], "totalItems": 1}));
+    let bad = hosts(json!({"list": [{"id": 5}], "totalItems": "many"}));
+    let a = write(
+        &dir,
+        "a.har",
+        &marked(
+            "kerio-capture: recorded on 9.4",
+            vec![login(), good.clone()],
+        ),
+    );
+    let b = write(
+        &dir,
+        "b.har",
+        &marked("kerio-capture: synthesized", vec![good.clone(), bad]),
+    );
+    let c = write(&dir, "c.har", &har(vec![good]));
+    let run = verify(&[&a, &b, &c]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("by kind: "))
+        .unwrap_or_else(|| panic!("no by-kind line in\n{}", run.stdout));
+    assert_eq!(
+        line,
+        "by kind: recorded 2 of 2 passed, synthesized 1 of 2 passed, unknown 1 of 1 passed"
+    );
+}

@@ -12,6 +12,7 @@
 //! [`sanitize::sanitize`] writes a copy of a capture without its secrets ([`secrets`]
 //! says what a secret is); [`har`] reads captures for other tools.
 
+mod compat;
 pub mod har;
 mod infer;
 mod merge;
@@ -26,6 +27,7 @@ mod write;
 
 use std::path::PathBuf;
 
+pub use self::compat::Compat;
 pub use self::observe::{STATS_PATHS, looks_like_jsonrpc, valid_method};
 pub use self::report::ApiReport;
 use self::specs::{ApiSpec, SpecSet};
@@ -88,6 +90,9 @@ pub struct Learned {
     pub sizes: Vec<ApiSize>,
     /// The spec files that would change.
     pub changes: Vec<Change>,
+    /// Per API that changes (by name): what the change means for users of the
+    /// generated code.
+    pub compat: Vec<(String, Compat)>,
     /// Captures read.
     pub captures: usize,
     /// Bytes of captures read.
@@ -97,6 +102,11 @@ pub struct Learned {
 }
 
 impl Learned {
+    /// True when a change can break code written against the generated API.
+    pub fn breaking(&self) -> bool {
+        self.compat.iter().any(|(_, c)| !c.breaking.is_empty())
+    }
+
     /// Writes every changed spec file or none, then loads the spec set back.
     pub fn write(&self) -> Result<(), String> {
         write::write_all(&self.pending)?;
@@ -156,6 +166,7 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
         warnings: Vec::new(),
         sizes: Vec::new(),
         changes: Vec::new(),
+        compat: Vec::new(),
         captures: files.len(),
         bytes: 0,
         specs: opts.specs.clone(),
@@ -216,6 +227,12 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
                 text,
                 original: f.original.clone(),
             });
+        }
+        if let Some(new) = &model {
+            let c = compat::compare(&api.model, new);
+            if !c.additive.is_empty() || !c.breaking.is_empty() {
+                learned.compat.push((api.model.manifest.name.clone(), c));
+            }
         }
         learned
             .sizes

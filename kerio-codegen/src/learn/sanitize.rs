@@ -30,6 +30,7 @@ use std::path::Path;
 use base64::Engine as _;
 use serde_json::Value;
 
+use super::har::Provenance;
 use super::har::entry::BASE64;
 use super::har::scan;
 use super::har::split::{Event, Splitter};
@@ -347,13 +348,15 @@ pub fn entry(v: &mut Value, values: &mut BTreeSet<String>, stats: &mut Stats) {
 /// What of `log.comment` is kept: the provenance marker (`kerio-capture: recorded`),
 /// nothing else.
 fn comment(v: &Value) -> Option<Value> {
-    let first = v.as_str()?.lines().next()?;
-    let kind = first.strip_prefix(MARKER)?.split_whitespace().next()?;
-    Some(Value::String(format!("{MARKER}{kind}")))
+    match Provenance::of_comment(v.as_str()?) {
+        Provenance::Unknown => None,
+        kind => Some(Value::String(format!(
+            "{}{}",
+            Provenance::MARKER,
+            kind.as_str()
+        ))),
+    }
 }
-
-/// The start of the provenance marker of `log.comment`.
-const MARKER: &str = "kerio-capture: ";
 
 /// Replaces every occurrence of the secret values in every string of `v` (base64 bodies
 /// decoded first when they are text).

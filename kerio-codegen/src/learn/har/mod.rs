@@ -33,3 +33,80 @@ pub fn har_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     files.sort();
     Ok(files)
 }
+
+/// Where a capture's exchanges come from, as its `log.comment` says: the comment starts
+/// with `kerio-capture: recorded`, `kerio-capture: public` or
+/// `kerio-capture: synthesized` (the rest is free text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Provenance {
+    /// Recorded from a real firmware by the project.
+    Recorded,
+    /// Public exchanges from other sources (documentation, other clients).
+    Public,
+    /// Written from the spec: an example, never evidence.
+    Synthesized,
+    /// No marker.
+    Unknown,
+}
+
+impl Provenance {
+    /// Every kind, in the order summaries list them.
+    pub const ALL: [Provenance; 4] = [
+        Provenance::Recorded,
+        Provenance::Public,
+        Provenance::Synthesized,
+        Provenance::Unknown,
+    ];
+
+    /// The marker's prefix in `log.comment`.
+    pub const MARKER: &str = "kerio-capture: ";
+
+    /// The kind a `log.comment` declares.
+    pub fn of_comment(comment: &str) -> Provenance {
+        let kind = comment
+            .strip_prefix(Self::MARKER)
+            .and_then(|rest| rest.split_whitespace().next());
+        match kind {
+            Some("recorded") => Provenance::Recorded,
+            Some("public") => Provenance::Public,
+            Some("synthesized") => Provenance::Synthesized,
+            _ => Provenance::Unknown,
+        }
+    }
+
+    /// The kind as the marker and summaries write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Recorded => "recorded",
+            Provenance::Public => "public",
+            Provenance::Synthesized => "synthesized",
+            Provenance::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provenance_markers() {
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: public exchanges from the docs"),
+            Provenance::Public
+        );
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: recorded\nmore"),
+            Provenance::Recorded
+        );
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: synthesized"),
+            Provenance::Synthesized
+        );
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: other"),
+            Provenance::Unknown
+        );
+        assert_eq!(Provenance::of_comment("recorded"), Provenance::Unknown);
+    }
+}
