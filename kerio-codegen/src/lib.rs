@@ -2,7 +2,7 @@
 //!
 //! Stages, each its own module: [`load`] (keeping file and JSON-pointer locations) →
 //! [`validate`] → model (resolved types, Rust names, features, recursion) → emit (quote)
-//! → [`format`] (prettyplease). No stage panics on any input; problems are reported all
+//! → [`format`](mod@format) (prettyplease). No stage panics on any input; problems are reported all
 //! at once as [`Diagnostics`], each with file, line, column, JSON pointer and a hint.
 //!
 //! [`generate`] runs every stage; `kerio-api`'s build script and `kerio-macros` both use

@@ -10,6 +10,9 @@ use crate::spec::*;
 
 pub use names::{PRELUDE, shadows_prelude};
 
+/// Records a problem: its kind, where, what and a hint.
+type Report<'a> = dyn FnMut(DiagnosticKind, &Loc, String, Option<String>) + 'a;
+
 /// Checks an API for problems that span items: duplicates, unknown type references,
 /// names that collide once converted to Rust and names the generated code cannot use.
 pub fn validate(api: &Api) -> Result<(), Diagnostics> {
@@ -47,29 +50,26 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             );
         }
     }
-    let check_ref =
-        |ty: &TypeRef,
-         loc: &Loc,
-         err: &mut dyn FnMut(DiagnosticKind, &Loc, String, Option<String>)| {
-            ty.for_each_named(&mut |n| {
-                if !types.contains_key(n) && !external.contains(n) {
-                    // An extension may mean a type of the API it extends, too.
-                    let known = types
-                        .keys()
-                        .copied()
-                        .chain(external.iter().map(String::as_str));
-                    let hint = closest(n, known).map(|c| format!("did you mean `{c}`?"));
-                    err(
-                        DiagnosticKind::UnknownType { name: n.to_owned() },
-                        loc,
-                        format!("unknown type `{n}`"),
-                        hint.or(Some(
-                            "declare it under `types` in a file of this API".into(),
-                        )),
-                    );
-                }
-            })
-        };
+    let check_ref = |ty: &TypeRef, loc: &Loc, err: &mut Report<'_>| {
+        ty.for_each_named(&mut |n| {
+            if !types.contains_key(n) && !external.contains(n) {
+                // An extension may mean a type of the API it extends, too.
+                let known = types
+                    .keys()
+                    .copied()
+                    .chain(external.iter().map(String::as_str));
+                let hint = closest(n, known).map(|c| format!("did you mean `{c}`?"));
+                err(
+                    DiagnosticKind::UnknownType { name: n.to_owned() },
+                    loc,
+                    format!("unknown type `{n}`"),
+                    hint.or(Some(
+                        "declare it under `types` in a file of this API".into(),
+                    )),
+                );
+            }
+        })
+    };
     let mut ifaces: BTreeMap<String, &Interface> = BTreeMap::new();
     for i in &api.interfaces {
         if let Some(prev) = ifaces.insert(naming::snake(&i.name), i) {
