@@ -78,6 +78,7 @@ pub struct ApplianceBuilder {
     cert: CertKind,
     forget_requests: bool,
     tcp_nodelay: bool,
+    split_replies: bool,
 }
 
 impl ApplianceBuilder {
@@ -91,6 +92,13 @@ impl ApplianceBuilder {
     /// as on a server that does not change it (what real appliances do is not known).
     pub fn tcp_nodelay(mut self, enabled: bool) -> Self {
         self.tcp_nodelay = enabled;
+        self
+    }
+
+    /// Sends every JSON-RPC reply in two writes (headers and the body's first byte, then
+    /// the rest), as servers that write headers and body apart do.
+    pub fn split_replies(mut self) -> Self {
+        self.split_replies = true;
         self
     }
 
@@ -118,6 +126,7 @@ impl ApplianceBuilder {
         let port = listener.local_addr().expect("local address").port();
         let state = Arc::new(State {
             forget_requests: self.forget_requests,
+            split_replies: self.split_replies,
             ..State::default()
         });
         let nodelay = self.tcp_nodelay;
@@ -282,6 +291,7 @@ struct State {
     issued: Mutex<Vec<String>>,
     requests: Mutex<Vec<RpcCall>>,
     forget_requests: bool,
+    split_replies: bool,
     connections: AtomicUsize,
     counter: AtomicU64,
     logins: AtomicUsize,
@@ -473,7 +483,12 @@ async fn handle(
     };
     state.record(&call);
     let reply = state.route(&call);
-    respond(&state, &call, reply).await
+    let response = respond(&state, &call, reply).await?;
+    Ok(if state.split_replies {
+        response.map(TestBody::split)
+    } else {
+        response
+    })
 }
 
 async fn respond(

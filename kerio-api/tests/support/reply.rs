@@ -164,6 +164,8 @@ pub enum TestBody {
         /// Whether the size hint is exact (else hyper sends it chunked).
         sized: bool,
     },
+    /// Sends the first bytes, yields once so that the server writes them, then the rest.
+    Split(Option<Bytes>, u8),
     /// Sends the bytes, pauses so that the server flushes them, then fails.
     Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
@@ -175,6 +177,14 @@ impl TestBody {
             len,
             chunk,
             sized,
+        }
+    }
+
+    /// A whole body sent in two writes; other bodies as they are.
+    pub fn split(self) -> TestBody {
+        match self {
+            TestBody::Whole(Some(bytes)) if bytes.len() > 1 => TestBody::Split(Some(bytes), 0),
+            other => other,
         }
     }
 
@@ -207,6 +217,23 @@ impl Body for TestBody {
                 *sent += size;
                 Poll::Ready(Some(Ok(Frame::data(Bytes::from(data)))))
             }
+            TestBody::Split(rest, phase) => match (rest.take(), *phase) {
+                (Some(mut bytes), 0) => {
+                    let first = bytes.split_to(1);
+                    *rest = Some(bytes);
+                    *phase = 1;
+                    Poll::Ready(Some(Ok(Frame::data(first))))
+                }
+                (Some(bytes), 1) => {
+                    // Once pending, so that the first write goes out alone.
+                    *rest = Some(bytes);
+                    *phase = 2;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                (Some(bytes), _) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                (None, _) => Poll::Ready(None),
+            },
             TestBody::Broken(bytes, pause) => {
                 if let Some(b) = bytes.take() {
                     return Poll::Ready(Some(Ok(Frame::data(b))));
@@ -226,7 +253,7 @@ impl Body for TestBody {
 
     fn is_end_stream(&self) -> bool {
         match self {
-            TestBody::Whole(None) => true,
+            TestBody::Whole(None) | TestBody::Split(None, _) => true,
             TestBody::Generated { sent, len, .. } => sent >= len,
             _ => false,
         }
@@ -243,6 +270,8 @@ impl Body for TestBody {
                 ..
             } => SizeHint::with_exact(len - sent),
             TestBody::Generated { .. } => SizeHint::default(),
+            TestBody::Split(Some(b), _) => SizeHint::with_exact(b.len() as u64),
+            TestBody::Split(None, _) => SizeHint::with_exact(0),
             TestBody::Broken(..) => SizeHint::default(),
         }
     }
