@@ -135,6 +135,13 @@ impl Report {
                 format!("{} (the parameter is {expected})", e.inner())
             };
             self.push(Severity::Error, path, message);
+            // The misfits after the first: what tolerant decoding would leave out.
+            for (path, message) in crate::drift::misfits::<T>(value.clone())
+                .into_iter()
+                .skip(1)
+            {
+                self.push(Severity::Error, join(base, &path), message);
+            }
         }
     }
 

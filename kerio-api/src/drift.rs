@@ -116,6 +116,25 @@ pub(crate) fn decode_tolerant<W: DeserializeOwned>(
     None
 }
 
+/// Every value of `value` that does not fit `W`, in the order the repair loop of
+/// [`decode_tolerant`] meets them: (path with list positions, decoder message). For
+/// strict checks that list every misfit instead of the first (`cargo xtask verify`).
+/// After a list item that does not fit at all, positions count the items left.
+#[cfg(feature = "contract")]
+pub(crate) fn misfits<W: DeserializeOwned>(mut value: Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for _ in 0..MAX_REPAIRS {
+        let Err(error) = serde_path_to_error::deserialize::<_, W>(&value) else {
+            break;
+        };
+        found.push((error.path().to_string(), error.inner().to_string()));
+        if remove(&mut value, &steps(error.path())).is_none() {
+            break;
+        }
+    }
+    found
+}
+
 /// The steps of an error path, up to the first one that cannot be followed.
 fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
     path.iter()

@@ -182,12 +182,20 @@ fn mismatches_name_their_path_and_unknown_fields_are_warnings() {
         "ActiveHosts.get",
         &json!({"query": {"limit": "ten"}, "refresh": false, "extra": 1}),
         Some(
-            &json!({"list": [{"id": "1", "newField": true}, {"connections": []}], "totalItems": 2}),
+            &json!({"list": [{"id": "1", "newField": true}, {"connections": []}, {"hostname": 7}], "totalItems": 3}),
         ),
     )
     .expect("a known method");
     let errors: Vec<_> = report.errors().map(|f| f.path.as_str()).collect();
-    assert_eq!(errors, ["params.query.limit", "result.list[1].connections"]);
+    // Every misfit, not only the first.
+    assert_eq!(
+        errors,
+        [
+            "params.query.limit",
+            "result.list[1].connections",
+            "result.list[2].hostname"
+        ]
+    );
     let warnings: Vec<_> = report.warnings().map(|f| f.path.as_str()).collect();
     assert_eq!(warnings, ["params.extra", "result.list[0].newField"]);
     assert!(

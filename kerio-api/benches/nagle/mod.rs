@@ -165,14 +165,22 @@ pub fn paging(c: &mut Criterion) {
     let mut group = c.benchmark_group("paging_1000_by_50");
     group.sample_size(10);
     group.throughput(Throughput::Elements((HOSTS / PAGE) as u64));
-    for (server, nodelay) in [("server_nagle_on", false), ("server_nodelay", true)] {
+    let servers = [
+        ("server_nagle_on", false, false),
+        ("server_nodelay", true, false),
+        ("server_nagle_on_split", false, true),
+        ("server_nodelay_split", true, true),
+    ];
+    for (server, nodelay, split) in servers {
         let (app, session) = rt.block_on(async {
-            let app = Appliance::builder()
+            let mut app = Appliance::builder()
                 .cert(CertKind::SignedByCa(default_names()))
                 .forget_requests()
-                .tcp_nodelay(nodelay)
-                .start()
-                .await;
+                .tcp_nodelay(nodelay);
+            if split {
+                app = app.split_replies();
+            }
+            let app = app.start().await;
             app.on("ActiveHosts.get", page_handler(hosts.clone()));
             let client = kerio_api::Client::builder(app.base_url())
                 .ca_certificate_pem(app.cert().ca_pem.as_ref().expect("CA").as_bytes())

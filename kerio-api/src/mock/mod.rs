@@ -149,6 +149,9 @@ pub struct Faults {
     pub error_rate: f64,
     /// Leaves Nagle's algorithm on for accepted connections (off by default).
     pub nagle: bool,
+    /// Sends every JSON-RPC reply in two writes (headers and the body's first byte, then
+    /// the rest), as servers that write headers and body apart do.
+    pub split_replies: bool,
 }
 
 impl Faults {
@@ -182,6 +185,12 @@ impl Faults {
     /// See [`Faults::nagle`].
     pub fn nagle(mut self, on: bool) -> Faults {
         self.nagle = on;
+        self
+    }
+
+    /// See [`Faults::split_replies`].
+    pub fn split_replies(mut self, on: bool) -> Faults {
+        self.split_replies = on;
         self
     }
 }

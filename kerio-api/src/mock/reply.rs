@@ -184,6 +184,8 @@ pub(crate) enum MockBody {
         /// Whether the size hint is exact (else hyper sends it chunked).
         sized: bool,
     },
+    /// Sends the first bytes, yields once so that the server writes them, then the rest.
+    Split(Option<Bytes>, u8),
     /// Sends the bytes, pauses so that the server flushes them, then fails.
     Broken(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
@@ -195,6 +197,14 @@ impl MockBody {
             len,
             chunk,
             sized,
+        }
+    }
+
+    /// A whole body sent in two writes; other bodies as they are.
+    pub(crate) fn split(self) -> MockBody {
+        match self {
+            MockBody::Whole(Some(bytes)) if bytes.len() > 1 => MockBody::Split(Some(bytes), 0),
+            other => other,
         }
     }
 
@@ -227,6 +237,23 @@ impl Body for MockBody {
                 *sent += size;
                 Poll::Ready(Some(Ok(Frame::data(Bytes::from(data)))))
             }
+            MockBody::Split(rest, phase) => match (rest.take(), *phase) {
+                (Some(mut bytes), 0) => {
+                    let first = bytes.split_to(1);
+                    *rest = Some(bytes);
+                    *phase = 1;
+                    Poll::Ready(Some(Ok(Frame::data(first))))
+                }
+                (Some(bytes), 1) => {
+                    // Once pending, so that the first write goes out alone.
+                    *rest = Some(bytes);
+                    *phase = 2;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                (Some(bytes), _) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                (None, _) => Poll::Ready(None),
+            },
             MockBody::Broken(bytes, pause) => {
                 if let Some(b) = bytes.take() {
                     return Poll::Ready(Some(Ok(Frame::data(b))));
@@ -246,7 +273,7 @@ impl Body for MockBody {
 
     fn is_end_stream(&self) -> bool {
         match self {
-            MockBody::Whole(None) => true,
+            MockBody::Whole(None) | MockBody::Split(None, _) => true,
             MockBody::Generated { sent, len, .. } => sent >= len,
             _ => false,
         }
@@ -263,6 +290,8 @@ impl Body for MockBody {
                 ..
             } => SizeHint::with_exact(len - sent),
             MockBody::Generated { .. } => SizeHint::default(),
+            MockBody::Split(Some(b), _) => SizeHint::with_exact(b.len() as u64),
+            MockBody::Split(None, _) => SizeHint::with_exact(0),
             MockBody::Broken(..) => SizeHint::default(),
         }
     }

@@ -589,7 +589,12 @@ async fn handle(
     };
     state.record(&call);
     let reply = state.route(&call);
-    respond(&state, &call, reply).await
+    let response = respond(&state, &call, reply).await?;
+    Ok(if state.faults.split_replies {
+        response.map(MockBody::split)
+    } else {
+        response
+    })
 }
 
 async fn respond(

@@ -52,6 +52,13 @@ impl ApplianceBuilder {
         self
     }
 
+    /// Sends every JSON-RPC reply in two writes (headers and the body's first byte, then
+    /// the rest), as servers that write headers and body apart do.
+    pub fn split_replies(mut self) -> Self {
+        self.faults = self.faults.split_replies(true);
+        self
+    }
+
     /// The kind of certificate (default: self-signed for localhost and 127.0.0.1).
     pub fn cert(mut self, kind: CertKind) -> Self {
         self.cert = kind;
