@@ -1,5 +1,6 @@
 //! Project tasks: `regen` (learn the spec set from captures), `sanitize` (a shareable
-//! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types).
+//! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types),
+//! `mock` (serve the mock appliance to other programs).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
