@@ -1,11 +1,12 @@
 //! Project tasks: `regen` (learn the spec set from captures), `sanitize` (a shareable
-//! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types).
+//! capture), `bench-regen`, `coverage`, `verify` (captures against the generated types),
+//! `mock` (serve the mock appliance to other programs).
 //!
 //! Capture learning itself is [`kerio_codegen::learn`]; this binary is its command line.
 //! It does not depend on kerio-api, so a spec set whose generated code does not compile
 //! never blocks the tool that repairs it: `verify`, which decodes through kerio-api's
 //! generated types, is the separate binary `xtask-verify` (feature `verify`), which
-//! `cargo xtask verify` builds and runs.
+//! `cargo xtask verify` builds and runs; `mock` runs kerio-api's `mock_server` example.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

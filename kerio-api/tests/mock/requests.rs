@@ -124,3 +124,18 @@ async fn replies_are_made_up_the_same_way_every_time() {
     assert!(!first.list.is_empty());
     assert_eq!(format!("{first:?}"), format!("{second:?}"));
 }
+
+#[tokio::test]
+async fn faults_fail_calls_and_expire_sessions() {
+    use kerio_api::mock::Faults;
+    let failing = start(MockAppliance::builder().faults(Faults::new().error_rate(1.0))).await;
+    let (_client, session) = login(&failing).await;
+    let e = session.product_info().get().await.expect_err("fails");
+    assert_eq!(e.rpc().map(|r| r.code), Some(-32000));
+
+    let expiring = start(MockAppliance::builder().faults(Faults::new().expire_after(1))).await;
+    let (_client, session) = login(&expiring).await;
+    session.product_info().get().await.expect("first call");
+    let e = session.product_info().get().await.expect_err("expired");
+    assert!(e.is_session_expired(), "{e}");
+}
