@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
         |b, bytes| {
             b.iter(|| {
                 let wire: Wire = serde_json::from_slice(black_box(bytes)).unwrap();
-                active_hosts::Get::output(wire)
+                <active_hosts::Get<'static> as Method>::output(wire)
             })
         },
     );

@@ -109,11 +109,10 @@ pub async fn run(env: &dyn Fn(&str) -> Option<String>) -> Result<String, Failure
     };
     let client = client(env, &url)?;
 
-    let app = ApiApplication {
-        name: Some("kerio-rs active_hosts example".into()),
-        vendor: Some("kerio-rs".into()),
-        version: Some(env!("CARGO_PKG_VERSION").into()),
-    };
+    let app = ApiApplication::default()
+        .name("kerio-rs active_hosts example")
+        .vendor("kerio-rs")
+        .version(env!("CARGO_PKG_VERSION"));
     let session = Admin::login(&client, &user, &password, &app)
         .await
         .map_err(|e| failure("login failed", e))?;

@@ -76,30 +76,30 @@ struct BatchParams<'a> {
 }
 
 /// Refers to one command of a [`Batch`] and types its output; see [`BatchResults::get`].
-pub struct Handle<M: Method> {
+pub struct BatchHandle<M: Method> {
     batch: u64,
     index: usize,
     method: PhantomData<fn() -> M>,
 }
 
-impl<M: Method> Handle<M> {
+impl<M: Method> BatchHandle<M> {
     /// The position of the command in its batch, from 0.
     pub fn index(&self) -> usize {
         self.index
     }
 }
 
-impl<M: Method> Clone for Handle<M> {
+impl<M: Method> Clone for BatchHandle<M> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M: Method> Copy for Handle<M> {}
+impl<M: Method> Copy for BatchHandle<M> {}
 
-impl<M: Method> fmt::Debug for Handle<M> {
+impl<M: Method> fmt::Debug for BatchHandle<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle")
+        f.debug_struct("BatchHandle")
             .field("method", &M::NAME)
             .field("index", &self.index)
             .finish()
@@ -122,13 +122,13 @@ impl<A: Api> Batch<A> {
     ///
     /// Fails with [`Error::Unsupported`] when the API has no batch method and with
     /// [`Error::Encode`] when the parameters cannot be encoded.
-    pub fn add<M: Method<Api = A>>(&mut self, method: &M) -> Result<Handle<M>, Error> {
+    pub fn add<M: Method<Api = A>>(&mut self, method: &M) -> Result<BatchHandle<M>, Error> {
         batch_method::<A>()?;
         let params = serde_json::value::to_raw_value(method).map_err(|e| Error::Encode {
             method: M::NAME,
             message: e.to_string(),
         })?;
-        Ok(Handle {
+        Ok(BatchHandle {
             batch: self.id,
             index: self.push(M::NAME, params),
             method: PhantomData,
@@ -252,7 +252,7 @@ struct Item {
 }
 
 /// The results of a [`Batch`], one per command in order; each decoded on demand with
-/// its command's [`Handle`].
+/// its command's [`BatchHandle`].
 pub struct BatchResults {
     batch: u64,
     items: Vec<Item>,
@@ -268,7 +268,7 @@ impl BatchResults {
     /// [`Error::Decode`] (with the JSON path, e.g. `result[3].result.list[0].id`) when
     /// its result does not fit, and with [`Error::ForeignHandle`] for a handle of
     /// another batch.
-    pub fn get<M: Method>(&self, handle: Handle<M>) -> Result<M::Output, Error> {
+    pub fn get<M: Method>(&self, handle: BatchHandle<M>) -> Result<M::Output, Error> {
         let item = self.item(handle)?;
         let drift = self.drift.as_deref();
         let wire = wire::decode_batch_item::<M::Wire>(
@@ -281,7 +281,7 @@ impl BatchResults {
         Ok(M::output(wire))
     }
 
-    fn item<M: Method>(&self, handle: Handle<M>) -> Result<&Item, Error> {
+    fn item<M: Method>(&self, handle: BatchHandle<M>) -> Result<&Item, Error> {
         match self.items.get(handle.index) {
             Some(item) if handle.batch == self.batch && item.method == M::NAME => Ok(item),
             _ => Err(Error::ForeignHandle { method: M::NAME }),

@@ -113,6 +113,24 @@ impl Report {
         self.decode::<W>("result", result, "");
     }
 
+    /// Errors for the out-parameters the spec requires that a result object lacks (the
+    /// result types decode them as defaults, so decoding alone does not notice).
+    #[doc(hidden)]
+    pub fn required_results(&mut self, result: &Value, keys: &[&str]) {
+        let Value::Object(map) = result else {
+            return;
+        };
+        for key in keys {
+            if !map.contains_key(*key) {
+                self.push(
+                    Severity::Error,
+                    format!("result.{key}"),
+                    "missing out-parameter".into(),
+                );
+            }
+        }
+    }
+
     fn decode<T: DeserializeOwned>(&mut self, base: &str, value: &Value, expected: &str) {
         let mut ignored = Vec::new();
         let outcome = {

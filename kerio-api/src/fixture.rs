@@ -16,24 +16,23 @@ use crate::Method;
 
 #[test]
 fn partial_structs_send_only_what_is_set() {
-    let query = Query {
-        start: Some(0),
-        limit: Some(-1),
-    };
+    let query = Query::default().start(0).limit(-1);
     assert_eq!(
         serde_json::to_value(&query).unwrap(),
         json!({"start": 0, "limit": -1})
     );
     assert_eq!(serde_json::to_value(Query::default()).unwrap(), json!({}));
-    let get = demo::things::Get {
-        query: &query,
-        refresh: None,
-    };
+    let get = demo::things::Get::new(&query);
     assert_eq!(
         serde_json::to_value(get).unwrap(),
         json!({"query": {"start": 0, "limit": -1}})
     );
-    assert_eq!(demo::things::Get::NAME, "Things.get");
+    // Optional params are setters, sent once set.
+    assert_eq!(
+        serde_json::to_value(get.refresh(true)).unwrap(),
+        json!({"query": {"start": 0, "limit": -1}, "refresh": true})
+    );
+    assert_eq!(<demo::things::Get<'static>>::NAME, "Things.get");
 }
 
 #[test]
@@ -52,13 +51,9 @@ fn wire_names_keywords_nulls_and_lenient_numbers() {
     assert_eq!(thing.r#type.as_deref(), Some("router"));
     assert_eq!(thing.ip_address_from_dhcp, Some(true));
     assert_eq!(thing.bytes, Some(30_000_000_000));
-    assert_eq!(
-        thing.limit,
-        Some(OptionalLong {
-            enabled: Some(false),
-            value: Some(None)
-        })
-    );
+    let mut limit = OptionalLong::default().enabled(false);
+    limit.value = Some(None);
+    assert_eq!(thing.limit, Some(limit));
     assert_eq!(
         thing.parent.as_ref().and_then(|p| p.state.clone()),
         Some(ThingState::None)
@@ -91,17 +86,11 @@ fn enums_keep_unknown_values() {
 
 #[test]
 fn secrets_are_redacted_from_debug() {
-    let thing = Thing {
-        password: Some("hunter2-canary".into()),
-        ..Thing::default()
-    };
+    let thing = Thing::default().password("hunter2-canary");
     let shown = format!("{thing:?}");
     assert!(!shown.contains("hunter2-canary"), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
-    let login = demo::session::Login {
-        user_name: "admin",
-        password: "hunter2-canary",
-    };
+    let login = demo::session::Login::new("admin", "hunter2-canary");
     let shown = format!("{login:?}");
     assert!(!shown.contains("hunter2-canary"), "{shown}");
     assert!(shown.contains("admin"), "{shown}");
@@ -112,13 +101,43 @@ fn results_decode_into_their_output() {
     type Wire = <demo::things::Get<'static> as Method>::Wire;
     let wire: Wire =
         serde_json::from_value(json!({"list": [{"id": "1"}], "totalItems": "1"})).unwrap();
-    let out = demo::things::Get::output(wire);
+    let out = <demo::things::Get<'static> as Method>::output(wire);
     assert_eq!(out.total_items, 1);
     assert_eq!(out.list[0].id.as_deref(), Some("1"));
     type Token = <demo::session::Login<'static> as Method>::Wire;
     let token: Token = serde_json::from_value(json!({"token": "abc"})).unwrap();
-    assert_eq!(demo::session::Login::output(token), "abc");
+    assert_eq!(
+        <demo::session::Login<'static> as Method>::output(token),
+        "abc"
+    );
     type Extra = <demo::things::ThingStateParams<'static> as Method>::Wire;
     let extra: Extra = serde_json::from_value(json!({})).unwrap();
-    assert_eq!(demo::things::ThingStateParams::output(extra), None);
+    assert_eq!(
+        <demo::things::ThingStateParams<'static> as Method>::output(extra).extra,
+        None
+    );
+}
+
+#[test]
+fn setters_build_partial_structs() {
+    let thing = Thing::default()
+        .r#type("router")
+        .limit(OptionalLong::default().value(5))
+        .parent(Thing::default().id("1"));
+    assert_eq!(
+        serde_json::to_value(&thing).unwrap(),
+        json!({"type": "router", "limit": {"value": 5}, "parent": {"id": "1"}})
+    );
+}
+
+#[test]
+fn missing_out_params_decode_as_defaults() {
+    type Wire = <demo::things::Get<'static> as Method>::Wire;
+    let wire: Wire = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(wire.total_items, 0);
+    assert!(wire.list.is_empty());
+    // Enums have no default value: a missing enum out-param is `None`.
+    type State = <demo::things::GetState as Method>::Wire;
+    let state: State = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(state.state, None);
 }

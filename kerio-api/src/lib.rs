@@ -18,24 +18,36 @@
 //! let client = Client::builder("https://firewall.example.com:4081")
 //!     .pin_sha256("5f1c...")? // SHA-256 of the appliance's certificate
 //!     .build()?;
-//! let app = ApiApplication {
-//!     name: Some("inventory".into()),
-//!     vendor: Some("Example".into()),
-//!     version: Some("1.0".into()),
-//! };
+//! let app = ApiApplication::default()
+//!     .name("inventory")
+//!     .vendor("Example")
+//!     .version("1.0");
 //! let session = Admin::login(&client, "admin", "password", &app).await?;
-//! let query = SearchQuery { start: Some(0), limit: Some(50), ..Default::default() };
+//! let query = SearchQuery::new().page(0, 50);
 //! let hosts = session.active_hosts().get(&query, false).await?;
 //! println!("{} hosts", hosts.total_items);
 //! session.logout().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The generated API keeps working when a newer spec adds to it:
+//!
+//! - a method takes its required params as arguments; optional ones are chained setters
+//!   on the call, which is awaited directly (`session.users().get(&query, "local")`, and
+//!   an optional param would be `.refresh(true)` before `.await`);
+//! - every method returns one result struct, `<Method>Result` in its interface module
+//!   (`active_hosts::GetResult`), with a field per out-parameter;
+//! - structs (`ApiApplication`, result structs) are `#[non_exhaustive]`: build them
+//!   with `Default` and a chained setter per field; their fields are public to read;
+//! - the same params types (`users::Get::new(&query, "local")`) are [`Method`]s for
+//!   [`Session::call`] and [`Batch`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod auth;
 mod batch;
+mod call;
 mod client;
 pub mod codec;
 mod confirm;
@@ -62,7 +74,8 @@ mod tls;
 mod transport;
 mod wire;
 
-pub use batch::{BATCH_LIMIT, Batch, BatchResults, Handle};
+pub use batch::{BATCH_LIMIT, Batch, BatchHandle, BatchResults};
+pub use call::CallFuture;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_SIZE, DEFAULT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
@@ -86,6 +99,7 @@ pub use generated::*;
 /// Re-exports generated code relies on; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::call::send;
     pub use futures_util;
     pub use serde;
     pub use serde_json;

@@ -31,8 +31,10 @@ pub trait Api: Send + Sync + 'static {
 
 /// One JSON-RPC method call: the value is the by-name parameter object.
 ///
-/// Generated for every method of the spec as a struct whose fields are the parameters
-/// (serialized as the JSON-RPC `params` object).
+/// Generated for every method of the spec as a params type whose fields are the
+/// parameters (serialized as the JSON-RPC `params` object), built with `new` (the
+/// required params) and a chained setter per optional param:
+/// `kerio_api::admin::users::Get::new(&query, "local")`.
 pub trait Method: Serialize + Send + Sync {
     /// The API the method belongs to.
     type Api: Api;
@@ -40,8 +42,8 @@ pub trait Method: Serialize + Send + Sync {
     const NAME: &'static str;
     /// The JSON `result` object of the method, as decoded from the wire.
     type Wire: DeserializeOwned + Send + 'static;
-    /// What a caller gets back: `()` for no out-parameters, the value itself for one,
-    /// the result struct for several.
+    /// What a caller gets back: the method's result struct (`<Method>Result`, one field
+    /// per out-parameter), or the session token for the API's login method.
     type Output: Send + 'static;
     /// Turns the decoded result object into the caller's output.
     fn output(wire: Self::Wire) -> Self::Output;

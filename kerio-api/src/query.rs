@@ -108,18 +108,6 @@ impl SearchQuery {
         self
     }
 
-    /// Skips the first `start` matching items.
-    pub fn start(mut self, start: i64) -> Self {
-        self.start = Some(start);
-        self
-    }
-
-    /// Returns at most `limit` items; `-1` means all of them.
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     /// Returns every matching item in one reply (`limit: -1`). For long lists, prefer a
     /// listing method's `*_stream`, which fetches them page by page.
     pub fn all_items(self) -> Self {

@@ -62,6 +62,10 @@ pub struct Options {
     /// Emit, behind the runtime's `contract` feature, the hidden `__contract` module that
     /// checks captured exchanges against the generated types.
     pub contract: bool,
+    /// Builder methods the runtime writes by hand on generated structs, by the struct's
+    /// wire name: the generated setters of these names are left out (kerio-api's
+    /// `SearchQuery::fields` and `SearchQuery::order_by`).
+    pub hand_written: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Options {
@@ -75,6 +79,10 @@ impl Options {
             external_interfaces: BTreeMap::new(),
             extension_trait: None,
             contract: true,
+            hand_written: BTreeMap::from([(
+                "SearchQuery".to_owned(),
+                BTreeSet::from(["fields".to_owned(), "order_by".to_owned()]),
+            )]),
         }
     }
 
@@ -88,6 +96,7 @@ impl Options {
             external_interfaces: BTreeMap::new(),
             extension_trait: None,
             contract: false,
+            hand_written: BTreeMap::new(),
         }
     }
 }

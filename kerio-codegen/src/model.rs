@@ -127,7 +127,7 @@ impl<'a> Model<'a> {
         diags.into_result(model)
     }
 
-    /// Rust name of a method's params struct (also the stem of its result struct).
+    /// Rust name of a method's params type (also the stem of its result struct, `<stem>Result`).
     pub fn method_struct(&self, iface: &Interface, m: &Method) -> String {
         self.method_structs
             .get(&(iface.name.as_str(), m.name.as_str()))
@@ -248,16 +248,11 @@ impl<'a> Model<'a> {
                     format!("the params of `{}.{}`", i.name, m.name),
                     &m.loc,
                 );
-                let suffix = if m.result.len() > 1 {
-                    "Result"
-                } else {
-                    "Reply"
-                };
-                if !m.result.is_empty() {
+                if m.role != Some(Role::Batch) {
                     add(
                         &mut d,
                         module.clone(),
-                        format!("{base}{suffix}"),
+                        format!("{base}Result"),
                         format!("the result of `{}.{}`", i.name, m.name),
                         &m.loc,
                     );

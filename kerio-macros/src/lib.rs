@@ -3,10 +3,11 @@
 //!
 //! Two macros, one generator: both read their input into kerio-codegen's spec model and
 //! run it through the same validate, model and emit stages as kerio-api's own build, so
-//! what they generate is the client surface kerio-api has: a params struct implementing
+//! what they generate is the client surface kerio-api has: a params type implementing
 //! [`kerio_api::Method`](https://docs.rs/kerio-api/latest/kerio_api/trait.Method.html)
-//! per method, result structs, forward-compatible enums, partial structs and interface
-//! handles with one `async fn` per method.
+//! per method (built with `new` and a setter per optional param), a result struct per
+//! method, forward-compatible enums, partial structs with `Default` and a setter per
+//! field, and interface handles whose methods return calls awaited directly.
 //!
 //! - [`macro@extend`]: an attribute on a module of hand-written declarations (traits for
 //!   interfaces, structs, enums and type aliases for types).
@@ -20,15 +21,17 @@
 //!
 //! - **`AdminExt`** (named after the API: `StatsExt` for `api = "stats"`, or as given with
 //!   `ext_trait = "..."`) is implemented for the API's session and has one accessor per
-//!   *new* interface: `session.diagnostics().ping("10.0.0.1", 3).await?`.
+//!   *new* interface: `session.diagnostics().ping("10.0.0.1").count(3).await?`.
 //! - **`<Interface>Ext`** (`UsersExt`) is implemented for the shipped handle of an
 //!   interface the API already has, with the methods the extension adds to it:
 //!   `session.users().get_mfa_status("42").await?`.
 //!
 //! Bring them into scope (`use firmware::{AdminExt as _, UsersExt as _};`) and call the
-//! new methods on an ordinary session. Every generated method returns
-//! `Result<T, kerio_api::Error>`. The params structs also work with `Session::call` and
-//! in batches.
+//! new methods on an ordinary session. A call takes the required params as arguments and
+//! the optional ones as chained setters; awaited, it gives
+//! `Result<<Method>Result, kerio_api::Error>`, the method's result struct with a field per
+//! out-parameter. The params types (`diagnostics::Ping::new("10.0.0.1")`) also work with
+//! `Session::call` and in batches.
 //!
 //! # Diagnostics
 //!
@@ -90,8 +93,8 @@ use proc_macro::TokenStream;
 /// use firmware::{AdminExt as _, UsersExt as _};
 ///
 /// # async fn run(session: kerio_api::Session<kerio_api::admin::Admin>) -> Result<(), kerio_api::Error> {
-/// let report = session.diagnostics().ping("10.0.0.1", Some(3)).await?;
-/// let status = session.users().get_mfa_status("42").await?;
+/// let report = session.diagnostics().ping("10.0.0.1").count(3).await?.report;
+/// let status = session.users().get_mfa_status("42").await?.status;
 /// # Ok(())
 /// # }
 /// # fn main() {}
@@ -115,14 +118,18 @@ use proc_macro::TokenStream;
 ///   - Parameters are sent by name, lowerCamelCase of the Rust name. Write them as the
 ///     generated method takes them: `&str`, `&[T]`, `&T` for structs, enums, maps and
 ///     `serde_json::Value`; `bool`, `i32`, `i64`, `f64` by value. `Option<..>` makes a
-///     parameter optional: left out of the request when `None`.
+///     parameter optional: a setter on the call, left out of the request until set.
+///   - Every call gives the generated result struct `<Method>Result`, a field per
+///     out-parameter, so an out-parameter added later breaks nothing.
 ///   - One out-parameter: `#[kerio(out = "key")]` names the key of the result object
 ///     and the return type is its type (`Option<T>` when the appliance may leave it out).
-///   - Several: `#[kerio(out(list: Vec<Host>, total_items: i64))]`, returned as the
-///     generated struct `<Method>Result`, which the return type must name.
-///   - No out-parameter: no return type.
+///   - Several: `#[kerio(out(list: Vec<Host>, total_items: i64))]`, and the return type
+///     names the generated struct `<Method>Result`.
+///   - No out-parameter: no return type (the result struct is empty).
 /// - **A struct is a Kerio struct**: named fields, each `Option<T>` (the appliance sends
 ///   and accepts partial objects); `Option<Option<T>>` for a field that may be `null`.
+///   It is generated `#[non_exhaustive]` with `Default` and a chained setter per field
+///   (`PingReport::default().received(3)`).
 ///   Field types own their values: `String`, `bool`, `i32`, `i64`, `f64`,
 ///   `serde_json::Value`, `Vec<T>`, `BTreeMap<String, T>` or a named type.
 /// - **An enum is a set of strings**: unit variants, wire values as written or given with

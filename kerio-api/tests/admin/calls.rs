@@ -1,8 +1,8 @@
 //! Typed calls: what goes on the wire and what comes back.
 
 use kerio_api::admin::{
-    ActiveHostType, AuthMethodType, CompareOperator, HistogramType, IpAddressEntry,
-    IpAddressGroupType, LogicalOperator, SearchQuery, SortDirection, SortOrder, SubCondition,
+    ActiveHostType, AuthMethodType, HistogramType, IpAddressEntry, IpAddressGroupType, SearchQuery,
+    SortDirection,
 };
 use serde_json::json;
 
@@ -62,11 +62,7 @@ async fn active_hosts_decode_into_typed_results() {
     guarded(async {
         let (appliance, session) = logged_in().await;
         appliance.reply("ActiveHosts.get", Reply::result(hosts_page()));
-        let query = SearchQuery {
-            start: Some(0),
-            limit: Some(100),
-            ..Default::default()
-        };
+        let query = SearchQuery::new().page(0, 100);
         let page = session.active_hosts().get(&query, true).await.unwrap();
         assert_eq!(page.total_items, 2);
         let host = &page.list[0];
@@ -104,30 +100,16 @@ async fn a_partial_search_query_sends_only_what_was_set() {
             "Users.get",
             Reply::result(json!({"warnings": [], "list": [], "totalItems": 0})),
         );
-        let page = SearchQuery {
-            start: Some(0),
-            limit: Some(2),
-            ..Default::default()
-        };
+        let page = SearchQuery::new().start(0).limit(2);
         session.active_hosts().get(&page, false).await.unwrap();
         let sent = &appliance.requests_for("ActiveHosts.get")[0].params;
         assert_eq!(sent, &json!({"query": {"start": 0, "limit": 2}, "refresh": false}));
 
-        let search = SearchQuery {
-            conditions: Some(vec![SubCondition {
-                field_name: Some("QUICKSEARCH".into()),
-                comparator: Some(CompareOperator::Like),
-                value: Some("novak".into()),
-            }]),
-            combining: Some(LogicalOperator::And),
-            order_by: Some(vec![SortOrder {
-                column_name: Some("loginName".into()),
-                direction: Some(SortDirection::Asc),
-                case_sensitive: None,
-            }]),
-            limit: Some(-1),
-            ..Default::default()
-        };
+        let search = SearchQuery::new()
+            .quick_search("novak")
+            .all_conditions()
+            .order_by_case("loginName", SortDirection::Asc, false)
+            .all_items();
         session.users().get(&search, "local").await.unwrap();
         let sent = &appliance.requests_for("Users.get")[0].params;
         assert_eq!(
@@ -137,7 +119,7 @@ async fn a_partial_search_query_sends_only_what_was_set() {
                     "conditions": [{"fieldName": "QUICKSEARCH", "comparator": "Like", "value": "novak"}],
                     "combining": "And",
                     "limit": -1,
-                    "orderBy": [{"columnName": "loginName", "direction": "Asc"}]
+                    "orderBy": [{"columnName": "loginName", "direction": "Asc", "caseSensitive": false}]
                 },
                 "domainId": "local"
             })
@@ -160,20 +142,16 @@ async fn create_without_ids_and_partial_set_details() {
         );
         appliance.reply("IpAddressGroups.set", Reply::result(json!({"errors": []})));
         let new = [
-            IpAddressEntry {
-                group_name: Some("office".into()),
-                r#type: Some(IpAddressGroupType::Network),
-                host: Some("192.168.10.0".into()),
-                addr2: Some("255.255.255.0".into()),
-                enabled: Some(true),
-                ..Default::default()
-            },
-            IpAddressEntry {
-                group_name: Some("office".into()),
-                r#type: Some(IpAddressGroupType::Host),
-                host: Some("192.168.10.1".into()),
-                ..Default::default()
-            },
+            IpAddressEntry::default()
+                .group_name("office")
+                .r#type(IpAddressGroupType::Network)
+                .host("192.168.10.0")
+                .addr2("255.255.255.0")
+                .enabled(true),
+            IpAddressEntry::default()
+                .group_name("office")
+                .r#type(IpAddressGroupType::Host)
+                .host("192.168.10.1"),
         ];
         let created = session.ip_address_groups().create(&new).await.unwrap();
         assert_eq!(created.result[0].id.as_deref(), Some("a3f9c1e2-7b44-4c1e-9f0a-2d6e8b1c5a77"));
@@ -182,16 +160,13 @@ async fn create_without_ids_and_partial_set_details() {
         assert!(sent["groups"][0].get("id").is_none(), "{sent}");
         assert_eq!(sent["groups"][1], json!({"groupName": "office", "type": "Host", "host": "192.168.10.1"}));
 
-        let disable = IpAddressEntry {
-            enabled: Some(false),
-            ..Default::default()
-        };
-        let errors = session
+        let disable = IpAddressEntry::default().enabled(false);
+        let set = session
             .ip_address_groups()
             .set(&["a3f9c1e2-7b44-4c1e-9f0a-2d6e8b1c5a77".into()], &disable)
             .await
             .unwrap();
-        assert!(errors.is_empty());
+        assert!(set.errors.is_empty());
         let sent = &appliance.requests_for("IpAddressGroups.set")[0].params;
         assert_eq!(
             sent,
@@ -233,10 +208,10 @@ async fn other_interfaces_of_the_first_slice() {
             .get(&HistogramType::HistogramOneDay)
             .await
             .unwrap();
-        assert_eq!(health.disk_total, Some(32_212_254_720.0));
-        assert_eq!(health.cpu, Some(vec![3.5, 7.25]));
+        assert_eq!(health.data.disk_total, Some(32_212_254_720.0));
+        assert_eq!(health.data.cpu, Some(vec![3.5, 7.25]));
         let serial = session.hardware_info().get_box_serial_number().await.unwrap();
-        assert_eq!(serial, "NG110-2026-000123");
+        assert_eq!(serial.serial_number, "NG110-2026-000123");
         let log = session.logs().get("security", 0, 100).await.unwrap();
         assert_eq!(log.total_items, 1);
         assert!(log.viewport[0].content.as_deref().unwrap().contains("logged in"));
@@ -268,14 +243,7 @@ async fn listing_methods_stream_every_item_page_after_page() {
                 .collect();
             Reply::result(json!({"warnings": [], "list": list, "totalItems": 250}))
         });
-        let query = SearchQuery {
-            order_by: Some(vec![SortOrder {
-                column_name: Some("loginName".into()),
-                direction: Some(SortDirection::Desc),
-                case_sensitive: Some(false),
-            }]),
-            ..Default::default()
-        };
+        let query = SearchQuery::new().order_by("loginName", SortDirection::Desc);
         let users: Vec<_> = session
             .users()
             .get_stream(&query, "local", 100)

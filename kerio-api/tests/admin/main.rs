@@ -15,11 +15,10 @@ use support::{Appliance, PASSWORD, USER};
 
 /// How the tests introduce themselves.
 fn app() -> ApiApplication {
-    ApiApplication {
-        name: Some("kerio-rs tests".into()),
-        vendor: Some("kerio-rs".into()),
-        version: Some(env!("CARGO_PKG_VERSION").into()),
-    }
+    ApiApplication::default()
+        .name("kerio-rs tests")
+        .vendor("kerio-rs")
+        .version(env!("CARGO_PKG_VERSION"))
 }
 
 /// Logs in to a fresh appliance with the generated login.

@@ -31,6 +31,12 @@ pub(super) fn module(cx: &Cx<'_, '_>) -> TokenStream {
                 quote!(report.param::<#ty>(params, #name, #optional, #expected);)
             });
             let names = m.params.iter().map(|p| p.name.as_str());
+            // Result structs decode missing keys as defaults; the contract still wants them.
+            let required = m
+                .result
+                .iter()
+                .filter(|o| !o.optional)
+                .map(|o| o.name.as_str());
             arms.push(quote! {
                 #cfg
                 #wire => {
@@ -38,6 +44,7 @@ pub(super) fn module(cx: &Cx<'_, '_>) -> TokenStream {
                     report.known_params(params, &[#(#names),*]);
                     if let Some(result) = result {
                         report.result::<<super::#module::#stem #lifetime as #rt::Method>::Wire>(result);
+                        report.required_results(result, &[#(#required),*]);
                     }
                 }
             });

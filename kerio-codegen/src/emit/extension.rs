@@ -16,9 +16,9 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::methods::{MAX_ARGS, lifetime_of, out_type, super_to_self};
+use super::handle::{CallSig, call_sig, super_to_self};
 use super::{Cx, doc, ident, path_tokens, summary};
 use crate::Options;
 use crate::diag::Diagnostics;
@@ -227,37 +227,33 @@ fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
     let mut decls = Vec::new();
     let mut impls = Vec::new();
     for m in methods {
-        let fname = ident(&naming::snake(&m.name));
-        let stem = cx.model.method_struct(iface, m);
-        let mdoc = doc(m.doc.as_deref().unwrap_or("A method of the interface."));
+        let CallSig {
+            doc: mdoc,
+            many,
+            fname,
+            generics,
+            args,
+            names,
+            call,
+            has_lifetime,
+            ..
+        } = call_sig(cx, iface, m);
         // Paths as seen from the extension's top level, not from inside `#module`.
-        let output = match m.result.as_slice() {
-            [] => quote!(()),
-            [one] => super_to_self(out_type(cx, one)),
-            _ => {
-                let r = format_ident!("{stem}Result");
-                quote!(#module::#r)
-            }
-        };
-        let (args, names) = if m.params.len() > MAX_ARGS {
-            let sname = ident(&stem);
-            let anon = lifetime_of(cx, m).map(|_| quote!(<'_>)).unwrap_or_default();
-            (
-                vec![quote!(params: &#module::#sname #anon)],
-                vec![ident("params")],
-            )
+        let args: Vec<TokenStream> = args.into_iter().map(super_to_self).collect();
+        let call = super_to_self(call);
+        let (generics, this) = if has_lifetime {
+            (generics, quote!(&'a self))
         } else {
-            cx.fn_args(&m.params, true)
+            (quote!(<'s>), quote!(&'s self))
         };
         let sig = quote! {
-            fn #fname(&self, #(#args),*)
-                -> impl ::core::future::Future<Output = Result<#output, #rt::Error>> + ::core::marker::Send
+            #many
+            fn #fname #generics(#this, #(#args),*) -> #module::#call
         };
         decls.push(quote!(#mdoc #sig;));
         impls.push(quote! {
             #sig {
-                let handle = #module::#handle(AsRef::<#rt::Session<#marker>>::as_ref(self));
-                async move { handle.#fname(#(#names),*).await }
+                #module::#handle(AsRef::<#rt::Session<#marker>>::as_ref(self)).#fname(#(#names),*)
             }
         });
     }
@@ -337,7 +333,7 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("query: &::kerio_api::admin::SearchQuery"),
+            code.contains("query: &'a ::kerio_api::admin::SearchQuery"),
             "{code}"
         );
         // No API of its own: no marker, no login, no inherent impls on the session.

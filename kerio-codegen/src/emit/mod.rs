@@ -1,12 +1,13 @@
 //! Stage 4: Rust tokens for a resolved API (quote).
 //!
 //! One `pub mod <api>` per API holding the API marker type, one module per interface
-//! (its types, a params struct per method, the interface handle) and one module per
+//! (its types, a params type and a result struct per method, the interface handle) and one module per
 //! shared type file. Every type is re-exported at the API level, so generated code
 //! refers to any type as `super::Name` and users as `kerio_api::admin::Name`.
 
 mod contract;
 pub(crate) mod extension;
+mod handle;
 mod methods;
 mod types;
 
@@ -73,8 +74,8 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
         None => quote!(None),
     };
     let confirm = confirm_impl(&cx, &marker_ident);
-    let login = methods::login_fn(&cx, &marker_ident);
-    let session_impl = methods::session_impl(&cx, &marker_ident);
+    let login = handle::login_fn(&cx, &marker_ident);
+    let session_impl = handle::session_impl(&cx, &marker_ident);
     let contract = if opts.contract && opts.external_base.is_none() {
         contract::module(&cx)
     } else {
@@ -142,7 +143,7 @@ fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStre
         ModuleKey::Interface(name) => {
             let iface = cx.model.interface(name);
             if let Some(iface) = iface {
-                items.push(methods::interface(cx, iface));
+                items.push(handle::interface(cx, iface));
             }
             let text = iface
                 .and_then(|i| i.doc.clone())
@@ -279,29 +280,6 @@ impl Cx<'_, '_> {
                 quote!(&#lifetime #t)
             }
         }
-    }
-
-    /// The arguments of a generated fn taking a method's params one by one (references
-    /// without lifetimes, `Option` for optional ones; `from_api` rewrites `super::` paths
-    /// for fns of the API module itself) and the names to build the params struct with.
-    pub fn fn_args(&self, params: &[Param], from_api: bool) -> (Vec<TokenStream>, Vec<Ident>) {
-        let none = TokenStream::new();
-        params
-            .iter()
-            .map(|p| {
-                let fid = ident(&naming::snake(&p.name));
-                let mut ty = self.borrowed(&p.ty, &none);
-                if from_api {
-                    ty = methods::super_to_self(ty);
-                }
-                let arg = if p.optional {
-                    quote!(#fid: Option<#ty>)
-                } else {
-                    quote!(#fid: #ty)
-                };
-                (arg, fid)
-            })
-            .unzip()
     }
 
     /// True when [`Cx::borrowed`] gives a reference.

@@ -1,4 +1,5 @@
-//! Named types: structs whose fields may all be left out, forward-compatible enums, aliases.
+//! Named types: structs whose fields may all be left out (built with chained setters),
+//! forward-compatible enums, aliases.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -66,6 +67,7 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         #docs
         #[derive(#derive_debug Clone, Default, PartialEq, #serde::Serialize, #serde::Deserialize)]
         #[serde(crate = #serde_crate, rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct #name {
             #(#members)*
         }
@@ -74,9 +76,79 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         let shown = fields
             .iter()
             .map(|f| (naming::snake(&f.name), is_secret(&f.name), true));
-        items.push(debug_impl(&name, &TokenStream::new(), shown));
+        let none = TokenStream::new();
+        items.push(debug_impl(&name, &none, &none, shown));
+    }
+    if !fields.is_empty() {
+        items.push(setters(cx, def, fields));
     }
     items
+}
+
+/// A chained setter per field, named like the field (`with_` before the names of the
+/// methods of the traits the struct implements, which a setter must not shadow).
+fn setters(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&naming::camel(&def.name));
+    let boxed = cx.model.boxed.get(def.name.as_str());
+    let hand_written = cx.opts.hand_written.get(&def.name);
+    let fns = fields.iter().enumerate().filter_map(|(index, f)| {
+        let field = naming::snake(&f.name);
+        let fid = ident(&field);
+        let setter = setter_name(&field);
+        if hand_written.is_some_and(|h| h.contains(&setter.to_string())) {
+            return None;
+        }
+        let ty = cx.owned(&f.ty);
+        let mut value = quote!(value.into());
+        if boxed.is_some_and(|b| b.contains(&index)) {
+            value = quote!(::std::boxed::Box::new(#value));
+        }
+        if f.nullable {
+            value = quote!(Some(#value));
+        }
+        let sdoc = doc(&match &f.doc {
+            Some(d) => format!("Sets `{}`: {d}", f.name),
+            None => format!("Sets `{}`.", f.name),
+        });
+        Some(quote! {
+            #sdoc
+            pub fn #setter(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+                self.#fid = Some(#value);
+                self
+            }
+        })
+    });
+    quote! {
+        impl #name {
+            #(#fns)*
+        }
+    }
+}
+
+/// Methods of the traits generated structs implement (and `new`), which a field setter
+/// named like the field would shadow.
+const TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "into",
+    "ne",
+    "new",
+    "serialize",
+    "to_owned",
+];
+
+/// The setter of a field: its name, or `with_<name>` where that would shadow a method.
+pub(crate) fn setter_name(field: &str) -> proc_macro2::Ident {
+    let bare = naming::bare(field);
+    if TRAIT_METHODS.contains(&bare) {
+        ident(&format!("with_{bare}"))
+    } else {
+        ident(field)
+    }
 }
 
 /// `rename = "wire",` when serde's camelCase of the Rust name is not the wire name.
@@ -92,7 +164,8 @@ pub(super) fn rename(field: &str, wire: &str) -> TokenStream {
 /// (Rust name, secret, held in an `Option`).
 pub(super) fn debug_impl(
     name: &proc_macro2::Ident,
-    generics: &TokenStream,
+    impl_generics: &TokenStream,
+    ty_generics: &TokenStream,
     fields: impl Iterator<Item = (String, bool, bool)>,
 ) -> TokenStream {
     let label = name.to_string();
@@ -106,7 +179,7 @@ pub(super) fn debug_impl(
         }
     });
     quote! {
-        impl ::std::fmt::Debug for #name #generics {
+        impl #impl_generics ::std::fmt::Debug for #name #ty_generics {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label)
                     #(#lines)*

@@ -23,27 +23,22 @@ pub mod demo {
         /// Logs in with `Session.login` and returns the session.
         ///
         /// Opens a session.
+        ///
+        /// Optional params of the login are sent with `client.login(&session::Login::new(..).<param>(..))`.
         pub async fn login(
             client: &crate::Client,
             user_name: &str,
             password: &str,
         ) -> Result<crate::Session<Demo>, crate::Error> {
-            client
-                .login(
-                    &session::Login {
-                        user_name,
-                        password,
-                    },
-                )
-                .await
+            client.login(&session::Login::new(user_name, password)).await
         }
     }
     impl crate::Session<Demo> {
         /// Logs out with `Session.logout` and closes the session: later calls fail without reaching the appliance.
         ///
         /// Ends the session.
-        pub async fn logout(&self) -> Result<(), crate::Error> {
-            self.close(&session::Logout {}).await
+        pub async fn logout(&self) -> Result<session::LogoutResult, crate::Error> {
+            self.close(&session::Logout::new()).await
         }
         /// The `Session` interface: Logging in and out.
         pub fn session(&self) -> session::Handle<'_> {
@@ -71,6 +66,7 @@ pub mod demo {
             crate::__private::serde::Deserialize
         )]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct OptionalLong {
             /// Whether the value applies.
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +80,19 @@ pub mod demo {
             pub value: Option<Option<i64>>,
         }
         #[cfg(feature = "status")]
+        impl OptionalLong {
+            /// Sets `enabled`: Whether the value applies.
+            pub fn enabled(mut self, value: impl ::core::convert::Into<bool>) -> Self {
+                self.enabled = Some(value.into());
+                self
+            }
+            /// Sets `value`: The value.
+            pub fn value(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.value = Some(Some(value.into()));
+                self
+            }
+        }
+        #[cfg(feature = "status")]
         /// A partial query.
         #[derive(
             Debug,
@@ -94,6 +103,7 @@ pub mod demo {
             crate::__private::serde::Deserialize
         )]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct Query {
             /// First item.
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,64 +112,152 @@ pub mod demo {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub limit: Option<i64>,
         }
+        #[cfg(feature = "status")]
+        impl Query {
+            /// Sets `start`: First item.
+            pub fn start(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.start = Some(value.into());
+                self
+            }
+            /// Sets `limit`: Page size; -1 for all.
+            pub fn limit(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.limit = Some(value.into());
+                self
+            }
+        }
     }
     /// `Session`: Logging in and out.
     pub mod session {
         /// Params of `Session.confirmConfig`: Confirms a change.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct ConfirmConfig<'a> {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct ConfirmConfig<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
             /// The timestamps.
             pub client_timestamp_list: &'a [String],
         }
-        /// The result object of `Session.confirmConfig`.
-        #[doc(hidden)]
-        #[derive(crate::__private::serde::Deserialize)]
-        #[serde(crate = "crate::__private::serde")]
-        pub struct ConfirmConfigReply {
-            #[serde(rename = "confirmed")]
-            value: bool,
+        impl<'a, S> ::std::fmt::Debug for ConfirmConfig<'a, S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ConfirmConfig")
+                    .field("client_timestamp_list", &self.client_timestamp_list)
+                    .finish()
+            }
         }
-        impl crate::Method for ConfirmConfig<'_> {
+        impl<'a> ConfirmConfig<'a> {
+            /// The params of `Session.confirmConfig` with its required params; optional ones are left out until set.
+            pub fn new(client_timestamp_list: &'a [String]) -> Self {
+                Self {
+                    __session: (),
+                    client_timestamp_list,
+                }
+            }
+        }
+        /// The result of `Session.confirmConfig`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct ConfirmConfigResult {
+            /// Whether it was confirmed.
+            #[serde(default)]
+            pub confirmed: bool,
+        }
+        impl<'a, S> crate::Method for ConfirmConfig<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Session.confirmConfig";
-            type Wire = ConfirmConfigReply;
-            type Output = bool;
+            type Wire = ConfirmConfigResult;
+            type Output = ConfirmConfigResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                wire.value
+                wire
+            }
+        }
+        impl<'a> ::core::future::IntoFuture
+        for ConfirmConfig<'a, &'a crate::Session<super::Demo>> {
+            type Output = Result<ConfirmConfigResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'a, ConfirmConfigResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
             }
         }
         /// Params of `Session.getConfigTimestamp`: Timestamps to confirm.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct GetConfigTimestamp {}
-        /// The result object of `Session.getConfigTimestamp`.
-        #[doc(hidden)]
-        #[derive(crate::__private::serde::Deserialize)]
-        #[serde(crate = "crate::__private::serde")]
-        pub struct GetConfigTimestampReply {
-            #[serde(rename = "clientTimestampList")]
-            value: Vec<String>,
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct GetConfigTimestamp<S = ()> {
+            #[serde(skip)]
+            __session: S,
         }
-        impl crate::Method for GetConfigTimestamp {
+        impl<S> ::std::fmt::Debug for GetConfigTimestamp<S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("GetConfigTimestamp").finish()
+            }
+        }
+        impl GetConfigTimestamp {
+            /// The params of `Session.getConfigTimestamp` with its required params; optional ones are left out until set.
+            pub fn new() -> Self {
+                Self { __session: () }
+            }
+        }
+        impl ::core::default::Default for GetConfigTimestamp {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        /// The result of `Session.getConfigTimestamp`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct GetConfigTimestampResult {
+            /// The timestamps.
+            #[serde(default)]
+            pub client_timestamp_list: Vec<String>,
+        }
+        impl<S> crate::Method for GetConfigTimestamp<S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Session.getConfigTimestamp";
-            type Wire = GetConfigTimestampReply;
-            type Output = Vec<String>;
+            type Wire = GetConfigTimestampResult;
+            type Output = GetConfigTimestampResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                wire.value
+                wire
+            }
+        }
+        impl<'s> ::core::future::IntoFuture
+        for GetConfigTimestamp<&'s crate::Session<super::Demo>> {
+            type Output = Result<GetConfigTimestampResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'s, GetConfigTimestampResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
             }
         }
         /// Params of `Session.login`: Opens a session.
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct Login<'a> {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct Login<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
             /// Login name.
             pub user_name: &'a str,
             /// Password.
             pub password: &'a str,
         }
-        impl ::std::fmt::Debug for Login<'_> {
+        impl<'a, S> ::std::fmt::Debug for Login<'a, S> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Login")
                     .field("user_name", &self.user_name)
@@ -167,58 +265,109 @@ pub mod demo {
                     .finish()
             }
         }
-        /// The result object of `Session.login`.
-        #[doc(hidden)]
-        #[derive(crate::__private::serde::Deserialize)]
-        #[serde(crate = "crate::__private::serde")]
-        pub struct LoginReply {
-            #[serde(rename = "token")]
-            value: String,
+        impl<'a> Login<'a> {
+            /// The params of `Session.login` with its required params; optional ones are left out until set.
+            pub fn new(user_name: &'a str, password: &'a str) -> Self {
+                Self {
+                    __session: (),
+                    user_name,
+                    password,
+                }
+            }
         }
-        impl crate::Method for Login<'_> {
+        /// The result of `Session.login`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Clone, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct LoginResult {
+            /// Session token.
+            pub token: String,
+        }
+        impl ::std::fmt::Debug for LoginResult {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("LoginResult").field("token", &"[redacted]").finish()
+            }
+        }
+        impl<'a, S> crate::Method for Login<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Session.login";
-            type Wire = LoginReply;
+            type Wire = LoginResult;
             type Output = String;
             fn output(wire: Self::Wire) -> Self::Output {
-                wire.value
+                wire.token
             }
         }
         /// Params of `Session.logout`: Ends the session.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct Logout {}
-        impl crate::Method for Logout {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct Logout<S = ()> {
+            #[serde(skip)]
+            __session: S,
+        }
+        impl<S> ::std::fmt::Debug for Logout<S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Logout").finish()
+            }
+        }
+        impl Logout {
+            /// The params of `Session.logout` with its required params; optional ones are left out until set.
+            pub fn new() -> Self {
+                Self { __session: () }
+            }
+        }
+        impl ::core::default::Default for Logout {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        /// The result of `Session.logout`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct LogoutResult {}
+        impl<S> crate::Method for Logout<S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Session.logout";
-            type Wire = crate::Empty;
-            type Output = ();
+            type Wire = LogoutResult;
+            type Output = LogoutResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                let _ = wire;
+                wire
             }
         }
         /// The methods of `Session`, called through a session: `session.session()`.
         #[derive(Debug, Clone, Copy)]
         pub struct Handle<'s>(pub(crate) &'s crate::Session<super::Demo>);
-        impl Handle<'_> {
+        impl<'s> Handle<'s> {
             /// Confirms a change.
-            pub async fn confirm_config(
+            pub fn confirm_config<'a>(
                 &self,
-                client_timestamp_list: &[String],
-            ) -> Result<bool, crate::Error> {
-                self.0
-                    .call(
-                        &ConfirmConfig {
-                            client_timestamp_list,
-                        },
-                    )
-                    .await
+                client_timestamp_list: &'a [String],
+            ) -> ConfirmConfig<'a, &'a crate::Session<super::Demo>>
+            where
+                's: 'a,
+            {
+                ConfirmConfig {
+                    __session: self.0,
+                    client_timestamp_list,
+                }
             }
             /// Timestamps to confirm.
-            pub async fn get_config_timestamp(
+            pub fn get_config_timestamp(
                 &self,
-            ) -> Result<Vec<String>, crate::Error> {
-                self.0.call(&GetConfigTimestamp {}).await
+            ) -> GetConfigTimestamp<&'s crate::Session<super::Demo>> {
+                GetConfigTimestamp {
+                    __session: self.0,
+                }
             }
         }
         impl AsRef<crate::Session<super::Demo>> for Handle<'_> {
@@ -231,9 +380,15 @@ pub mod demo {
     pub mod things {
         #[cfg(feature = "status")]
         /// Params of `Things.get`: Lists things.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct Get<'a> {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct Get<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
             /// Which things.
             pub query: &'a super::Query,
             /// Take a fresh snapshot.
@@ -241,18 +396,51 @@ pub mod demo {
             pub refresh: Option<bool>,
         }
         #[cfg(feature = "status")]
-        /// The out-parameters of `Things.get`.
-        #[derive(Debug, Clone, PartialEq, crate::__private::serde::Deserialize)]
+        impl<'a, S> ::std::fmt::Debug for Get<'a, S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Get")
+                    .field("query", &self.query)
+                    .field("refresh", &self.refresh)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a> Get<'a> {
+            /// The params of `Things.get` with its required params; optional ones are left out until set.
+            pub fn new(query: &'a super::Query) -> Self {
+                Self {
+                    __session: (),
+                    query,
+                    refresh: None,
+                }
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a, S> Get<'a, S> {
+            /// Take a fresh snapshot.
+            pub fn refresh(mut self, refresh: bool) -> Self {
+                self.refresh = Some(refresh);
+                self
+            }
+        }
+        #[cfg(feature = "status")]
+        /// The result of `Things.get`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct GetResult {
             /// The things.
+            #[serde(default)]
             pub list: Vec<super::Thing>,
             /// How many match.
-            #[serde(deserialize_with = "crate::codec::lenient")]
+            #[serde(default, deserialize_with = "crate::codec::lenient")]
             pub total_items: i64,
         }
         #[cfg(feature = "status")]
-        impl crate::Method for Get<'_> {
+        impl<'a, S> crate::Method for Get<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Things.get";
             type Wire = GetResult;
@@ -262,57 +450,148 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        /// Params of `Things.getState`: Reads the state.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
-        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct GetState {}
-        #[cfg(feature = "status")]
-        /// The result object of `Things.getState`.
-        #[doc(hidden)]
-        #[derive(crate::__private::serde::Deserialize)]
-        #[serde(crate = "crate::__private::serde")]
-        pub struct GetStateReply {
-            #[serde(rename = "state")]
-            value: super::ThingState,
+        impl<'a> ::core::future::IntoFuture
+        for Get<'a, &'a crate::Session<super::Demo>> {
+            type Output = Result<GetResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'a, GetResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
+            }
         }
         #[cfg(feature = "status")]
-        impl crate::Method for GetState {
+        /// Params of `Things.getState`: Reads the state.
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct GetState<S = ()> {
+            #[serde(skip)]
+            __session: S,
+        }
+        #[cfg(feature = "status")]
+        impl<S> ::std::fmt::Debug for GetState<S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("GetState").finish()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl GetState {
+            /// The params of `Things.getState` with its required params; optional ones are left out until set.
+            pub fn new() -> Self {
+                Self { __session: () }
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::core::default::Default for GetState {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        #[cfg(feature = "status")]
+        /// The result of `Things.getState`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct GetStateResult {
+            /// The state.
+            #[serde(default)]
+            pub state: Option<super::ThingState>,
+        }
+        #[cfg(feature = "status")]
+        impl<S> crate::Method for GetState<S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Things.getState";
-            type Wire = GetStateReply;
-            type Output = super::ThingState;
+            type Wire = GetStateResult;
+            type Output = GetStateResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                wire.value
+                wire
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'s> ::core::future::IntoFuture
+        for GetState<&'s crate::Session<super::Demo>> {
+            type Output = Result<GetStateResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'s, GetStateResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
             }
         }
         #[cfg(feature = "status")]
         /// Params of `Things.remove`: Removes things.
-        #[derive(Debug, Clone, Copy, crate::__private::serde::Serialize)]
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct Remove<'a> {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct Remove<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
             /// Which things.
             pub ids: &'a [super::KId],
         }
         #[cfg(feature = "status")]
-        impl crate::Method for Remove<'_> {
+        impl<'a, S> ::std::fmt::Debug for Remove<'a, S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Remove").field("ids", &self.ids).finish()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a> Remove<'a> {
+            /// The params of `Things.remove` with its required params; optional ones are left out until set.
+            pub fn new(ids: &'a [super::KId]) -> Self {
+                Self { __session: (), ids }
+            }
+        }
+        #[cfg(feature = "status")]
+        /// The result of `Things.remove`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct RemoveResult {}
+        #[cfg(feature = "status")]
+        impl<'a, S> crate::Method for Remove<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Things.remove";
-            type Wire = crate::Empty;
-            type Output = ();
+            type Wire = RemoveResult;
+            type Output = RemoveResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                let _ = wire;
+                wire
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a> ::core::future::IntoFuture
+        for Remove<'a, &'a crate::Session<super::Demo>> {
+            type Output = Result<RemoveResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'a, RemoveResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
             }
         }
         #[cfg(feature = "status")]
         /// Params of `Things.thingState`: A method named like a type of its module.
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
-        pub struct ThingStateParams<'a> {
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct ThingStateParams<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
             /// A secret.
             pub secret: &'a str,
         }
         #[cfg(feature = "status")]
-        impl ::std::fmt::Debug for ThingStateParams<'_> {
+        impl<'a, S> ::std::fmt::Debug for ThingStateParams<'a, S> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("ThingStateParams")
                     .field("secret", &"[redacted]")
@@ -320,26 +599,44 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        /// The result object of `Things.thingState`.
-        #[doc(hidden)]
-        #[derive(crate::__private::serde::Deserialize)]
-        #[serde(crate = "crate::__private::serde")]
-        pub struct ThingStateParamsReply {
-            #[serde(rename = "extra", default)]
-            value: Option<
+        impl<'a> ThingStateParams<'a> {
+            /// The params of `Things.thingState` with its required params; optional ones are left out until set.
+            pub fn new(secret: &'a str) -> Self {
+                Self { __session: (), secret }
+            }
+        }
+        #[cfg(feature = "status")]
+        /// The result of `Things.thingState`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct ThingStateParamsResult {
+            /// Anything.
+            #[serde(default)]
+            pub extra: Option<
                 ::std::collections::BTreeMap<String, crate::__private::serde_json::Value>,
             >,
         }
         #[cfg(feature = "status")]
-        impl crate::Method for ThingStateParams<'_> {
+        impl<'a, S> crate::Method for ThingStateParams<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
             type Api = super::Demo;
             const NAME: &'static str = "Things.thingState";
-            type Wire = ThingStateParamsReply;
-            type Output = Option<
-                ::std::collections::BTreeMap<String, crate::__private::serde_json::Value>,
-            >;
+            type Wire = ThingStateParamsResult;
+            type Output = ThingStateParamsResult;
             fn output(wire: Self::Wire) -> Self::Output {
-                wire.value
+                wire
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a> ::core::future::IntoFuture
+        for ThingStateParams<'a, &'a crate::Session<super::Demo>> {
+            type Output = Result<ThingStateParamsResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'a, ThingStateParamsResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
             }
         }
         #[cfg(feature = "status")]
@@ -347,43 +644,54 @@ pub mod demo {
         #[derive(Debug, Clone, Copy)]
         pub struct Handle<'s>(pub(crate) &'s crate::Session<super::Demo>);
         #[cfg(feature = "status")]
-        impl Handle<'_> {
+        impl<'s> Handle<'s> {
             /// Lists things.
-            pub async fn get(
+            ///
+            /// Optional params are set on the returned call: `.refresh(..)`.
+            pub fn get<'a>(
                 &self,
-                query: &super::Query,
-                refresh: Option<bool>,
-            ) -> Result<GetResult, crate::Error> {
-                self.0.call(&Get { query, refresh }).await
+                query: &'a super::Query,
+            ) -> Get<'a, &'a crate::Session<super::Demo>>
+            where
+                's: 'a,
+            {
+                Get {
+                    __session: self.0,
+                    query,
+                    refresh: None,
+                }
             }
             /// Reads the state.
-            pub async fn get_state(&self) -> Result<super::ThingState, crate::Error> {
-                self.0.call(&GetState {}).await
+            pub fn get_state(&self) -> GetState<&'s crate::Session<super::Demo>> {
+                GetState { __session: self.0 }
             }
             /// Removes things.
-            pub async fn remove(&self, ids: &[super::KId]) -> Result<(), crate::Error> {
-                self.0.call(&Remove { ids }).await
+            pub fn remove<'a>(
+                &self,
+                ids: &'a [super::KId],
+            ) -> Remove<'a, &'a crate::Session<super::Demo>>
+            where
+                's: 'a,
+            {
+                Remove { __session: self.0, ids }
             }
             /// A method named like a type of its module.
-            pub async fn thing_state(
+            pub fn thing_state<'a>(
                 &self,
-                secret: &str,
-            ) -> Result<
-                Option<
-                    ::std::collections::BTreeMap<
-                        String,
-                        crate::__private::serde_json::Value,
-                    >,
-                >,
-                crate::Error,
-            > {
-                self.0.call(&ThingStateParams { secret }).await
+                secret: &'a str,
+            ) -> ThingStateParams<'a, &'a crate::Session<super::Demo>>
+            where
+                's: 'a,
+            {
+                ThingStateParams {
+                    __session: self.0,
+                    secret,
+                }
             }
             /// Every item `get` lists, fetched page after page with `page_size` items per request. The query's own `start` and `limit` are replaced; the stream ends after the last page or with the first error.
             pub fn get_stream(
                 &self,
                 query: &super::Query,
-                refresh: Option<bool>,
                 page_size: u32,
             ) -> impl crate::__private::futures_util::Stream<
                 Item = Result<super::Thing, crate::Error>,
@@ -396,9 +704,7 @@ pub mod demo {
                         query.start = Some(start);
                         query.limit = Some(limit);
                         async move {
-                            let page = session
-                                .call(&Get { query: &query, refresh })
-                                .await?;
+                            let page = session.call(&Get::new(&query)).await?;
                             Ok((page.list, page.total_items))
                         }
                     },
@@ -421,6 +727,7 @@ pub mod demo {
             crate::__private::serde::Deserialize
         )]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct Thing {
             /// Id.
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,6 +775,64 @@ pub mod demo {
                     .field("password", &self.password.as_ref().map(|_| "[redacted]"))
                     .field("state", &self.state)
                     .finish()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl Thing {
+            /// Sets `id`: Id.
+            pub fn id(mut self, value: impl ::core::convert::Into<super::KId>) -> Self {
+                self.id = Some(value.into());
+                self
+            }
+            /// Sets `type`: A keyword as a name.
+            pub fn r#type(mut self, value: impl ::core::convert::Into<String>) -> Self {
+                self.r#type = Some(value.into());
+                self
+            }
+            /// Sets `ipAddressFromDHCP`: A name serde would spell differently.
+            pub fn ip_address_from_dhcp(
+                mut self,
+                value: impl ::core::convert::Into<bool>,
+            ) -> Self {
+                self.ip_address_from_dhcp = Some(value.into());
+                self
+            }
+            /// Sets `bytes`: A number that may arrive as a string.
+            pub fn bytes(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.bytes = Some(value.into());
+                self
+            }
+            /// Sets `limit`: A nullable value inside.
+            pub fn limit(
+                mut self,
+                value: impl ::core::convert::Into<super::OptionalLong>,
+            ) -> Self {
+                self.limit = Some(value.into());
+                self
+            }
+            /// Sets `parent`: A recursive field.
+            pub fn parent(
+                mut self,
+                value: impl ::core::convert::Into<super::Thing>,
+            ) -> Self {
+                self.parent = Some(::std::boxed::Box::new(value.into()));
+                self
+            }
+            /// Sets `password`: A secret field.
+            pub fn password(
+                mut self,
+                value: impl ::core::convert::Into<String>,
+            ) -> Self {
+                self.password = Some(value.into());
+                self
+            }
+            /// Sets `state`: An enum.
+            pub fn state(
+                mut self,
+                value: impl ::core::convert::Into<super::ThingState>,
+            ) -> Self {
+                self.state = Some(value.into());
+                self
             }
         }
         #[cfg(feature = "status")]
@@ -579,6 +944,7 @@ pub mod demo {
                                     'static,
                                 > as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &["confirmed"]);
                     }
                 }
                 "Session.getConfigTimestamp" => {
@@ -588,6 +954,7 @@ pub mod demo {
                             .result::<
                                 <super::session::GetConfigTimestamp as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &["clientTimestampList"]);
                     }
                 }
                 "Session.login" => {
@@ -599,6 +966,7 @@ pub mod demo {
                             .result::<
                                 <super::session::Login<'static> as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &["token"]);
                     }
                 }
                 "Session.logout" => {
@@ -608,6 +976,7 @@ pub mod demo {
                             .result::<
                                 <super::session::Logout as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &[]);
                     }
                 }
                 #[cfg(feature = "status")]
@@ -620,6 +989,7 @@ pub mod demo {
                             .result::<
                                 <super::things::Get<'static> as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &["list", "totalItems"]);
                     }
                 }
                 #[cfg(feature = "status")]
@@ -630,6 +1000,7 @@ pub mod demo {
                             .result::<
                                 <super::things::GetState as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &["state"]);
                     }
                 }
                 #[cfg(feature = "status")]
@@ -641,6 +1012,7 @@ pub mod demo {
                             .result::<
                                 <super::things::Remove<'static> as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &[]);
                     }
                 }
                 #[cfg(feature = "status")]
@@ -654,6 +1026,7 @@ pub mod demo {
                                     'static,
                                 > as crate::Method>::Wire,
                             >(result);
+                        report.required_results(result, &[]);
                     }
                 }
                 _ => return None,

@@ -92,10 +92,7 @@ use firmware::{Hop, PingReport, PingState};
 #[tokio::main]
 async fn main() {
     let appliance = Appliance::start().await;
-    let app = ApiApplication {
-        name: Some("kerio-macros tests".into()),
-        ..Default::default()
-    };
+    let app = ApiApplication::default().name("kerio-macros tests");
     let session = Admin::login(&appliance.client(), USER, PASSWORD, &app)
         .await
         .expect("login");
@@ -107,17 +104,21 @@ async fn main() {
             "address": null, "bytes": "192", "newerField": true
         }})),
     );
+    // Required params are positional, optional ones setters; the result struct has a
+    // field per out-parameter.
     let report: PingReport = session
         .diagnostics()
-        .ping("10.0.0.1", Some(3))
+        .ping("10.0.0.1")
+        .count(3)
         .await
-        .unwrap();
+        .unwrap()
+        .report;
     assert_eq!(report.received, Some(3));
     assert_eq!(report.rtt_ms.as_deref(), Some(&[1.5, 2.0, 2.5][..]));
     assert_eq!(report.address, Some(None));
     assert_eq!(report.bytes, Some(192));
     assert!(report.lossless());
-    session.diagnostics().ping("gw", None).await.unwrap();
+    session.diagnostics().ping("gw").await.unwrap();
     let pings = appliance.requests_for("Diagnostics.ping");
     assert_eq!(pings[0].params, json!({"host": "10.0.0.1", "count": 3}));
     assert_eq!(pings[1].params, json!({"host": "gw"}));
@@ -126,10 +127,7 @@ async fn main() {
         "Diagnostics.traceroute",
         Reply::result(json!({"hops": [{"address": "10.0.0.254", "ttl": 1}], "totalItems": 7})),
     );
-    let query = SearchQuery {
-        limit: Some(1),
-        ..Default::default()
-    };
+    let query = SearchQuery::new().limit(1);
     let route = session
         .diagnostics()
         .traceroute("example.com", &query)
@@ -158,13 +156,13 @@ async fn main() {
         "Diagnostics.counters",
         Reply::result(json!({"bytes": "4096"})),
     );
-    assert_eq!(session.diagnostics().counters().await.unwrap(), Some(4096));
+    assert_eq!(
+        session.diagnostics().counters().await.unwrap().bytes,
+        Some(4096)
+    );
 
-    // The params structs are ordinary methods of the API: `Session::call` takes them too.
-    let call = firmware::diagnostics::Ping {
-        host: "10.0.0.2",
-        count: None,
-    };
+    // The params types are ordinary methods of the API: `Session::call` takes them too.
+    let call = firmware::diagnostics::Ping::new("10.0.0.2");
     assert_eq!(
         <firmware::diagnostics::Ping<'_> as kerio_api::Method>::NAME,
         "Diagnostics.ping"

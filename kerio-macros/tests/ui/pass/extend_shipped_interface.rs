@@ -66,10 +66,7 @@ use firmware::{ActiveHostsExt as _, MfaState, UsersExt as _};
 #[tokio::main]
 async fn main() {
     let appliance = Appliance::start().await;
-    let app = ApiApplication {
-        name: Some("kerio-macros tests".into()),
-        ..Default::default()
-    };
+    let app = ApiApplication::default().name("kerio-macros tests");
     let session = Admin::login(&appliance.client(), USER, PASSWORD, &app)
         .await
         .expect("login");
@@ -78,7 +75,12 @@ async fn main() {
         "ActiveHosts.getBandwidth",
         Reply::result(json!({"bandwidth": {"download": 1250000, "upload": 64000}})),
     );
-    let bandwidth = session.active_hosts().get_bandwidth("10").await.unwrap();
+    let bandwidth = session
+        .active_hosts()
+        .get_bandwidth("10")
+        .await
+        .unwrap()
+        .bandwidth;
     assert_eq!(bandwidth.download, Some(1_250_000));
     assert_eq!(
         appliance.requests_for("ActiveHosts.getBandwidth")[0].params,
@@ -118,7 +120,8 @@ async fn main() {
         .users()
         .get_mfa_status(&["U-1".to_owned(), "U-2".to_owned()])
         .await
-        .unwrap();
+        .unwrap()
+        .states;
     assert_eq!(states["U-1"], MfaState::Enabled);
     assert_eq!(states["U-2"], MfaState::Unknown("Pending".into()));
     assert_eq!(
@@ -141,7 +144,7 @@ async fn main() {
         Reply::result(json!({"bytes": "5368709120"})),
     );
     assert_eq!(
-        stats.my_account().get_vpn_usage().await.unwrap(),
+        stats.my_account().get_vpn_usage().await.unwrap().bytes,
         5_368_709_120
     );
     stats.logout().await.unwrap();

@@ -18,10 +18,7 @@ use firmware::{ActiveHostsExt as _, AdminExt as _, PingState};
 #[tokio::main]
 async fn main() {
     let appliance = Appliance::start().await;
-    let app = ApiApplication {
-        name: Some("kerio-macros tests".into()),
-        ..Default::default()
-    };
+    let app = ApiApplication::default().name("kerio-macros tests");
     let session = Admin::login(&appliance.client(), USER, PASSWORD, &app)
         .await
         .expect("login");
@@ -32,9 +29,11 @@ async fn main() {
     );
     let report = session
         .diagnostics()
-        .ping("10.0.0.1", Some(4))
+        .ping("10.0.0.1")
+        .count(4)
         .await
-        .unwrap();
+        .unwrap()
+        .report;
     assert_eq!(report.received, Some(4));
     assert_eq!(report.state, Some(PingState::PingLossy));
     assert_eq!(
@@ -57,17 +56,19 @@ async fn main() {
         "ActiveHosts.getBandwidth",
         Reply::result(json!({"bandwidth": {"download": "1024", "upload": 2048}})),
     );
-    let bandwidth = session.active_hosts().get_bandwidth("10").await.unwrap();
+    let bandwidth = session
+        .active_hosts()
+        .get_bandwidth("10")
+        .await
+        .unwrap()
+        .bandwidth;
     assert_eq!(
         (bandwidth.download, bandwidth.upload),
         (Some(1024), Some(2048))
     );
 
-    // The generated params structs are ordinary methods of the Administration API.
-    let ping = Ping {
-        host: "gw",
-        count: None,
-    };
+    // The generated params types are ordinary methods of the Administration API.
+    let ping = Ping::new("gw");
     session.call(&ping).await.unwrap();
     assert_eq!(
         appliance.requests_for("Diagnostics.ping")[1].params,

@@ -1,0 +1,353 @@
+//! The interface handle (`session.users()`), whose methods return calls bound to the
+//! session, the page streams of listing methods, the API's login and the session's
+//! accessors.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::methods::{
+    MAX_ARGS, SESSION_FIELD, has_struct, lifetime_of, method_items, result_name, split_params,
+};
+use super::{Cx, doc, find_role, ident, summary};
+use crate::model::{HANDLE, Shape, has_handle, on_handle};
+use crate::naming;
+use crate::spec::*;
+
+/// Everything an interface module holds besides its types.
+pub(super) fn interface(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
+    let cfg = cx.cfg(&cx.model.interface_cfg(iface));
+    let mut methods: Vec<&Method> = iface.methods.iter().filter(|m| has_struct(m)).collect();
+    methods.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut items = Vec::new();
+    for m in &methods {
+        items.extend(method_items(cx, iface, m));
+    }
+    if has_handle(iface) {
+        items.extend(handle(cx, iface, &methods));
+    }
+    quote!(#(#cfg #items)*)
+}
+
+/// The required params of a method as arguments with lifetime `lt` and their names.
+pub(super) fn required_args(
+    cx: &Cx<'_, '_>,
+    m: &Method,
+    lt: &TokenStream,
+) -> (Vec<TokenStream>, Vec<Ident>) {
+    split_params(m)
+        .0
+        .into_iter()
+        .map(|p| {
+            let fid = ident(&naming::snake(&p.name));
+            let ty = cx.borrowed(&p.ty, lt);
+            (quote!(#fid: #ty), fid)
+        })
+        .unzip()
+}
+
+/// The signature of a handle method returning its call bound to the session; `session`
+/// is the type of the session reference (`&'a Session<Admin>`).
+pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> CallSig {
+    let rt = &cx.rt;
+    let marker = &cx.marker;
+    let fname = ident(&naming::snake(&m.name));
+    let sname = ident(&cx.model.method_struct(iface, m));
+    let lifetime = lifetime_of(cx, m);
+    let lt = lifetime.clone().unwrap_or_else(|| quote!('s));
+    let (args, names) = required_args(cx, m, &lt);
+    let (generics, call) = match &lifetime {
+        Some(l) => (quote!(<#l>), quote!(#sname<#l, &#l #rt::Session<#marker>>)),
+        None => (
+            TokenStream::new(),
+            quote!(#sname<&'s #rt::Session<#marker>>),
+        ),
+    };
+    let many = (args.len() + 1 > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let mut text = m
+        .doc
+        .clone()
+        .unwrap_or_else(|| "A method of the interface.".into());
+    let (_, optional) = split_params(m);
+    if !optional.is_empty() {
+        let setters: Vec<String> = optional
+            .iter()
+            .map(|p| format!("`.{}(..)`", naming::bare(&naming::snake(&p.name))))
+            .collect();
+        text.push_str(&format!(
+            "\n\nOptional params are set on the returned call: {}.",
+            setters.join(", ")
+        ));
+    }
+    CallSig {
+        doc: doc(&text),
+        many,
+        fname,
+        sname,
+        generics,
+        args,
+        names,
+        optional: optional
+            .iter()
+            .map(|p| ident(&naming::snake(&p.name)))
+            .collect(),
+        call,
+        has_lifetime: lifetime.is_some(),
+    }
+}
+
+/// What a handle method is made of.
+pub(super) struct CallSig {
+    pub doc: TokenStream,
+    pub many: Option<TokenStream>,
+    pub fname: Ident,
+    pub sname: Ident,
+    pub generics: TokenStream,
+    pub args: Vec<TokenStream>,
+    pub names: Vec<Ident>,
+    pub optional: Vec<Ident>,
+    pub call: TokenStream,
+    pub has_lifetime: bool,
+}
+
+/// The interface handle: one method per method of the interface, returning the call.
+fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenStream> {
+    let rt = &cx.rt;
+    let marker = &cx.marker;
+    let handle = ident(HANDLE);
+    let session = ident(SESSION_FIELD);
+    let hdoc = doc(&format!(
+        "The methods of `{}`, called through a session: `session.{}()`.",
+        iface.name,
+        naming::bare(&naming::snake(&iface.name))
+    ));
+    let fns = methods.iter().filter(|m| on_handle(m)).map(|m| {
+        let CallSig {
+            doc,
+            many,
+            fname,
+            sname,
+            generics,
+            args,
+            names,
+            optional,
+            call,
+            has_lifetime,
+        } = call_sig(cx, iface, m);
+        let bound = has_lifetime.then(|| quote!(where 's: 'a));
+        quote! {
+            #doc
+            #many
+            pub fn #fname #generics(&self, #(#args),*) -> #call #bound {
+                #sname { #session: self.0, #(#names,)* #(#optional: None,)* }
+            }
+        }
+    });
+    let streams = methods
+        .iter()
+        .filter(|m| on_handle(m))
+        .filter_map(|m| page_stream(cx, iface, m, methods));
+    vec![
+        quote! {
+            #hdoc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #handle<'s>(pub(crate) &'s #rt::Session<#marker>);
+        },
+        quote! {
+            impl<'s> #handle<'s> {
+                #(#fns)*
+                #(#streams)*
+            }
+        },
+        // Lets crates that extend the API reach the session behind a shipped handle.
+        quote! {
+            impl AsRef<#rt::Session<#marker>> for #handle<'_> {
+                fn as_ref(&self) -> &#rt::Session<#marker> {
+                    self.0
+                }
+            }
+        },
+    ]
+}
+
+/// `<method>_stream`: every item of a listing method (a query with `start` and `limit`,
+/// a result with `list` and `totalItems`), fetched page after page.
+fn page_stream(
+    cx: &Cx<'_, '_>,
+    iface: &Interface,
+    m: &Method,
+    methods: &[&Method],
+) -> Option<TokenStream> {
+    let int64 = |ty: &TypeRef| matches!(cx.model.shape(ty), Shape::Primitive(Primitive::Int64));
+    let query = m.params.iter().find(|p| {
+        !p.optional
+            && match cx.model.shape(&p.ty) {
+                Shape::Struct(def) => match &def.kind {
+                    TypeKind::Struct(fields) => ["start", "limit"]
+                        .iter()
+                        .all(|n| fields.iter().any(|f| f.name == *n && int64(&f.ty))),
+                    _ => false,
+                },
+                _ => false,
+            }
+    })?;
+    let list = m.result.iter().find(|o| o.name == "list")?;
+    let total = m
+        .result
+        .iter()
+        .find(|o| o.name == "totalItems" && int64(&o.ty))?;
+    let Shape::List(item) = cx.model.shape(&list.ty) else {
+        return None;
+    };
+    let fname = format!("{}_stream", naming::bare(&naming::snake(&m.name)));
+    if methods.iter().any(|o| naming::snake(&o.name) == fname) {
+        return None;
+    }
+    let fname = ident(&fname);
+    let rt = &cx.rt;
+    let sname = ident(&cx.model.method_struct(iface, m));
+    let item = cx.owned(item);
+    let (args, fields) = required_args(cx, m, &TokenStream::new());
+    let qid = ident(&naming::snake(&query.name));
+    let names = fields.iter().map(|fid| {
+        if *fid == qid {
+            quote!(&#fid)
+        } else {
+            quote!(#fid)
+        }
+    });
+    let list_field = ident(&naming::snake(&list.name));
+    let total_field = ident(&naming::snake(&total.name));
+    let items = if list.optional {
+        quote!(page.#list_field.unwrap_or_default())
+    } else {
+        quote!(page.#list_field)
+    };
+    let count = if total.optional {
+        quote!(page.#total_field.unwrap_or(-1))
+    } else {
+        quote!(page.#total_field)
+    };
+    let sdoc = doc(&format!(
+        "Every item `{}` lists, fetched page after page with `page_size` items per request. The query's own `start` and `limit` are replaced; the stream ends after the last page or with the first error.",
+        m.name
+    ));
+    Some(quote! {
+        #sdoc
+        pub fn #fname(&self, #(#args,)* page_size: u32)
+            -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
+        {
+            let session = self.0;
+            #rt::paging::pages(page_size, move |start, limit| {
+                let mut #qid = #qid.clone();
+                #qid.start = Some(start);
+                #qid.limit = Some(limit);
+                async move {
+                    let page = session.call(&#sname::new(#(#names),*)).await?;
+                    Ok((#items, #count))
+                }
+            })
+        }
+    })
+}
+
+/// `impl Admin { pub async fn login(...) }` from the method with the login role.
+pub(super) fn login_fn(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
+    let Some((iface, m)) = find_role(cx.model, Role::Login) else {
+        return TokenStream::new();
+    };
+    let rt = &cx.rt;
+    let module = ident(&naming::snake(&iface.name));
+    let sname = ident(&cx.model.method_struct(iface, m));
+    let (args, names) = required_args(cx, m, &TokenStream::new());
+    let args = args.into_iter().map(super_to_self);
+    let ldoc = doc(&format!(
+        "Logs in with `{}.{}` and returns the session.\n\n{}\n\n\
+         Optional params of the login are sent with `client.login(&{module}::{sname}::new(..).<param>(..))`.",
+        iface.name,
+        m.name,
+        m.doc.as_deref().unwrap_or_default()
+    ));
+    let cfg = cx.cfg(&cx.model.interface_cfg(iface));
+    quote! {
+        #cfg
+        impl #marker {
+            #ldoc
+            pub async fn login(client: &#rt::Client, #(#args),*) -> Result<#rt::Session<#marker>, #rt::Error> {
+                client.login(&#module::#sname::new(#(#names),*)).await
+            }
+        }
+    }
+}
+
+/// Session accessors of the interfaces and `logout`.
+pub(super) fn session_impl(cx: &Cx<'_, '_>, marker: &Ident) -> TokenStream {
+    let rt = &cx.rt;
+    let mut fns = Vec::new();
+    if let Some((iface, m)) = find_role(cx.model, Role::Logout) {
+        let module = ident(&naming::snake(&iface.name));
+        let stem = cx.model.method_struct(iface, m);
+        let sname = ident(&stem);
+        let result = result_name(&stem);
+        let cfg = cx.cfg(&cx.model.interface_cfg(iface));
+        let (args, names) = required_args(cx, m, &TokenStream::new());
+        let args = args.into_iter().map(super_to_self);
+        let ldoc = doc(&format!(
+            "Logs out with `{}.{}` and closes the session: later calls fail without reaching the appliance.\n\n{}",
+            iface.name,
+            m.name,
+            m.doc.as_deref().unwrap_or_default()
+        ));
+        fns.push(quote! {
+            #cfg
+            #ldoc
+            pub async fn logout(&self, #(#args),*) -> Result<#module::#result, #rt::Error> {
+                self.close(&#module::#sname::new(#(#names),*)).await
+            }
+        });
+    }
+    for iface in cx.model.interfaces() {
+        if !has_handle(iface) {
+            continue;
+        }
+        let module = naming::snake(&iface.name);
+        let fname = ident(&module);
+        let module = ident(&module);
+        let handle = ident(HANDLE);
+        let cfg = cx.cfg(&cx.model.interface_cfg(iface));
+        let idoc = doc(&format!(
+            "The `{}` interface: {}",
+            iface.name,
+            summary(iface.doc.as_deref()).unwrap_or("its methods.")
+        ));
+        fns.push(quote! {
+            #cfg
+            #idoc
+            pub fn #fname(&self) -> #module::#handle<'_> {
+                #module::#handle(self)
+            }
+        });
+    }
+    quote! {
+        impl #rt::Session<#marker> {
+            #(#fns)*
+        }
+    }
+}
+
+/// Rewrites `super::X` paths (as seen from a sub-module) to `self::X` (as seen from the
+/// API module itself).
+pub(super) fn super_to_self(ty: TokenStream) -> TokenStream {
+    ty.into_iter()
+        .map(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) if i == "super" => {
+                proc_macro2::TokenTree::Ident(Ident::new("self", i.span()))
+            }
+            proc_macro2::TokenTree::Group(g) => {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), super_to_self(g.stream()));
+                ng.set_span(g.span());
+                proc_macro2::TokenTree::Group(ng)
+            }
+            other => other,
+        })
+        .collect()
+}
