@@ -50,10 +50,10 @@ async fn read_concurrent(session: &Session<Admin>) -> Readings {
         async { session.product_registration().get_full_status().await },
     );
     Readings {
-        product: product.map_err(|e| e.to_string()),
-        update: update.map_err(|e| e.to_string()),
-        health: health.map_err(|e| e.to_string()),
-        registration: registration.map_err(|e| e.to_string()),
+        product: product.map(|r| r.product_info).map_err(|e| e.to_string()),
+        update: update.map(|r| r.status).map_err(|e| e.to_string()),
+        health: health.map(|r| r.data).map_err(|e| e.to_string()),
+        registration: registration.map(|r| r.status).map_err(|e| e.to_string()),
     }
 }
 
@@ -61,10 +61,10 @@ async fn read_batch(session: &Session<Admin>) -> Readings {
     let mut batch = session.batch();
     let handles = (|| {
         Ok::<_, Error>((
-            batch.add(&product_info::Get {})?,
-            batch.add(&update_checker::GetStatus {})?,
-            batch.add(&system_health::Get { r#type: &HISTORY })?,
-            batch.add(&product_registration::GetFullStatus {})?,
+            batch.add(&product_info::Get::new())?,
+            batch.add(&update_checker::GetStatus::new())?,
+            batch.add(&system_health::Get::new(&HISTORY))?,
+            batch.add(&product_registration::GetFullStatus::new())?,
         ))
     })();
     let (product, update, health, registration) = match handles {
@@ -74,10 +74,22 @@ async fn read_batch(session: &Session<Admin>) -> Readings {
     };
     match batch.run().await {
         Ok(results) => Readings {
-            product: results.get(product).map_err(|e| e.to_string()),
-            update: results.get(update).map_err(|e| e.to_string()),
-            health: results.get(health).map_err(|e| e.to_string()),
-            registration: results.get(registration).map_err(|e| e.to_string()),
+            product: results
+                .get(product)
+                .map(|r| r.product_info)
+                .map_err(|e| e.to_string()),
+            update: results
+                .get(update)
+                .map(|r| r.status)
+                .map_err(|e| e.to_string()),
+            health: results
+                .get(health)
+                .map(|r| r.data)
+                .map_err(|e| e.to_string()),
+            registration: results
+                .get(registration)
+                .map(|r| r.status)
+                .map_err(|e| e.to_string()),
         },
         // The batch as a whole failed: every read failed with it.
         Err(e) => {

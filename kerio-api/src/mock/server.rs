@@ -25,7 +25,7 @@ use super::spec::{ApiSpec, Problem};
 use super::store::{Store, Verb};
 use super::{
     ApplianceState, Counter, Faults, Handlers, JSON_RPC, MockAppliance, MockBuilder, Reply,
-    RpcCall, Upload, session_cookie_names, files, lock, spec,
+    RpcCall, Upload, files, lock, session_cookie_names, spec,
 };
 use crate::{DOWNLOAD, Error, UPLOAD};
 

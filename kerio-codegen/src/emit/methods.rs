@@ -150,8 +150,9 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
         }
     });
     if required.is_empty() {
+        let impl_generics = lifetime.as_ref().map(|l| quote!(<#l>));
         items.push(quote! {
-            impl ::core::default::Default for #name #ty_plain {
+            impl #impl_generics ::core::default::Default for #name #ty_plain {
                 fn default() -> Self {
                     Self::new()
                 }
