@@ -19,6 +19,7 @@ pub mod json;
 pub mod load;
 mod model;
 pub mod naming;
+mod paging;
 pub mod spec;
 pub mod validate;
 
