@@ -24,6 +24,7 @@ pub mod learn;
 pub mod load;
 mod model;
 pub mod naming;
+mod paging;
 pub mod spec;
 pub mod validate;
 

@@ -140,6 +140,25 @@ pub struct Method {
     pub params: Vec<Param>,
     /// Out-parameters: the keys of the result object.
     pub result: Vec<Param>,
+    /// How the method pages through a list, when it does (`paging`).
+    pub paging: Option<Paging>,
+    /// Where it is declared.
+    pub loc: Loc,
+}
+
+/// How a listing method pages: which params take the offset and the page size, which
+/// out-parameters hold the page's items and the total (`"paging"` of a method).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// Path of the offset: a param (`["start"]`) or a field of a struct param
+    /// (`["query", "start"]`).
+    pub offset: Vec<String>,
+    /// Path of the page size, like `offset`.
+    pub limit: Vec<String>,
+    /// The out-parameter holding the page's items (a list).
+    pub list: String,
+    /// The out-parameter holding the number of items in all pages (an integer).
+    pub total: String,
     /// Where it is declared.
     pub loc: Loc,
 }

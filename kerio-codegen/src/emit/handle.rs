@@ -169,32 +169,18 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
     ]
 }
 
-/// `<method>_stream`: every item of a listing method (a query with `start` and `limit`,
-/// a result with `list` and `totalItems`), fetched page after page.
+/// `<method>_stream`: every item of a listing method, fetched page after page, for the
+/// methods whose spec declares `paging` (validated: integer offset and limit, a list and
+/// an integer total).
 fn page_stream(
     cx: &Cx<'_, '_>,
     iface: &Interface,
     m: &Method,
     methods: &[&Method],
 ) -> Option<TokenStream> {
-    let int64 = |ty: &TypeRef| matches!(cx.model.shape(ty), Shape::Primitive(Primitive::Int64));
-    let query = m.params.iter().find(|p| {
-        !p.optional
-            && match cx.model.shape(&p.ty) {
-                Shape::Struct(def) => match &def.kind {
-                    TypeKind::Struct(fields) => ["start", "limit"]
-                        .iter()
-                        .all(|n| fields.iter().any(|f| f.name == *n && int64(&f.ty))),
-                    _ => false,
-                },
-                _ => false,
-            }
-    })?;
-    let list = m.result.iter().find(|o| o.name == "list")?;
-    let total = m
-        .result
-        .iter()
-        .find(|o| o.name == "totalItems" && int64(&o.ty))?;
+    let paging = m.paging.as_ref()?;
+    let list = m.result.iter().find(|o| o.name == paging.list)?;
+    let total = m.result.iter().find(|o| o.name == paging.total)?;
     let Shape::List(item) = cx.model.shape(&list.ty) else {
         return None;
     };
@@ -206,15 +192,88 @@ fn page_stream(
     let rt = &cx.rt;
     let sname = ident(&cx.model.method_struct(iface, m));
     let item = cx.owned(item);
+    // The page's offset and size, as the param or field that takes them expects.
+    let value = |path: &[String], var: TokenStream| -> Option<TokenStream> {
+        let (param, field) = match path {
+            [p] => (m.params.iter().find(|q| &q.name == p)?, None),
+            [p, f] => (m.params.iter().find(|q| &q.name == p)?, Some(f)),
+            _ => return None,
+        };
+        let ty = match field {
+            None => &param.ty,
+            Some(f) => match cx.model.shape(&param.ty) {
+                Shape::Struct(def) => match &def.kind {
+                    TypeKind::Struct(fields) => &fields.iter().find(|x| &x.name == f)?.ty,
+                    _ => return None,
+                },
+                _ => return None,
+            },
+        };
+        Some(match cx.model.shape(ty) {
+            Shape::Primitive(Primitive::Int32) => {
+                quote!(i32::try_from(#var).unwrap_or(i32::MAX))
+            }
+            _ => var,
+        })
+    };
+    let start = value(&paging.offset, quote!(start))?;
+    let limit = value(&paging.limit, quote!(limit))?;
     let (args, fields) = required_args(cx, m, &TokenStream::new());
-    let qid = ident(&naming::snake(&query.name));
-    let names = fields.iter().map(|fid| {
-        if *fid == qid {
-            quote!(&#fid)
-        } else {
-            quote!(#fid)
+    // Params the stream drives are not arguments of the stream.
+    let driven = |fid: &Ident| {
+        [&paging.offset, &paging.limit]
+            .iter()
+            .any(|p| p.len() == 1 && ident(&naming::snake(&p[0])) == *fid)
+    };
+    let args: Vec<TokenStream> = args
+        .into_iter()
+        .zip(fields)
+        .filter(|(_, fid)| !driven(fid))
+        .map(|(arg, _)| arg)
+        .collect();
+    let (setup, names) = match (paging.offset.as_slice(), paging.limit.as_slice()) {
+        ([q, o], [_, l]) => {
+            let qid = ident(&naming::snake(q));
+            let (oid, lid) = (ident(&naming::snake(o)), ident(&naming::snake(l)));
+            let setup = quote! {
+                let mut #qid = #qid.clone();
+                #qid.#oid = Some(#start);
+                #qid.#lid = Some(#limit);
+            };
+            let names: Vec<TokenStream> = m
+                .params
+                .iter()
+                .filter(|p| !p.optional)
+                .map(|p| {
+                    let fid = ident(&naming::snake(&p.name));
+                    if fid == qid {
+                        quote!(&#fid)
+                    } else {
+                        quote!(#fid)
+                    }
+                })
+                .collect();
+            (setup, names)
         }
-    });
+        ([o], [l]) => {
+            let (oid, lid) = (ident(&naming::snake(o)), ident(&naming::snake(l)));
+            let setup = quote! {
+                let #oid = #start;
+                let #lid = #limit;
+            };
+            let names = m
+                .params
+                .iter()
+                .filter(|p| !p.optional)
+                .map(|p| {
+                    let fid = ident(&naming::snake(&p.name));
+                    quote!(#fid)
+                })
+                .collect();
+            (setup, names)
+        }
+        _ => return None,
+    };
     let list_field = ident(&naming::snake(&list.name));
     let total_field = ident(&naming::snake(&total.name));
     let items = if list.optional {
@@ -223,13 +282,15 @@ fn page_stream(
         quote!(page.#list_field)
     };
     let count = if total.optional {
-        quote!(page.#total_field.unwrap_or(-1))
+        quote!(page.#total_field.map_or(-1, i64::from))
     } else {
-        quote!(page.#total_field)
+        quote!(i64::from(page.#total_field))
     };
     let sdoc = doc(&format!(
-        "Every item `{}` lists, fetched page after page with `page_size` items per request. The query's own `start` and `limit` are replaced; the stream ends after the last page or with the first error.",
-        m.name
+        "Every item `{}` lists, fetched page after page with `page_size` items per request (its `{}` and `{}` are set for each page; optional params are left out); the stream ends after the last page or with the first error.",
+        m.name,
+        paging.offset.join("."),
+        paging.limit.join(".")
     ));
     Some(quote! {
         #sdoc
@@ -238,9 +299,7 @@ fn page_stream(
         {
             let session = self.0;
             #rt::paging::pages(page_size, move |start, limit| {
-                let mut #qid = #qid.clone();
-                #qid.start = Some(start);
-                #qid.limit = Some(limit);
+                #setup
                 async move {
                     let page = session.call(&#sname::new(#(#names),*)).await?;
                     Ok((#items, #count))

@@ -277,7 +277,12 @@ impl FileDecoder<'_> {
     }
 
     fn method(&mut self, p: &str, name: &str, v: &Json) -> Option<Method> {
-        let members = self.object(p, v, "a method", &["role", "doc", "params", "result"])?;
+        let members = self.object(
+            p,
+            v,
+            "a method",
+            &["role", "doc", "params", "result", "paging"],
+        )?;
         let role = members.iter().find(|m| m.key == "role").and_then(|m| {
             let rp = ptr(p, "role");
             let s = self.string(&rp, &m.value)?;
@@ -299,12 +304,37 @@ impl FileDecoder<'_> {
         let result_v = self.required(p, v, members, "result", "a method");
         let params = params_v.map(|pv| self.params(&ptr(p, "params"), pv, "a parameter"));
         let result = result_v.map(|rv| self.params(&ptr(p, "result"), rv, "an out-parameter"));
+        let paging = members
+            .iter()
+            .find(|m| m.key == "paging")
+            .and_then(|m| self.paging(&ptr(p, "paging"), &m.value));
         Some(Method {
             name: name.to_owned(),
             role,
             doc,
             params: params?,
             result: result?,
+            paging,
+            loc: self.loc(p, v.offset),
+        })
+    }
+
+    /// `"paging": {"offset": "query.start", "limit": "query.limit", "list": "list",
+    /// "total": "totalItems"}`; what the paths name is checked by validation.
+    fn paging(&mut self, p: &str, v: &Json) -> Option<Paging> {
+        const KEYS: [&str; 4] = ["offset", "limit", "list", "total"];
+        let members = self.object(p, v, "a paging declaration", &KEYS)?;
+        let [offset, limit, list, total] = KEYS.map(|key| {
+            self.required(p, v, members, key, "a paging declaration")
+                .and_then(|mv| self.string(&ptr(p, key), mv))
+        });
+        let (offset, limit, list, total) = (offset?, limit?, list?, total?);
+        let path = |s: &str| s.split('.').map(str::to_owned).collect::<Vec<_>>();
+        Some(Paging {
+            offset: path(&offset),
+            limit: path(&limit),
+            list,
+            total,
             loc: self.loc(p, v.offset),
         })
     }

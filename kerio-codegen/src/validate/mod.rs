@@ -217,6 +217,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             );
         }
     }
+    crate::paging::check(api, &types, &mut d);
     d.into_result(())
 }
 

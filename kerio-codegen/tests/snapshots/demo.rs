@@ -688,7 +688,7 @@ pub mod demo {
                     secret,
                 }
             }
-            /// Every item `get` lists, fetched page after page with `page_size` items per request. The query's own `start` and `limit` are replaced; the stream ends after the last page or with the first error.
+            /// Every item `get` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
             pub fn get_stream(
                 &self,
                 query: &super::Query,
@@ -705,7 +705,7 @@ pub mod demo {
                         query.limit = Some(limit);
                         async move {
                             let page = session.call(&Get::new(&query)).await?;
-                            Ok((page.list, page.total_items))
+                            Ok((page.list, i64::from(page.total_items)))
                         }
                     },
                 )

@@ -205,6 +205,7 @@ impl Lowering<'_> {
             doc: read.doc.clone(),
             params,
             result,
+            paging: None,
             loc: loc(pointer),
         }
     }

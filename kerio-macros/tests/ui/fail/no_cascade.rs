@@ -22,7 +22,7 @@ use firmware::AdminExt as _;
 
 async fn ping(session: &Session<Admin>) -> Option<i32> {
     session.diagnostics().flush().await.unwrap();
-    let report: firmware::PingReport = session.diagnostics().ping("gw").await.unwrap();
+    let report: firmware::PingReport = session.diagnostics().ping("gw").await.unwrap().report;
     report.received
 }
 

@@ -14,7 +14,7 @@ mod firmware {
 use firmware::ActiveHostsExt as _;
 
 async fn bandwidth(session: &kerio_api::Session<kerio_api::admin::Admin>) -> i64 {
-    session.active_hosts().get_bandwidth("10").await.unwrap()
+    session.active_hosts().get_bandwidth("10").await.unwrap().bandwidth
 }
 
 fn main() {
