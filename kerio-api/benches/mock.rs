@@ -10,6 +10,7 @@
 //!   state of a listing interface;
 //! - `strict`: the same listing with strict param checks.
 
+use std::future::IntoFuture;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -54,7 +55,7 @@ fn mock(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 s.runtime
-                    .block_on(s.session.product_info().get())
+                    .block_on(s.session.product_info().get().into_future())
                     .expect("call"),
             )
         })
@@ -63,7 +64,7 @@ fn mock(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 s.runtime
-                    .block_on(s.session.active_hosts().get(black_box(&query), false))
+                    .block_on(s.session.active_hosts().get(black_box(&query), false).into_future())
                     .expect("call"),
             )
         })
@@ -75,7 +76,7 @@ fn mock(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 s.runtime
-                    .block_on(s.session.active_hosts().get(black_box(&query), false))
+                    .block_on(s.session.active_hosts().get(black_box(&query), false).into_future())
                     .expect("call"),
             )
         })

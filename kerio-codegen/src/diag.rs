@@ -87,6 +87,8 @@ pub enum DiagnosticKind {
     RoleShape,
     /// An alias chain that leads back to itself.
     AliasCycle,
+    /// A `paging` declaration that names no fitting param or out-parameter.
+    Paging,
     /// An interface whose accessor would shadow a method of the runtime's session.
     ShadowsSessionMethod,
     /// A type named like the API's marker type.

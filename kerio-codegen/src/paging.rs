@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::Diagnostics;
-use crate::load::diag_at;
+use crate::diag::{DiagnosticKind, Diagnostics, diag_at};
 use crate::spec::*;
 
 /// What a type reference is once aliases are followed.
@@ -57,7 +56,13 @@ fn check_method(
             pointer: format!("{}/{key}", p.loc.pointer),
             ..p.loc.clone()
         };
-        d.push(diag_at(&api.sources, &loc, &message, Some(hint)));
+        d.push(diag_at(
+            DiagnosticKind::Paging,
+            &api.sources,
+            &loc,
+            &message,
+            Some(hint),
+        ));
     };
     let method = format!("{}.{}", i.name, m.name);
     for (key, path) in [("offset", &p.offset), ("limit", &p.limit)] {

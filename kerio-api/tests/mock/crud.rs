@@ -23,13 +23,11 @@ async fn an_ip_address_group_is_created_listed_set_and_removed() {
     let before = groups.get(&all).await.expect("first get");
     assert!(named(&before.list, "Office printers").is_empty());
 
-    let entry = IpAddressEntry {
-        group_name: Some("Office printers".into()),
-        r#type: Some(IpAddressGroupType::Host),
-        host: Some("192.0.2.40".into()),
-        enabled: Some(true),
-        ..Default::default()
-    };
+    let entry = IpAddressEntry::default()
+        .group_name("Office printers")
+        .r#type(IpAddressGroupType::Host)
+        .host("192.0.2.40")
+        .enabled(true);
     let created = groups
         .create(std::slice::from_ref(&entry))
         .await
@@ -45,15 +43,14 @@ async fn an_ip_address_group_is_created_listed_set_and_removed() {
     assert_eq!(mine[0].status, Some(StoreStatus::StoreStatusNew));
     assert_eq!(listed.total_items, before.total_items + 1);
 
-    let change = IpAddressEntry {
-        host: Some("192.0.2.41".into()),
-        description: Some("second floor".into()),
-        ..Default::default()
-    };
+    let change = IpAddressEntry::default()
+        .host("192.0.2.41")
+        .description("second floor");
     let errors = groups
         .set(std::slice::from_ref(&id), &change)
         .await
-        .expect("set");
+        .expect("set")
+        .errors;
     assert!(errors.is_empty());
     let listed = groups.get(&all).await.expect("get after set");
     let mine = named(&listed.list, "Office printers");
@@ -75,7 +72,8 @@ async fn an_ip_address_group_is_created_listed_set_and_removed() {
     let errors = groups
         .remove(std::slice::from_ref(&id))
         .await
-        .expect("remove");
+        .expect("remove")
+        .errors;
     assert!(errors.is_empty());
     let listed = groups.get(&all).await.expect("get after remove");
     assert!(named(&listed.list, "Office printers").is_empty());
@@ -84,7 +82,8 @@ async fn an_ip_address_group_is_created_listed_set_and_removed() {
     let errors = groups
         .remove(std::slice::from_ref(&id))
         .await
-        .expect("remove again");
+        .expect("remove again")
+        .errors;
     assert_eq!(errors.len(), 1, "a second removal names the missing id");
     assert_eq!(errors[0].code, Some(1002));
 }
@@ -96,11 +95,7 @@ async fn reset_returns_to_the_applied_list() {
     let groups = session.ip_address_groups();
     let all = SearchQuery::default();
     let before = groups.get(&all).await.expect("get").total_items;
-    let entry = IpAddressEntry {
-        group_name: Some("Lab".into()),
-        host: Some("192.0.2.9".into()),
-        ..Default::default()
-    };
+    let entry = IpAddressEntry::default().group_name("Lab").host("192.0.2.9");
     groups.create(&[entry]).await.expect("create");
     assert_eq!(groups.get(&all).await.expect("get").total_items, before + 1);
     groups.reset().await.expect("reset");

@@ -12,10 +12,7 @@ use kerio_api::{Client, Session};
 /// A client and an admin session on a mock.
 pub async fn login(mock: &MockAppliance) -> (Client, Session<Admin>) {
     let client = mock.client_builder().build().expect("client");
-    let app = ApiApplication {
-        name: Some("kerio-api mock tests".into()),
-        ..Default::default()
-    };
+    let app = ApiApplication::default().name("kerio-api mock tests");
     let session = Admin::login(&client, mock.user(), mock.password(), &app)
         .await
         .expect("login");

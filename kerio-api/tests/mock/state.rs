@@ -9,19 +9,21 @@ use crate::{login, start};
 async fn a_healthy_appliance_reports_no_update_and_valid_licences() {
     let mock = MockAppliance::start().await.expect("mock");
     let (_client, session) = login(&mock).await;
-    let info = session.product_info().get().await.expect("product info");
+    let info = session.product_info().get().await.expect("product info").product_info;
     assert_eq!(info.version_string.as_deref(), Some(CURRENT_VERSION));
     let status = session
         .update_checker()
         .get_status()
         .await
-        .expect("update status");
+        .expect("update status")
+        .status;
     assert_eq!(status.new_version, Some(false));
     let registration = session
         .product_registration()
         .get_full_status()
         .await
-        .expect("registration");
+        .expect("registration")
+        .status;
     let expirations = registration.expirations.expect("expirations");
     assert!(
         expirations
@@ -34,13 +36,14 @@ async fn a_healthy_appliance_reports_no_update_and_valid_licences() {
 async fn update_available_shows_a_newer_version() {
     let mock = start(MockAppliance::builder().state(ApplianceState::UpdateAvailable)).await;
     let (_client, session) = login(&mock).await;
-    let info = session.product_info().get().await.expect("product info");
+    let info = session.product_info().get().await.expect("product info").product_info;
     assert_eq!(info.version_string.as_deref(), Some(OLDER_VERSION));
     let status = session
         .update_checker()
         .get_status()
         .await
-        .expect("update status");
+        .expect("update status")
+        .status;
     assert_eq!(status.new_version, Some(true));
     assert!(
         status
@@ -58,7 +61,8 @@ async fn low_memory_shows_memory_use_near_95_percent() {
         .system_health()
         .get(&HistogramType::HistogramOneDay)
         .await
-        .expect("health");
+        .expect("health")
+        .data;
     let memory = data.memory.expect("memory");
     assert!(!memory.is_empty());
     assert!(memory.iter().all(|p| *p > 90.0));
@@ -67,7 +71,8 @@ async fn low_memory_shows_memory_use_near_95_percent() {
         .system_health()
         .get(&HistogramType::HistogramOneDay)
         .await
-        .expect("health");
+        .expect("health")
+        .data;
     assert!(data.memory.expect("memory").iter().all(|p| *p < 50.0));
 }
 
@@ -79,7 +84,8 @@ async fn license_expired_shows_expired_dates() {
         .product_registration()
         .get_full_status()
         .await
-        .expect("registration");
+        .expect("registration")
+        .status;
     let expirations = registration.expirations.expect("expirations");
     assert!(!expirations.is_empty());
     assert!(expirations.iter().all(|e| e.remaining_days == Some(0)));
