@@ -64,7 +64,12 @@ fn mock(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 s.runtime
-                    .block_on(s.session.active_hosts().get(black_box(&query), false).into_future())
+                    .block_on(
+                        s.session
+                            .active_hosts()
+                            .get(black_box(&query), false)
+                            .into_future(),
+                    )
                     .expect("call"),
             )
         })
@@ -76,7 +81,12 @@ fn mock(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 s.runtime
-                    .block_on(s.session.active_hosts().get(black_box(&query), false).into_future())
+                    .block_on(
+                        s.session
+                            .active_hosts()
+                            .get(black_box(&query), false)
+                            .into_future(),
+                    )
                     .expect("call"),
             )
         })

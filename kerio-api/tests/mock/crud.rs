@@ -95,7 +95,9 @@ async fn reset_returns_to_the_applied_list() {
     let groups = session.ip_address_groups();
     let all = SearchQuery::default();
     let before = groups.get(&all).await.expect("get").total_items;
-    let entry = IpAddressEntry::default().group_name("Lab").host("192.0.2.9");
+    let entry = IpAddressEntry::default()
+        .group_name("Lab")
+        .host("192.0.2.9");
     groups.create(&[entry]).await.expect("create");
     assert_eq!(groups.get(&all).await.expect("get").total_items, before + 1);
     groups.reset().await.expect("reset");

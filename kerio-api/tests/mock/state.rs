@@ -9,7 +9,12 @@ use crate::{login, start};
 async fn a_healthy_appliance_reports_no_update_and_valid_licences() {
     let mock = MockAppliance::start().await.expect("mock");
     let (_client, session) = login(&mock).await;
-    let info = session.product_info().get().await.expect("product info").product_info;
+    let info = session
+        .product_info()
+        .get()
+        .await
+        .expect("product info")
+        .product_info;
     assert_eq!(info.version_string.as_deref(), Some(CURRENT_VERSION));
     let status = session
         .update_checker()
@@ -36,7 +41,12 @@ async fn a_healthy_appliance_reports_no_update_and_valid_licences() {
 async fn update_available_shows_a_newer_version() {
     let mock = start(MockAppliance::builder().state(ApplianceState::UpdateAvailable)).await;
     let (_client, session) = login(&mock).await;
-    let info = session.product_info().get().await.expect("product info").product_info;
+    let info = session
+        .product_info()
+        .get()
+        .await
+        .expect("product info")
+        .product_info;
     assert_eq!(info.version_string.as_deref(), Some(OLDER_VERSION));
     let status = session
         .update_checker()
