@@ -209,7 +209,7 @@ impl ClientBuilder {
     /// waited on it get their session-expired error, without trying again (a wrong
     /// password sent once per waiting call could lock the account); a later call tries
     /// again. Streamed uploads, which cannot be replayed, are not sent again (the session
-    /// is renewed for the next call), nor is the logout of [`Session::close`].
+    /// is renewed for the next call), nor is the logout of [`Session::close`](crate::Session::close).
     pub fn auto_relogin(mut self, enabled: bool) -> Self {
         self.auto_relogin = enabled;
         self

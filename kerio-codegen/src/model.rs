@@ -41,6 +41,7 @@ pub const SESSION_METHODS: &[&str] = &[
     "post_file",
     "relogin",
     "send",
+    "spec_drift",
     "token_fingerprint",
     "upload",
 ];

@@ -292,8 +292,10 @@ fn page_stream(
         paging.offset.join("."),
         paging.limit.join(".")
     ));
+    // The total is an int32 or an int64 on the wire; one conversion serves both.
     Some(quote! {
         #sdoc
+        #[allow(clippy::useless_conversion)]
         pub fn #fname(&self, #(#args,)* page_size: u32)
             -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
         {

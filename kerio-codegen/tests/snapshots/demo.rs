@@ -689,6 +689,7 @@ pub mod demo {
                 }
             }
             /// Every item `get` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
+            #[allow(clippy::useless_conversion)]
             pub fn get_stream(
                 &self,
                 query: &super::Query,

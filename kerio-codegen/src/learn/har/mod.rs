@@ -65,7 +65,7 @@ impl Provenance {
     pub fn of_comment(comment: &str) -> Provenance {
         let kind = comment
             .strip_prefix(Self::MARKER)
-            .and_then(|rest| rest.split_whitespace().next());
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_alphabetic()).next());
         match kind {
             Some("recorded") => Provenance::Recorded,
             Some("public") => Provenance::Public,
@@ -105,6 +105,14 @@ mod tests {
         );
         assert_eq!(
             Provenance::of_comment("kerio-capture: other"),
+            Provenance::Unknown
+        );
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: public. From a forum"),
+            Provenance::Public
+        );
+        assert_eq!(
+            Provenance::of_comment("kerio-capture: recordedish"),
             Provenance::Unknown
         );
         assert_eq!(Provenance::of_comment("recorded"), Provenance::Unknown);

@@ -2,7 +2,7 @@
 //! time, so memory is bounded by the largest entry rather than the file.
 //!
 //! Only the top two levels are tokenized; each entry (and each other member of the top
-//! object and of `log`) is found by the block scanner of [`super::scan`] and handed out as
+//! object and of `log`) is found by the block scanner of `scan` and handed out as
 //! raw bytes for the caller to parse.
 
 use std::io::Read;
