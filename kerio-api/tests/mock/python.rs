@@ -44,6 +44,36 @@ after = call("IpAddressGroups.get", {"query": {}}, token)
 print(after["error"]["code"])
 "#;
 
+/// The `mock_server` example as a command. `cargo test --all-targets` has built it next
+/// to this test's binary; run alone, this test has it built by a nested `cargo run`.
+fn mock_server_command() -> Command {
+    let exe = format!("mock_server{}", std::env::consts::EXE_SUFFIX);
+    let built = std::env::current_exe()
+        .ok()
+        .and_then(|test| Some(test.parent()?.parent()?.join("examples").join(exe)));
+    if let Some(built) = built.filter(|path| path.is_file()) {
+        return Command::new(built);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    // What cargo sets for a test run would make the nested cargo rebuild everything.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(|n| n.starts_with("CARGO_")) {
+            command.env_remove(name);
+        }
+    }
+    command.args([
+        "run",
+        "--quiet",
+        "-p",
+        "kerio-api",
+        "--example",
+        "mock_server",
+        "--",
+    ]);
+    command
+}
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -61,29 +91,12 @@ fn a_python_client_logs_in_lists_and_logs_out() {
     }
     let dir = tempfile::tempdir().expect("temporary folder");
     let cert = dir.path().join("mock.pem");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    // What cargo sets for a test run would make the nested cargo rebuild everything.
-    for (name, _) in std::env::vars_os() {
-        if name.to_str().is_some_and(|n| n.starts_with("CARGO_")) {
-            command.env_remove(name);
-        }
-    }
-    let child = command
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "kerio-api",
-            "--example",
-            "mock_server",
-            "--",
-        ])
+    let child = mock_server_command()
         .args(["--listen", "127.0.0.1:0", "--user", "py", "--cert-out"])
         .arg(&cert)
         .stdout(Stdio::piped())
         .spawn()
-        .expect("cargo runs the mock server");
+        .expect("the mock server starts");
     let mut server = Server(child);
     let stdout = server.0.stdout.take().expect("stdout");
     let mut settings = std::collections::HashMap::new();
