@@ -279,10 +279,10 @@ impl ClientBuilder {
     /// Turn it off only for an appliance whose replies stall about 40 ms each on a kept-
     /// alive connection: a server that leaves Nagle's algorithm on and writes a reply's
     /// headers and body apart waits for the client's delayed ACK of the headers before
-    /// it sends the body. A new connection acknowledges at once, so there each reply
-    /// costs a handshake instead of the stall (`cargo bench -p kerio-api --bench calls --
-    /// paging_1000_by_50` measures both against the mock appliance). Whether real
-    /// appliances behave that way is not known.
+    /// it sends the body. Linux acknowledges at once on a new connection, so there each
+    /// reply costs a handshake instead of the stall (`cargo bench -p kerio-api --bench
+    /// calls -- paging_1000_by_50` measures both against the mock appliance; other
+    /// systems were not measured). Whether real appliances behave that way is not known.
     pub fn reuse_connections(mut self, reuse: bool) -> Self {
         self.reuse_connections = reuse;
         self
