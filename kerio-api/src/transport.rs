@@ -25,11 +25,11 @@
 //! What the client offers instead needs no access to the socket:
 //! [`ClientBuilder::reuse_connections(false)`](crate::ClientBuilder::reuse_connections)
 //! opens a connection per request; Linux acknowledges at once on a new connection (other
-//! systems were not measured), so the same
-//! paging takes 24 ms against the stalling server, and 25 ms instead of 15 ms against a
-//! server that does not stall (loopback; each request then pays a TCP and a resumed TLS
-//! handshake, two round trips on a real network). On Linux a system administrator can
-//! also make quick ACKs the rule for the route to the appliance (`ip route change ...
+//! systems were not measured), so the same paging takes 24 ms against the stalling
+//! server, and 25 ms instead of 15 ms against a server that does not stall (loopback;
+//! each request then pays a TCP and a TLS handshake, resumed when the appliance allows,
+//! two round trips or more on a real network). On Linux a system administrator can also
+//! make quick ACKs the rule for the route to the appliance (`ip route change ...
 //! quickack 1`), for every program: with it on the loopback routes of a private network
 //! namespace, the kept-alive paging against the stalling server took 75 ms instead of
 //! 0.88 s (measured on a busy machine).
