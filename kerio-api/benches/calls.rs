@@ -11,10 +11,11 @@
 //!
 //! `paging_1000_by_50` pages 1 000 hosts 50 at a time (20 calls on one kept-alive
 //! connection) against an appliance that leaves Nagle's algorithm on and one with
-//! `TCP_NODELAY`, with the typed client and with a bare hyper connection, with and
-//! without asking Linux for quick ACKs (`TCP_QUICKACK`) before every read: the stall a
-//! server's Nagle causes with the client's delayed ACKs, and whether the client can
-//! avoid it (see the comment of [`paging`]).
+//! `TCP_NODELAY`, each writing replies at once or headers and body apart, with the typed
+//! client (kept-alive, and with a connection per request) and with a bare hyper
+//! connection, with and without asking Linux for quick ACKs (`TCP_QUICKACK`) before or
+//! after every read: the stall a server's Nagle causes with the client's delayed ACKs,
+//! and how the client can avoid it (see the comment of [`nagle::paging`]).
 //!
 //! `kerio_api` against `reqwest_serde` is the runtime's own overhead. Because a busy
 //! machine makes separate measurements drift, each group ends with `paired`: typed and

@@ -34,9 +34,21 @@ fn page_query(start: usize) -> Value {
     json!({"start": start, "limit": PAGE})
 }
 
-/// A TCP stream that asks Linux for an immediate ACK before every read: `TCP_QUICKACK`
-/// does not stick, the kernel goes back to delayed ACKs by itself.
-struct QuickAck(tokio::net::TcpStream);
+/// When a [`QuickAck`] stream asks Linux for an immediate ACK.
+#[derive(Clone, Copy, PartialEq)]
+enum Placement {
+    /// No quick ACKs: a plain TCP stream.
+    Never,
+    /// Before every read.
+    BeforeRead,
+    /// After every read that returned bytes.
+    AfterRead,
+}
+
+/// A TCP stream that asks Linux for an immediate ACK around its reads: `TCP_QUICKACK`
+/// does not stick, the kernel goes back to delayed ACKs by itself. Setting it sends an
+/// ACK that is due at once.
+struct QuickAck(tokio::net::TcpStream, Placement);
 
 impl tokio::io::AsyncRead for QuickAck {
     fn poll_read(
@@ -44,10 +56,22 @@ impl tokio::io::AsyncRead for QuickAck {
         cx: &mut std::task::Context<'_>,
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> std::task::Poll<std::io::Result<()>> {
-        #[cfg(target_os = "linux")]
-        let _ = self.0.set_quickack(true);
-        std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
+        let placement = self.1;
+        if placement == Placement::BeforeRead {
+            quickack(&self.0);
+        }
+        let filled = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut self.0).poll_read(cx, buf);
+        if placement == Placement::AfterRead && buf.filled().len() > filled {
+            quickack(&self.0);
+        }
+        poll
     }
+}
+
+fn quickack(_stream: &tokio::net::TcpStream) {
+    #[cfg(target_os = "linux")]
+    let _ = _stream.set_quickack(true);
 }
 
 impl tokio::io::AsyncWrite for QuickAck {
@@ -80,7 +104,7 @@ struct RawConnection {
 }
 
 impl RawConnection {
-    async fn open(app: &Appliance, quickack: bool) -> RawConnection {
+    async fn open(app: &Appliance, placement: Placement) -> RawConnection {
         use hyper_util::rt::TokioIo;
         let secrets = app.issued_secrets();
         let mut roots = rustls::RootCertStore::empty();
@@ -101,21 +125,14 @@ impl RawConnection {
             .expect("connect");
         tcp.set_nodelay(true).expect("nodelay");
         let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
-        let sender = if quickack {
-            let stream = connector.connect(name, QuickAck(tcp)).await.expect("TLS");
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .expect("HTTP/1");
-            tokio::spawn(conn);
-            sender
-        } else {
-            let stream = connector.connect(name, tcp).await.expect("TLS");
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .expect("HTTP/1");
-            tokio::spawn(conn);
-            sender
-        };
+        let stream = connector
+            .connect(name, QuickAck(tcp, placement))
+            .await
+            .expect("TLS");
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("HTTP/1");
+        tokio::spawn(conn);
         RawConnection {
             sender,
             token: secrets[0].clone(),
@@ -147,11 +164,14 @@ impl RawConnection {
 }
 
 /// Paging over one kept-alive connection, against a server with Nagle's algorithm on
-/// and one with `TCP_NODELAY`.
+/// and one with `TCP_NODELAY`, each writing a reply at once or in two writes (`_split`);
+/// `kerio_api_fresh` is the typed client with
+/// [`reuse_connections(false)`](kerio_api::ClientBuilder::reuse_connections).
 ///
 /// reqwest (0.13) gives no access to the socket of a pooled connection (its connector
-/// layers see an opaque connection), so the typed client cannot ask for quick ACKs;
-/// the bare hyper connections show what doing so would change.
+/// layers see an opaque, sealed connection type), so the typed client cannot ask for
+/// quick ACKs; the bare hyper connections show what doing so would change, with
+/// `TCP_QUICKACK` set before every read or after every read.
 pub fn paging(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -172,7 +192,7 @@ pub fn paging(c: &mut Criterion) {
         ("server_nodelay_split", true, true),
     ];
     for (server, nodelay, split) in servers {
-        let (app, session) = rt.block_on(async {
+        let (app, sessions) = rt.block_on(async {
             let mut app = Appliance::builder()
                 .cert(CertKind::SignedByCa(default_names()))
                 .forget_requests()
@@ -189,23 +209,37 @@ pub fn paging(c: &mut Criterion) {
                 .build()
                 .expect("client");
             let session = client.login(&admin_login()).await.expect("login");
-            (app, session)
+            let fresh = kerio_api::Client::builder(app.base_url())
+                .ca_certificate_pem(app.cert().ca_pem.as_ref().expect("CA").as_bytes())
+                .expect("CA")
+                .no_proxy()
+                .reuse_connections(false)
+                .build()
+                .expect("client");
+            let fresh = fresh.login(&admin_login()).await.expect("login");
+            (app, [("kerio_api", session), ("kerio_api_fresh", fresh)])
         });
-        group.bench_function(format!("kerio_api/{server}"), |b| {
-            b.iter(|| {
-                rt.block_on(async {
-                    for start in (0..HOSTS).step_by(PAGE) {
-                        let method = GetActiveHosts {
-                            query: page_query(start),
-                            refresh: false,
-                        };
-                        black_box(session.call(&method).await.expect("call"));
-                    }
+        for (name, session) in &sessions {
+            group.bench_function(format!("{name}/{server}"), |b| {
+                b.iter(|| {
+                    rt.block_on(async {
+                        for start in (0..HOSTS).step_by(PAGE) {
+                            let method = GetActiveHosts {
+                                query: page_query(start),
+                                refresh: false,
+                            };
+                            black_box(session.call(&method).await.expect("call"));
+                        }
+                    })
                 })
-            })
-        });
-        for (name, quickack) in [("hyper", false), ("hyper_quickack", true)] {
-            let mut connection = rt.block_on(RawConnection::open(&app, quickack));
+            });
+        }
+        for (name, placement) in [
+            ("hyper", Placement::Never),
+            ("hyper_quickack", Placement::BeforeRead),
+            ("hyper_quickack_after_read", Placement::AfterRead),
+        ] {
+            let mut connection = rt.block_on(RawConnection::open(&app, placement));
             group.bench_function(format!("{name}/{server}"), |b| {
                 b.iter(|| {
                     rt.block_on(async {

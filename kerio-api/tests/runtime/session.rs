@@ -231,6 +231,33 @@ async fn sessions_are_independent_and_share_one_connection_pool() {
     );
 }
 
+#[tokio::test]
+async fn without_connection_reuse_every_request_opens_a_connection() {
+    // The server of the delayed-ACK stall: Nagle's algorithm on, headers and body
+    // written apart. Replies must arrive whole on fresh connections too.
+    let app = Appliance::builder()
+        .tcp_nodelay(false)
+        .split_replies()
+        .start()
+        .await;
+    app.reply("ActiveHosts.get", hosts_reply());
+    let client = app
+        .client_builder()
+        .reuse_connections(false)
+        .build()
+        .unwrap();
+    let session = client.login(&admin_login()).await.unwrap();
+    for _ in 0..3 {
+        let hosts = session.call(&GetHosts::default()).await.unwrap();
+        assert_eq!(hosts.list.len(), 2);
+    }
+    assert_eq!(
+        app.connections(),
+        4,
+        "the login and each of the 3 calls on a connection of its own"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_calls_get_unique_ids() {
     fn assert_send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
