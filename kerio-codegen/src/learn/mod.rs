@@ -28,7 +28,7 @@ mod write;
 use std::path::PathBuf;
 
 pub use self::compat::Compat;
-pub use self::observe::{STATS_PATHS, looks_like_jsonrpc, valid_method};
+pub use self::observe::{looks_like_jsonrpc, valid_method};
 pub use self::report::ApiReport;
 use self::specs::{ApiSpec, SpecSet};
 use crate::model::Model;

@@ -12,10 +12,6 @@ use self::node::Node;
 use self::parse::{ParseError, Parser, Stop};
 use super::har::entry::{EntryView, Text};
 
-/// Endpoint paths of the Statistics API: the documented one and the one newer firmware
-/// serves; an API whose manifest names either is reached at both.
-pub const STATS_PATHS: [&str; 2] = ["/client/api/jsonrpc/", "/lib/api/jsonrpc/"];
-
 /// One API's endpoint paths.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -42,16 +38,13 @@ fn with_slash(p: &str) -> String {
 }
 
 impl Router {
-    /// Routes to the APIs of a spec set: each manifest's `path`, plus the other
-    /// Statistics path for the Statistics API.
+    /// Routes to the APIs of a spec set: each manifest's `path` and its
+    /// `alternativePaths`.
     pub fn new(apis: &[Api]) -> Self {
         let endpoints = apis
             .iter()
             .map(|api| {
-                let mut paths = vec![with_slash(&api.manifest.path)];
-                if STATS_PATHS.contains(&paths[0].as_str()) {
-                    paths = STATS_PATHS.iter().map(|p| (*p).to_owned()).collect();
-                }
+                let paths = api.manifest.paths().map(with_slash).collect();
                 let batch = api.interfaces.iter().find_map(|i| {
                     i.methods
                         .iter()
@@ -514,20 +507,67 @@ mod tests {
         assert_eq!(obs.apis["admin"]["A.x"].replies, 0);
     }
 
+    /// An API loaded from a manifest with `path` and `alternativePaths`.
+    fn api_at(name: &str, path: &str, alternatives: &[&str]) -> Api {
+        let manifest = serde_json::json!({"api": {
+            "name": name, "path": path, "alternativePaths": alternatives, "port": 4081
+        }});
+        crate::load::load_sources(vec![crate::spec::Source::new(
+            "api.json",
+            manifest.to_string(),
+        )])
+        .expect("manifest loads")
+    }
+
     #[test]
-    fn routes_stats_paths() {
-        let r = Router {
-            endpoints: vec![Endpoint {
-                api: "stats".into(),
-                paths: STATS_PATHS.iter().map(|p| p.to_string()).collect(),
-                batch: None,
-            }],
-        };
-        assert!(r.route("/lib/api/jsonrpc").is_some());
-        assert!(r.route("/client/api/jsonrpc/").is_some());
-        assert!(r.route("/admin/api/jsonrpc/").is_none());
+    fn routes_every_path_the_manifest_names() {
+        let r = Router::new(&[
+            api_at("admin", "/admin/api/jsonrpc/", &[]),
+            api_at("stats", "/client/api/jsonrpc/", &["/other/api/jsonrpc"]),
+        ]);
+        assert_eq!(
+            r.route("/other/api/jsonrpc").map(|e| e.api.as_str()),
+            Some("stats")
+        );
+        assert_eq!(
+            r.route("/client/api/jsonrpc/").map(|e| e.api.as_str()),
+            Some("stats")
+        );
+        assert_eq!(
+            r.route("/admin/api/jsonrpc").map(|e| e.api.as_str()),
+            Some("admin")
+        );
+        // A path no manifest names is not served, however familiar.
+        assert!(r.route("/lib/api/jsonrpc/").is_none());
         assert!(looks_like_jsonrpc("/admin/api/jsonrpc/"));
         assert!(!looks_like_jsonrpc("/admin/api/jsonrpc/upload/"));
+    }
+
+    #[test]
+    fn an_alternative_path_is_learned_and_an_unknown_one_reported() {
+        let r = Router::new(&[api_at(
+            "stats",
+            "/client/api/jsonrpc/",
+            &["/other/api/jsonrpc/"],
+        )]);
+        let at = |path: &str| {
+            let text = entry_json(
+                r#"{"method": "MyAccount.get", "params": {}}"#,
+                Some(r#"{"result": {"n": 1}}"#),
+            )
+            .replace("/admin/api/jsonrpc/", path);
+            entry::parse(text.as_bytes()).map(|v| {
+                let mut obs = Observations::default();
+                let out = observe_entry(&v, &r, &mut obs);
+                (out, obs)
+            })
+        };
+        let (out, obs) = at("/other/api/jsonrpc/").expect("entry");
+        assert_eq!(out, Outcome::Learned("MyAccount.get".into()));
+        assert_eq!(obs.apis["stats"]["MyAccount.get"].replies, 1);
+        let (out, obs) = at("/lib/api/jsonrpc/").expect("entry");
+        assert_eq!(out, Outcome::Unrouted("/lib/api/jsonrpc/".into()));
+        assert!(obs.apis.is_empty());
     }
 
     /// Mutated entries and captures (bytes flipped, cut, duplicated) never make the
