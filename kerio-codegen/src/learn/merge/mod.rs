@@ -10,7 +10,7 @@
 //! Phase one (`collect`) pushes every observed node down the spec's types, so each named
 //! type and each primitive position gathers everything seen of it from every method;
 //! phase two (`decide`) decides per type and position, in name order, so the result does
-//! not depend on the order of calls. Both record [`edit`]s, applied to the files at the
+//! not depend on the order of calls. Both record edits (`edit`), applied to the files at the
 //! end.
 
 mod collect;
