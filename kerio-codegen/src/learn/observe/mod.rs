@@ -3,75 +3,14 @@
 
 pub mod node;
 pub mod parse;
+mod route;
 
 use std::collections::BTreeMap;
 
-use crate::spec::{Api, Role};
-
 use self::node::Node;
 use self::parse::{ParseError, Parser, Stop};
+pub use self::route::{Router, looks_like_jsonrpc};
 use super::har::entry::{EntryView, Text};
-
-/// One API's endpoint paths.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    /// The API name (`admin`).
-    pub api: String,
-    /// URL paths that reach it, each ending with `/`.
-    pub paths: Vec<String>,
-    /// `Interface.method` of its batch method, whose commands are unpacked.
-    pub batch: Option<String>,
-}
-
-/// Maps URL paths to APIs.
-#[derive(Debug, Clone, Default)]
-pub struct Router {
-    endpoints: Vec<Endpoint>,
-}
-
-fn with_slash(p: &str) -> String {
-    if p.ends_with('/') {
-        p.to_owned()
-    } else {
-        format!("{p}/")
-    }
-}
-
-impl Router {
-    /// Routes to the APIs of a spec set: each manifest's `path` and its
-    /// `alternativePaths`.
-    pub fn new(apis: &[Api]) -> Self {
-        let endpoints = apis
-            .iter()
-            .map(|api| {
-                let paths = api.manifest.paths().map(with_slash).collect();
-                let batch = api.interfaces.iter().find_map(|i| {
-                    i.methods
-                        .iter()
-                        .find(|m| m.role == Some(Role::Batch))
-                        .map(|m| format!("{}.{}", i.name, m.name))
-                });
-                Endpoint {
-                    api: api.manifest.name.clone(),
-                    paths,
-                    batch,
-                }
-            })
-            .collect();
-        Router { endpoints }
-    }
-
-    /// The API a URL path belongs to.
-    pub fn route(&self, path: &str) -> Option<&Endpoint> {
-        let path = with_slash(path);
-        self.endpoints.iter().find(|e| e.paths.contains(&path))
-    }
-}
-
-/// True for paths that look like a JSON-RPC endpoint (to report those no API serves).
-pub fn looks_like_jsonrpc(path: &str) -> bool {
-    path.trim_end_matches('/').ends_with("/api/jsonrpc")
-}
 
 /// Everything seen of one method.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -422,8 +361,10 @@ fn record(m: &mut MethodObs, params: Node, reply: Option<Reply>) {
 
 #[cfg(test)]
 mod tests {
+    use super::route::Endpoint;
     use super::*;
     use crate::learn::har::entry;
+    use crate::spec::Api;
 
     fn router() -> Router {
         Router {
@@ -508,7 +449,7 @@ mod tests {
     }
 
     /// An API loaded from a manifest with `path` and `alternativePaths`.
-    fn api_at(name: &str, path: &str, alternatives: &[&str]) -> Api {
+    pub(super) fn api_at(name: &str, path: &str, alternatives: &[&str]) -> Api {
         let manifest = serde_json::json!({"api": {
             "name": name, "path": path, "alternativePaths": alternatives, "port": 4081
         }});
@@ -517,30 +458,6 @@ mod tests {
             manifest.to_string(),
         )])
         .expect("manifest loads")
-    }
-
-    #[test]
-    fn routes_every_path_the_manifest_names() {
-        let r = Router::new(&[
-            api_at("admin", "/admin/api/jsonrpc/", &[]),
-            api_at("stats", "/client/api/jsonrpc/", &["/other/api/jsonrpc"]),
-        ]);
-        assert_eq!(
-            r.route("/other/api/jsonrpc").map(|e| e.api.as_str()),
-            Some("stats")
-        );
-        assert_eq!(
-            r.route("/client/api/jsonrpc/").map(|e| e.api.as_str()),
-            Some("stats")
-        );
-        assert_eq!(
-            r.route("/admin/api/jsonrpc").map(|e| e.api.as_str()),
-            Some("admin")
-        );
-        // A path no manifest names is not served, however familiar.
-        assert!(r.route("/lib/api/jsonrpc/").is_none());
-        assert!(looks_like_jsonrpc("/admin/api/jsonrpc/"));
-        assert!(!looks_like_jsonrpc("/admin/api/jsonrpc/upload/"));
     }
 
     #[test]
