@@ -15,7 +15,6 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod coverage;
-mod json;
 mod mock;
 mod regen;
 

@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 use super::edit::Edit;
 use super::{Merger, Site, doc_seen, rank, show, unexpected};
 use crate::learn::infer::{Home, Infer, LEARNED, type_json};
-use crate::learn::secrets;
 use crate::learn::specs::ptr;
+use crate::secrets;
 use crate::spec::{Primitive, TypeKind};
 impl<'a> Merger<'a> {
     /// Phase two for primitive positions: widen numbers, report the rest.

@@ -28,8 +28,8 @@ use super::infer::{Home, Infer, LEARNED, type_json};
 use super::observe::MethodObs;
 use super::observe::node::Node;
 use super::report::ApiReport;
-use super::secrets;
 use super::specs::{ApiSpec, SpecFile, ptr};
+use crate::secrets;
 
 /// A primitive position of the spec and everything seen there.
 struct Site {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::json_text::redact_json_text;
 use super::{Found, MIN_LITERAL, Stats};
 use crate::learn::har::entry::BASE64;
-use crate::learn::secrets::{self, REDACTED};
+use crate::secrets::{self, REDACTED};
 
 /// Drops a body's text that could not be checked.
 fn drop_text(obj: &mut serde_json::Map<String, Value>, found: &mut Found<'_>) {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::learn::har::scan;
-use crate::learn::secrets::{self, REDACTED};
+use crate::secrets::{self, REDACTED};
 
 /// Rewrites JSON text, replacing strings under secret keys and keeping everything else
 /// byte for byte; `None` when the text is not JSON.

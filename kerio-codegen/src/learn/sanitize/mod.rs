@@ -5,11 +5,11 @@
 //!   header named like a secret (`X-Token`) are removed;
 //! - every `cookies` array is emptied;
 //! - in JSON bodies (plain or base64), query strings, URLs and form bodies, every string
-//!   under a secret key (see [`super::secrets`]) becomes `"[redacted]"`; JSON bodies keep
+//!   under a secret key (see [`crate::secrets`]) becomes `"[redacted]"`; JSON bodies keep
 //!   their key order and spacing, only the secret strings change;
 //! - every secret value found that way (8 characters or more) is also replaced wherever
 //!   else it appears in the capture (a token echoed in a page, a cookie value in a URL);
-//! - everywhere else the policy of [`super::secrets`] applies too: `Password`-shaped
+//! - everywhere else the policy of [`crate::secrets`] applies too: `Password`-shaped
 //!   objects, PEM private keys, secret parameters in the query and fragment of every URL
 //!   (headers such as `Referer` and `Location`, page titles, JSON strings), keys that look
 //!   like tokens;
@@ -39,7 +39,7 @@ pub use self::json_text::redact_json_text;
 
 use super::har::Provenance;
 use super::har::split::{Event, Splitter};
-use super::secrets::{self, REDACTED};
+use crate::secrets::{self, REDACTED};
 
 /// Secret values shorter than this are not searched for elsewhere (too likely to match
 /// unrelated text); they are still redacted where their key marks them.
