@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::State;
 use crate::mock::spec::{self, ApiSpec, Problem};
 use crate::mock::store::{self, Verb};
-use crate::mock::{Reply, RpcCall, files, lock, session_cookie_names};
+use crate::mock::{Reply, RpcCall, files, lock, profile, session_cookie_names};
 use crate::{DOWNLOAD, UPLOAD};
 
 /// The most commands one batch may hold.
@@ -161,7 +161,11 @@ impl State {
                     .captures
                     .find(&api.path, &get, &Value::Null)
                     .cloned()
-                    .or_else(|| api.methods.get(&get).map(|m| api.synthesize_result(m)));
+                    .or_else(|| {
+                        let mut made_up = api.synthesize_result(api.methods.get(&get)?);
+                        profile::seed(&get, &mut made_up);
+                        Some(made_up)
+                    });
                 let list = api
                     .methods
                     .get(&get)
