@@ -6,8 +6,8 @@
 //! criterion prints each figure as elements per second, one element being one call.
 //!
 //! - `made_up`: `ProductInfo.get`, a reply made up from the spec (and the appliance state);
-//! - `listing`: `ActiveHosts.get`, the six hosts of the mock listed through the search query by the
-//!   state of a listing interface;
+//! - `listing`: `ActiveHosts.get`, the six hosts of the mock listed through the search
+//!   query by the state of a listing interface;
 //! - `strict`: the same listing with strict param checks.
 
 use std::future::IntoFuture;
