@@ -20,7 +20,7 @@
 //!
 //! The capture is read twice, entry by entry: once to collect the secret values, once to
 //! write. The output is written to a temporary file and renamed, so a failure leaves no
-//! half-written file. [`entry`] sanitizes one entry (its JSON bodies through
+//! half-written file. [`entry()`] sanitizes one entry (its JSON bodies through
 //! [`redact_json_text`]), [`scrub`] replaces the values found everywhere else, and this
 //! module streams the capture through them.
 
