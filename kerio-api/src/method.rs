@@ -17,6 +17,11 @@ pub trait Api: Send + Sync + 'static {
     const TITLE: &'static str;
     /// Default endpoint path, e.g. `/admin/api/jsonrpc/`.
     const DEFAULT_PATH: &'static str;
+    /// Other endpoint paths some firmware serves the same API at (the manifest's
+    /// `alternativePaths`); a client still calls [`DEFAULT_PATH`](Api::DEFAULT_PATH)
+    /// unless told otherwise with
+    /// [`ClientBuilder::api_path`](crate::ClientBuilder::api_path).
+    const ALTERNATIVE_PATHS: &'static [&'static str] = &[];
     /// Default HTTPS port of the appliance for this API.
     const DEFAULT_PORT: u16;
     /// Wire name of the API's batch method (`Interface.method`), when it has one.

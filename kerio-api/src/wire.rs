@@ -314,15 +314,7 @@ pub(crate) fn decode_batch_item<W: DeserializeOwned>(
             )));
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_str(item.get());
-    let (path, message) =
-        match serde_path_to_error::deserialize::<_, ReplyEnvelope<W>>(&mut deserializer) {
-            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-            Ok(_) => (
-                "result".to_owned(),
-                "the result does not match the method's result type".to_owned(),
-            ),
-        };
+    let (path, message) = failure_path::<W>(item.get().as_bytes());
     if let Some(log) = drift
         && let Some(decoded) = tolerant_result(method, item.get().as_bytes(), log)
     {
@@ -381,6 +373,20 @@ fn diagnose<W: DeserializeOwned>(
     }
 }
 
+/// Decodes a reply that failed to decode again, tracking the path: where the value that
+/// does not fit is, and why.
+fn failure_path<W: DeserializeOwned>(body: &[u8]) -> (String, String) {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, ReplyEnvelope<W>>(&mut deserializer) {
+        Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+        // Not expected: the first decode failed on the same bytes.
+        Ok(_) => (
+            "result".to_owned(),
+            "the result does not match the method's result type".to_owned(),
+        ),
+    }
+}
+
 /// Decodes again, tracking the path, to name the value that does not fit.
 fn decode_error<W: DeserializeOwned>(
     method: &'static str,
@@ -388,16 +394,7 @@ fn decode_error<W: DeserializeOwned>(
     redactor: &Redactor,
     quoting: Quoting,
 ) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(&reply.body);
-    let (path, message) =
-        match serde_path_to_error::deserialize::<_, ReplyEnvelope<W>>(&mut deserializer) {
-            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-            // Not expected: the first decode failed on the same bytes.
-            Ok(_) => (
-                "result".to_owned(),
-                "the result does not match the method's result type".to_owned(),
-            ),
-        };
+    let (path, message) = failure_path::<W>(&reply.body);
     let message = match quoting {
         Quoting::Allowed => message,
         Quoting::Hidden => hide_quoted(&message),

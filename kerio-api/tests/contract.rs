@@ -25,12 +25,18 @@ fn api_of(url: &str) -> Option<&'static str> {
         .split("://")
         .nth(1)
         .and_then(|rest| rest.find('/').map(|i| &rest[i..]))?;
-    let path = path.split('?').next().unwrap_or(path);
-    match path {
-        "/admin/api/jsonrpc/" | "/admin/api/jsonrpc" => Some("admin"),
-        "/client/api/jsonrpc/" | "/lib/api/jsonrpc/" => Some("stats"),
-        _ => None,
-    }
+    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+    served_at::<kerio_api::admin::Admin>(path)
+        .or_else(|| served_at::<kerio_api::stats::Stats>(path))
+}
+
+/// The API's name when `path` (without its final `/`) is one of its endpoint paths, as
+/// the spec manifest gives them.
+fn served_at<A: kerio_api::Api>(path: &str) -> Option<&'static str> {
+    std::iter::once(A::DEFAULT_PATH)
+        .chain(A::ALTERNATIVE_PATHS.iter().copied())
+        .any(|p| p.trim_end_matches('/') == path)
+        .then_some(A::NAME)
 }
 
 fn body_text(content: &Value) -> Option<String> {

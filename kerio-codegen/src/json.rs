@@ -60,6 +60,20 @@ impl JsonValue {
     }
 }
 
+/// The kind of a `serde_json` value, in the words of [`JsonValue::kind`]: "a string",
+/// "an array"... (for messages of tools that read JSON with serde_json).
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A syntax error at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -333,6 +347,16 @@ pub fn escape_pointer_token(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both readers name every kind of value alike.
+    #[test]
+    fn kinds_agree_with_serde_json() {
+        for text in ["null", "true", "1.5", r#""s""#, "[1]", r#"{"a": 1}"#] {
+            let ours = parse(text).expect("parses").value;
+            let theirs: serde_json::Value = serde_json::from_str(text).expect("parses");
+            assert_eq!(ours.kind(), json_kind(&theirs), "{text}");
+        }
+    }
 
     #[test]
     fn parses_nested_values_with_offsets() {

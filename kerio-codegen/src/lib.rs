@@ -25,6 +25,7 @@ pub mod load;
 mod model;
 pub mod naming;
 mod paging;
+pub mod secrets;
 pub mod spec;
 pub mod validate;
 

@@ -420,19 +420,8 @@ pub(crate) fn has_handle(i: &Interface) -> bool {
     i.methods.iter().any(on_handle)
 }
 
-/// Words that mark a field or parameter whose value `Debug` must not show.
-const SECRET_WORDS: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "psk",
-    "sharedkey",
-    "privatekey",
-    "token",
-];
-
-/// True for names whose values are secrets (passwords, keys, tokens).
+/// True for names whose values are secrets (passwords, keys, tokens): the one policy of
+/// [`crate::secrets`], so that what `Debug` hides is what sanitize and verify redact.
 pub(crate) fn is_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w))
+    crate::secrets::is_secret_name(name)
 }

@@ -15,7 +15,6 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod coverage;
-mod json;
 mod mock;
 mod regen;
 
@@ -106,29 +105,7 @@ enum Command {
     },
     /// Serve the mock appliance (kerio-api's `mock_server` example) until interrupted;
     /// prints the URL, certificate pin, user and password.
-    Mock {
-        /// Address and port to listen on.
-        #[arg(long, default_value = "127.0.0.1:4081")]
-        listen: String,
-        /// A folder of HAR captures whose replies are replayed.
-        #[arg(long)]
-        captures: Option<PathBuf>,
-        /// healthy, update-available, low-memory or license-expired.
-        #[arg(long)]
-        state: Option<String>,
-        /// User name the login accepts (default admin).
-        #[arg(long)]
-        user: Option<String>,
-        /// Password the login accepts (made up when not given).
-        #[arg(long, requires = "user")]
-        password: Option<String>,
-        /// Write the certificate PEM here.
-        #[arg(long)]
-        cert_out: Option<PathBuf>,
-        /// Refuse params the spec does not know.
-        #[arg(long)]
-        strict: bool,
-    },
+    Mock(mock::Options),
 }
 
 fn default_root() -> PathBuf {
@@ -170,23 +147,7 @@ fn main() -> ExitCode {
             api,
         } => coverage::run(&catalog, &specs, &api),
         Command::Verify { har, quiet } => verify(&har, quiet),
-        Command::Mock {
-            listen,
-            captures,
-            state,
-            user,
-            password,
-            cert_out,
-            strict,
-        } => mock::run(&mock::Options {
-            listen,
-            captures,
-            state,
-            user,
-            password,
-            cert_out,
-            strict,
-        }),
+        Command::Mock(options) => mock::run(&options),
     }
 }
 

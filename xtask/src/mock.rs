@@ -7,20 +7,28 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 /// What `cargo xtask mock` was given.
+#[derive(Debug, clap::Args)]
 pub struct Options {
     /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:4081")]
     pub listen: String,
-    /// A folder of HAR captures to replay.
+    /// A folder of HAR captures whose replies are replayed.
+    #[arg(long)]
     pub captures: Option<PathBuf>,
-    /// The appliance state.
+    /// healthy, update-available, low-memory or license-expired.
+    #[arg(long)]
     pub state: Option<String>,
-    /// User name the login accepts.
+    /// User name the login accepts (default admin).
+    #[arg(long)]
     pub user: Option<String>,
-    /// Password the login accepts.
+    /// Password the login accepts (made up when not given).
+    #[arg(long, requires = "user")]
     pub password: Option<String>,
-    /// Where to write the certificate PEM.
+    /// Write the certificate PEM here.
+    #[arg(long)]
     pub cert_out: Option<PathBuf>,
     /// Refuse params the spec does not know.
+    #[arg(long)]
     pub strict: bool,
 }
 

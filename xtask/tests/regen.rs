@@ -301,6 +301,56 @@ fn statistics_calls_without_a_statistics_api_are_skipped() {
     );
 }
 
+/// The endpoint paths come from the manifest: a call to one of its `alternativePaths` is
+/// learned, a call to a JSON-RPC path no manifest names is reported and not learned.
+#[test]
+fn alternative_paths_of_the_manifest_are_learned_from() {
+    let fx = Fixture::new();
+    let manifest = fx.specs().join("control-admin/api.json");
+    let mut m: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).expect("read")).expect("json");
+    m["api"]["alternativePaths"] = json!(["/legacy/api/jsonrpc/"]);
+    std::fs::write(&manifest, m.to_string()).expect("write");
+    let at = |path: &str, method: &str| {
+        call(
+            path,
+            &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": {}}),
+            Some(&json!({"jsonrpc": "2.0", "id": 1, "result": {"n": 1}})),
+            Style::Chrome,
+        )
+    };
+    let cap = fx.write(
+        "alt.har",
+        &har(vec![
+            login(Style::Chrome),
+            at("/legacy/api/jsonrpc", "Legacy.count"),
+            at("/lib/api/jsonrpc/", "Other.count"),
+        ]),
+    );
+    let run = regen(&fx, &[], &[&cap]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("new method     Legacy.count"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("Other.count"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "1 call to /lib/api/jsonrpc/ skipped: no API of the spec set is served there"
+        ),
+        "{}",
+        run.stderr
+    );
+    let legacy = fx.spec("control-admin/interfaces/Legacy.json");
+    assert!(legacy["interfaces"]["Legacy"]["methods"]["count"].is_object());
+    assert!(
+        !fx.specs()
+            .join("control-admin/interfaces/Other.json")
+            .exists()
+    );
+}
+
 #[test]
 fn no_secret_reaches_files_or_output() {
     let fx = Fixture::new();

@@ -9,15 +9,7 @@ use serde_json::{Value, json};
 use support::*;
 
 fn verify(args: &[&Path]) -> Run {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask-verify"))
-        .args(args)
-        .output()
-        .expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run(env!("CARGO_BIN_EXE_xtask-verify"), args)
 }
 
 fn shipped_captures() -> PathBuf {

@@ -7,7 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 
 /// The condition the mock appliance plays, seen in the replies of exactly four methods
-/// (made-up values; the shapes follow the spec):
+/// (made-up values; the shapes follow the spec). Every state starts from the same small,
+/// registered appliance (a 64 GiB data disk mostly free, CPU load near 10 %, six active
+/// hosts) and changes only this:
 ///
 /// | method | `healthy` | `update-available` | `low-memory` | `license-expired` |
 /// |---|---|---|---|---|
@@ -53,8 +55,9 @@ impl ApplianceState {
             .map_or("healthy", |(_, n)| n)
     }
 
-    /// Puts the state into the result of `method`, if it is one of the four.
+    /// Puts the appliance's profile, then the state, into the result of `method`.
     pub(crate) fn patch(self, method: &str, result: &mut Value) {
+        super::profile::patch(method, result);
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);

@@ -44,6 +44,7 @@
 mod captures;
 mod files;
 mod health;
+mod profile;
 mod reply;
 mod server;
 mod spec;

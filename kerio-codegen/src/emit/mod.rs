@@ -65,6 +65,14 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     let name = &manifest.name;
     let title = manifest.title.as_deref().unwrap_or(&manifest.name);
     let path = &manifest.path;
+    // Emitted only when the manifest names any, so the trait's default (none) applies
+    // otherwise.
+    let alternative_paths = if manifest.alternative_paths.is_empty() {
+        TokenStream::new()
+    } else {
+        let paths = &manifest.alternative_paths;
+        quote!(const ALTERNATIVE_PATHS: &'static [&'static str] = &[#(#paths),*];)
+    };
     let port = proc_macro2::Literal::u16_unsuffixed(manifest.port);
     let batch = match find_role(model, Role::Batch) {
         Some((i, m)) => {
@@ -113,6 +121,7 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
                 const NAME: &'static str = #name;
                 const TITLE: &'static str = #title;
                 const DEFAULT_PATH: &'static str = #path;
+                #alternative_paths
                 const DEFAULT_PORT: u16 = #port;
                 const BATCH_METHOD: Option<&'static str> = #batch;
             }

@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::secrets;
 use crate::naming;
+use crate::secrets;
 use crate::spec::{Api, Primitive, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 

@@ -9,8 +9,8 @@
 //! and what needs review is an [`ApiReport`] per API.
 //!
 //! [`learn`] runs the stages and returns a [`Learned`] without writing anything;
-//! [`sanitize::sanitize`] writes a copy of a capture without its secrets ([`secrets`]
-//! says what a secret is); [`har`] reads captures for other tools.
+//! [`sanitize::sanitize`] writes a copy of a capture without its secrets
+//! ([`crate::secrets`] says what a secret is); [`har`] reads captures for other tools.
 
 mod compat;
 pub mod har;
@@ -21,14 +21,13 @@ mod read;
 mod repair;
 mod report;
 pub mod sanitize;
-pub mod secrets;
 mod specs;
 mod write;
 
 use std::path::PathBuf;
 
 pub use self::compat::Compat;
-pub use self::observe::{STATS_PATHS, looks_like_jsonrpc, valid_method};
+pub use self::observe::{looks_like_jsonrpc, valid_method};
 pub use self::report::ApiReport;
 use self::specs::{ApiSpec, SpecSet};
 use crate::model::Model;

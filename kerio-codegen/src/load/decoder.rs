@@ -55,6 +55,23 @@ impl FileDecoder<'_> {
         self.error_at_offset(kind, pointer, v.offset, message, hint);
     }
 
+    /// The items of an array; otherwise records `expected` (with the kind found) and
+    /// gives `None`.
+    pub(super) fn array<'j>(
+        &mut self,
+        pointer: &str,
+        v: &'j Json,
+        expected: &str,
+        hint: Option<&str>,
+    ) -> Option<&'j [Json]> {
+        if let JsonValue::Array(items) = &v.value {
+            return Some(items);
+        }
+        let message = format!("{expected}, found {}", v.value.kind());
+        self.error(DiagnosticKind::WrongJsonKind, pointer, v, &message, hint);
+        None
+    }
+
     /// The members of an object, checking that every key is one of `allowed`.
     pub(super) fn object<'j>(
         &mut self,

@@ -340,14 +340,12 @@ impl FileDecoder<'_> {
     }
 
     fn params(&mut self, p: &str, v: &Json, what: &str) -> Vec<Param> {
-        let JsonValue::Array(items) = &v.value else {
-            self.error(
-                DiagnosticKind::WrongJsonKind,
-                p,
-                v,
-                &format!("expected an array of {what}s, found {}", v.value.kind()),
-                Some("write [] for none"),
-            );
+        let Some(items) = self.array(
+            p,
+            v,
+            &format!("expected an array of {what}s"),
+            Some("write [] for none"),
+        ) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -493,14 +491,7 @@ impl FileDecoder<'_> {
     }
 
     fn fields(&mut self, p: &str, v: &Json) -> Vec<Field> {
-        let JsonValue::Array(items) = &v.value else {
-            self.error(
-                DiagnosticKind::WrongJsonKind,
-                p,
-                v,
-                &format!("`fields` must be an array, found {}", v.value.kind()),
-                None,
-            );
+        let Some(items) = self.array(p, v, "`fields` must be an array", None) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -536,14 +527,7 @@ impl FileDecoder<'_> {
     }
 
     fn enum_values(&mut self, p: &str, v: &Json) -> Vec<EnumValue> {
-        let JsonValue::Array(items) = &v.value else {
-            self.error(
-                DiagnosticKind::WrongJsonKind,
-                p,
-                v,
-                &format!("`values` must be an array, found {}", v.value.kind()),
-                None,
-            );
+        let Some(items) = self.array(p, v, "`values` must be an array", None) else {
             return Vec::new();
         };
         let mut out = Vec::new();

@@ -86,7 +86,7 @@ fn object<'a>(v: &'a Value, at: &str, what: &str) -> Result<&'a Map<String, Valu
                 at,
                 format!(
                     "expected {what} (an object), found {}",
-                    crate::json::kind(v)
+                    kerio_codegen::json::json_kind(v)
                 ),
             )
         },
@@ -99,7 +99,10 @@ fn array<'a>(v: &'a Value, at: &str, what: &str) -> Result<&'a [Value], ShapeErr
         || {
             shape(
                 at,
-                format!("expected {what} (an array), found {}", crate::json::kind(v)),
+                format!(
+                    "expected {what} (an array), found {}",
+                    kerio_codegen::json::json_kind(v)
+                ),
             )
         },
         |a| Ok(a.as_slice()),
@@ -190,7 +193,10 @@ fn parse_params(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<Vec<CatP
             other => {
                 return shape(
                     &pointer(&pat, "name"),
-                    format!("expected a string, found {}", crate::json::kind(other)),
+                    format!(
+                        "expected a string, found {}",
+                        kerio_codegen::json::json_kind(other)
+                    ),
                 );
             }
         };
@@ -201,7 +207,10 @@ fn parse_params(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<Vec<CatP
             Some(other) => {
                 return shape(
                     &pointer(&pat, "optional"),
-                    format!("expected a boolean, found {}", crate::json::kind(other)),
+                    format!(
+                        "expected a boolean, found {}",
+                        kerio_codegen::json::json_kind(other)
+                    ),
                 );
             }
         };
@@ -241,7 +250,7 @@ fn parse_ref(v: &Value, at: &str) -> Result<CatRef, ShapeError> {
             at,
             format!(
                 "expected a type name, {{\"list\": T}} or {{\"map\": T}}, found {}",
-                crate::json::kind(other)
+                kerio_codegen::json::json_kind(other)
             ),
         ),
     }
@@ -268,7 +277,10 @@ fn parse_type(v: &Value, at: &str, notes: &mut Vec<String>) -> Result<CatType, S
                     None => {
                         return shape(
                             &format!("{vat}/{i}"),
-                            format!("expected a string, found {}", crate::json::kind(x)),
+                            format!(
+                                "expected a string, found {}",
+                                kerio_codegen::json::json_kind(x)
+                            ),
                         );
                     }
                 }

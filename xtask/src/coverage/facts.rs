@@ -56,7 +56,10 @@ fn strings(v: Option<&Value>, at: &str) -> Result<Vec<String>, ShapeError> {
             .collect(),
         Some(other) => shape(
             at,
-            format!("expected an array, found {}", crate::json::kind(other)),
+            format!(
+                "expected an array, found {}",
+                kerio_codegen::json::json_kind(other)
+            ),
         ),
     }
 }
@@ -84,7 +87,10 @@ impl Facts {
                 Some(other) => {
                     return shape(
                         &format!("{at}/params"),
-                        format!("expected an object, found {}", crate::json::kind(other)),
+                        format!(
+                            "expected an object, found {}",
+                            kerio_codegen::json::json_kind(other)
+                        ),
                     );
                 }
             };

@@ -6,8 +6,6 @@ use kerio_api::Api;
 use kerio_api::contract::Report;
 use serde_json::Value;
 
-use kerio_codegen::learn::STATS_PATHS;
-
 /// A generated `__contract::check`.
 pub type CheckFn = fn(&str, &Value, Option<&Value>) -> Option<Report>;
 
@@ -33,11 +31,11 @@ fn with_slash(p: &str) -> String {
 }
 
 fn target<A: Api>(check: CheckFn) -> Target {
-    let mut paths = vec![with_slash(A::DEFAULT_PATH)];
-    // The Statistics API is served at either path depending on the firmware.
-    if STATS_PATHS.contains(&paths[0].as_str()) {
-        paths = STATS_PATHS.iter().map(|p| (*p).to_owned()).collect();
-    }
+    // The manifest's `path` and `alternativePaths`, as generated into the crate.
+    let paths = std::iter::once(A::DEFAULT_PATH)
+        .chain(A::ALTERNATIVE_PATHS.iter().copied())
+        .map(with_slash)
+        .collect();
     Target {
         name: A::NAME,
         paths,
@@ -63,6 +61,24 @@ pub fn route<'a>(targets: &'a [Target], path: &str) -> Option<&'a Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paths come from the spec manifests the crate was generated from.
+    #[test]
+    fn routes_every_path_of_the_manifests() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec");
+        let apis = kerio_codegen::load::load_root(&root).expect("spec set loads");
+        let t = targets();
+        assert_eq!(t.len(), apis.len());
+        for api in &apis {
+            for path in api.manifest.paths() {
+                assert_eq!(
+                    route(&t, path).map(|t| t.name),
+                    Some(api.manifest.name.as_str()),
+                    "{path}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn routes_both_statistics_paths_and_the_admin_path() {

@@ -158,7 +158,9 @@ fn batch(method: String, mut params: Value, reply: Reply) -> Vec<Exchange> {
     let list = match params.get_mut("commandList").map(Value::take) {
         Some(Value::Array(list)) => list,
         other => {
-            let found = other.as_ref().map_or("nothing", crate::json::kind);
+            let found = other
+                .as_ref()
+                .map_or("nothing", kerio_codegen::json::json_kind);
             own.problems.push((
                 "params.commandList".into(),
                 format!("expected an array of commands, found {found}"),
@@ -187,7 +189,7 @@ fn batch(method: String, mut params: Value, reply: Reply) -> Vec<Exchange> {
                 "result".into(),
                 format!(
                     "expected an array with one reply per command, found {}",
-                    crate::json::kind(&other)
+                    kerio_codegen::json::json_kind(&other)
                 ),
             ));
             vec![Some(Reply::Missing); list.len()]

@@ -27,8 +27,6 @@
 mod apis;
 mod check;
 mod exchange;
-#[path = "../json.rs"]
-mod json;
 mod redact;
 
 use std::collections::BTreeMap;

@@ -3,12 +3,12 @@
 //! A decoding error of serde quotes the value it could not decode
 //! (`invalid type: string "hunter2", expected a boolean`, ``integer `1234` ``). When any
 //! key on the finding's JSON path names a secret by the regen rules (see
-//! [`kerio_codegen::learn::secrets`]: `password`, `psk`, `token`, ...; everything under such a key
+//! [`kerio_codegen::secrets`]: `password`, `psk`, `token`, ...; everything under such a key
 //! is secret, `psk.enabled` included), every quoted value in the message is replaced.
 
 use std::borrow::Cow;
 
-use kerio_codegen::learn::secrets::{REDACTED, is_secret_name};
+use kerio_codegen::secrets::{REDACTED, is_secret_name};
 
 /// Words after which serde writes a value in backticks (``integer `5` ``,
 /// ``unknown variant `x` ``); other backticks quote names of the types (``missing field

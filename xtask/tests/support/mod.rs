@@ -116,10 +116,12 @@ pub struct Run {
 }
 
 pub fn xtask(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("runs");
+    run(env!("CARGO_BIN_EXE_xtask"), args)
+}
+
+/// Runs a program to its end and keeps its exit code and output.
+pub fn run<S: AsRef<std::ffi::OsStr>>(program: &str, args: &[S]) -> Run {
+    let out = Command::new(program).args(args).output().expect("runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

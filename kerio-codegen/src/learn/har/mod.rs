@@ -91,30 +91,19 @@ mod tests {
 
     #[test]
     fn provenance_markers() {
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: public exchanges from the docs"),
-            Provenance::Public
-        );
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: recorded\nmore"),
-            Provenance::Recorded
-        );
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: synthesized"),
-            Provenance::Synthesized
-        );
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: other"),
-            Provenance::Unknown
-        );
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: public. From a forum"),
-            Provenance::Public
-        );
-        assert_eq!(
-            Provenance::of_comment("kerio-capture: recordedish"),
-            Provenance::Unknown
-        );
-        assert_eq!(Provenance::of_comment("recorded"), Provenance::Unknown);
+        for (comment, kind) in [
+            (
+                "kerio-capture: public exchanges from the docs",
+                Provenance::Public,
+            ),
+            ("kerio-capture: recorded\nmore", Provenance::Recorded),
+            ("kerio-capture: synthesized", Provenance::Synthesized),
+            ("kerio-capture: other", Provenance::Unknown),
+            ("kerio-capture: public. From a forum", Provenance::Public),
+            ("kerio-capture: recordedish", Provenance::Unknown),
+            ("recorded", Provenance::Unknown),
+        ] {
+            assert_eq!(Provenance::of_comment(comment), kind, "{comment:?}");
+        }
     }
 }

@@ -3,82 +3,14 @@
 
 pub mod node;
 pub mod parse;
+mod route;
 
 use std::collections::BTreeMap;
 
-use crate::spec::{Api, Role};
-
 use self::node::Node;
 use self::parse::{ParseError, Parser, Stop};
+pub use self::route::{Router, looks_like_jsonrpc};
 use super::har::entry::{EntryView, Text};
-
-/// Endpoint paths of the Statistics API: the documented one and the one newer firmware
-/// serves; an API whose manifest names either is reached at both.
-pub const STATS_PATHS: [&str; 2] = ["/client/api/jsonrpc/", "/lib/api/jsonrpc/"];
-
-/// One API's endpoint paths.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    /// The API name (`admin`).
-    pub api: String,
-    /// URL paths that reach it, each ending with `/`.
-    pub paths: Vec<String>,
-    /// `Interface.method` of its batch method, whose commands are unpacked.
-    pub batch: Option<String>,
-}
-
-/// Maps URL paths to APIs.
-#[derive(Debug, Clone, Default)]
-pub struct Router {
-    endpoints: Vec<Endpoint>,
-}
-
-fn with_slash(p: &str) -> String {
-    if p.ends_with('/') {
-        p.to_owned()
-    } else {
-        format!("{p}/")
-    }
-}
-
-impl Router {
-    /// Routes to the APIs of a spec set: each manifest's `path`, plus the other
-    /// Statistics path for the Statistics API.
-    pub fn new(apis: &[Api]) -> Self {
-        let endpoints = apis
-            .iter()
-            .map(|api| {
-                let mut paths = vec![with_slash(&api.manifest.path)];
-                if STATS_PATHS.contains(&paths[0].as_str()) {
-                    paths = STATS_PATHS.iter().map(|p| (*p).to_owned()).collect();
-                }
-                let batch = api.interfaces.iter().find_map(|i| {
-                    i.methods
-                        .iter()
-                        .find(|m| m.role == Some(Role::Batch))
-                        .map(|m| format!("{}.{}", i.name, m.name))
-                });
-                Endpoint {
-                    api: api.manifest.name.clone(),
-                    paths,
-                    batch,
-                }
-            })
-            .collect();
-        Router { endpoints }
-    }
-
-    /// The API a URL path belongs to.
-    pub fn route(&self, path: &str) -> Option<&Endpoint> {
-        let path = with_slash(path);
-        self.endpoints.iter().find(|e| e.paths.contains(&path))
-    }
-}
-
-/// True for paths that look like a JSON-RPC endpoint (to report those no API serves).
-pub fn looks_like_jsonrpc(path: &str) -> bool {
-    path.trim_end_matches('/').ends_with("/api/jsonrpc")
-}
 
 /// Everything seen of one method.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -429,8 +361,10 @@ fn record(m: &mut MethodObs, params: Node, reply: Option<Reply>) {
 
 #[cfg(test)]
 mod tests {
+    use super::route::Endpoint;
     use super::*;
     use crate::learn::har::entry;
+    use crate::spec::Api;
 
     fn router() -> Router {
         Router {
@@ -514,20 +448,43 @@ mod tests {
         assert_eq!(obs.apis["admin"]["A.x"].replies, 0);
     }
 
+    /// An API loaded from a manifest with `path` and `alternativePaths`.
+    pub(super) fn api_at(name: &str, path: &str, alternatives: &[&str]) -> Api {
+        let manifest = serde_json::json!({"api": {
+            "name": name, "path": path, "alternativePaths": alternatives, "port": 4081
+        }});
+        crate::load::load_sources(vec![crate::spec::Source::new(
+            "api.json",
+            manifest.to_string(),
+        )])
+        .expect("manifest loads")
+    }
+
     #[test]
-    fn routes_stats_paths() {
-        let r = Router {
-            endpoints: vec![Endpoint {
-                api: "stats".into(),
-                paths: STATS_PATHS.iter().map(|p| p.to_string()).collect(),
-                batch: None,
-            }],
+    fn an_alternative_path_is_learned_and_an_unknown_one_reported() {
+        let r = Router::new(&[api_at(
+            "stats",
+            "/client/api/jsonrpc/",
+            &["/other/api/jsonrpc/"],
+        )]);
+        let at = |path: &str| {
+            let text = entry_json(
+                r#"{"method": "MyAccount.get", "params": {}}"#,
+                Some(r#"{"result": {"n": 1}}"#),
+            )
+            .replace("/admin/api/jsonrpc/", path);
+            entry::parse(text.as_bytes()).map(|v| {
+                let mut obs = Observations::default();
+                let out = observe_entry(&v, &r, &mut obs);
+                (out, obs)
+            })
         };
-        assert!(r.route("/lib/api/jsonrpc").is_some());
-        assert!(r.route("/client/api/jsonrpc/").is_some());
-        assert!(r.route("/admin/api/jsonrpc/").is_none());
-        assert!(looks_like_jsonrpc("/admin/api/jsonrpc/"));
-        assert!(!looks_like_jsonrpc("/admin/api/jsonrpc/upload/"));
+        let (out, obs) = at("/other/api/jsonrpc/").expect("entry");
+        assert_eq!(out, Outcome::Learned("MyAccount.get".into()));
+        assert_eq!(obs.apis["stats"]["MyAccount.get"].replies, 1);
+        let (out, obs) = at("/lib/api/jsonrpc/").expect("entry");
+        assert_eq!(out, Outcome::Unrouted("/lib/api/jsonrpc/".into()));
+        assert!(obs.apis.is_empty());
     }
 
     /// Mutated entries and captures (bytes flipped, cut, duplicated) never make the

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::learn::secrets;
+use crate::secrets;
 
 /// Distinct string values kept per position; more means free text, not an enum.
 pub const MAX_VALUES: usize = 128;

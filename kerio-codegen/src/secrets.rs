@@ -1,4 +1,6 @@
-//! What counts as a secret in a capture, and how it is taken out.
+//! The one secret policy of the workspace: what counts as a secret, and how it is taken
+//! out. Capture learning and `sanitize` (feature `learn`), `verify`, and the generated
+//! code (whose `Debug` hides secret fields and params) all use it.
 //!
 //! A key names a secret when, lower-cased with everything but letters and digits removed,
 //! it
@@ -262,6 +264,24 @@ pub fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// What generated `Debug` hides is what sanitize and verify redact: the SNMP
+    /// community, credentials and registration keys included.
+    #[test]
+    fn generated_code_follows_the_same_policy() {
+        for name in [
+            "community",
+            "credentials",
+            "key",
+            "presharedKey",
+            "password",
+        ] {
+            assert!(crate::model::is_secret(name), "{name}");
+        }
+        for name in ["userName", "hostname", "keyLength", "enabled"] {
+            assert!(!crate::model::is_secret(name), "{name}");
+        }
+    }
 
     #[test]
     fn secret_names() {
