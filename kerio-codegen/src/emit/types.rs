@@ -54,10 +54,10 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         let rename = rename(&field, &f.name);
         // Every field may be left out; nullable ones may also be `null` on the wire.
         let (ty, codec) = if f.nullable {
-            let with = format!("{}::codec::nullable", cx.opts.runtime);
+            let with = format!("{}::__private::codec::nullable", cx.opts.runtime);
             (quote!(Option<Option<#ty>>), quote!(, with = #with))
         } else if f.lenient && cx.is_number(&f.ty) {
-            let de = format!("{}::codec::lenient_option", cx.opts.runtime);
+            let de = format!("{}::__private::codec::lenient_option", cx.opts.runtime);
             (quote!(Option<#ty>), quote!(, deserialize_with = #de))
         } else {
             (quote!(Option<#ty>), TokenStream::new())
@@ -239,7 +239,7 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
         }
     };
     let wire_enum = quote! {
-        impl #rt::codec::WireEnum for #name {
+        impl #rt::__private::codec::WireEnum for #name {
             const TYPE_NAME: &'static str = #type_name;
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -261,14 +261,14 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
     let ser = quote! {
         impl #serde::Serialize for #name {
             fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #rt::codec::serialize_enum(self, serializer)
+                #rt::__private::codec::serialize_enum(self, serializer)
             }
         }
     };
     let de = quote! {
         impl<'de> #serde::Deserialize<'de> for #name {
             fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::codec::deserialize_enum(deserializer)
+                #rt::__private::codec::deserialize_enum(deserializer)
             }
         }
     };
