@@ -1,8 +1,8 @@
 //! Serde helpers used by generated code: forward-compatible enums, nullable fields and
 //! numbers that may arrive as JSON strings.
 //!
-//! Public so that code generated in other crates (kerio-macros) can use them; not meant
-//! to be called by hand.
+//! Not part of the public API: code generated in other crates (kerio-macros) reaches
+//! them through the hidden `kerio_api::__private::codec`.
 
 use std::fmt;
 use std::marker::PhantomData;

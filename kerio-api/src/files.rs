@@ -22,9 +22,20 @@ use crate::session::{Session, record_outcome};
 use crate::transport::{self, JSON_RPC_ACCEPT};
 use crate::wire;
 
-/// The name errors and traces give an upload, in place of a JSON-RPC method.
+/// The method name of an upload, in place of a JSON-RPC method (an upload is a multipart
+/// `POST` to the endpoint's `upload/`, not a JSON-RPC call).
+///
+/// Part of the public API because it is a value users see and compare: the `method` of
+/// an [`Error`] or [`RpcError`](crate::RpcError) of [`Session::upload`], the `method`
+/// field of its tracing span, and, in the mock appliance (feature `mock`), the method of
+/// an upload's `RpcCall` and the name to give `MockAppliance::on` to answer uploads.
 pub const UPLOAD: &str = "upload";
-/// The name errors and traces give a download, in place of a JSON-RPC method.
+/// The method name of a download, in place of a JSON-RPC method (a download is a `GET` of
+/// the `url` of a `Download` descriptor that some methods return).
+///
+/// Part of the public API for the same reasons as [`UPLOAD`]: the `method` of the errors
+/// and the tracing span of [`Session::download`], and the method of a download's
+/// `RpcCall` and handler name in the mock appliance.
 pub const DOWNLOAD: &str = "download";
 /// The multipart field of the uploaded file.
 const UPLOAD_FIELD: &str = "newFile.bin";

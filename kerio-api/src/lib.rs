@@ -49,7 +49,7 @@ mod auth;
 mod batch;
 mod call;
 mod client;
-pub mod codec;
+mod codec;
 mod confirm;
 #[cfg(feature = "contract")]
 pub mod contract;
@@ -100,6 +100,11 @@ pub use generated::*;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::send;
+    /// Serde helpers of generated types (forward-compatible enums, nullable fields,
+    /// numbers sent as strings).
+    pub mod codec {
+        pub use crate::codec::*;
+    }
     pub use futures_util;
     pub use serde;
     pub use serde_json;

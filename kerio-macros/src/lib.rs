@@ -30,7 +30,8 @@
 //! new methods on an ordinary session. A call takes the required params as arguments and
 //! the optional ones as chained setters; awaited, it gives
 //! `Result<<Method>Result, kerio_api::Error>`, the method's result struct with a field per
-//! out-parameter. The params types (`diagnostics::Ping::new("10.0.0.1")`) also work with
+//! out-parameter (`diagnostics::PingResult` for `ping`, with its field `report`; the
+//! declarations' return types say so, see [`macro@extend`]). The params types (`diagnostics::Ping::new("10.0.0.1")`) also work with
 //! `Session::call` and in batches.
 //!
 //! # Diagnostics
@@ -61,13 +62,14 @@ use proc_macro::TokenStream;
 ///     /// Network diagnostics of newer firmware.
 ///     pub trait Diagnostics {
 ///         /// Pings a host from the appliance.
-///         #[kerio(out = "report")]
-///         async fn ping(&self, host: &str, count: Option<i32>) -> PingReport;
+///         #[kerio(out(report: PingReport))]
+///         async fn ping(&self, host: &str, count: Option<i32>) -> PingResult;
 ///     }
 ///
 ///     /// Methods newer firmware adds to the shipped `Users` interface.
 ///     pub trait Users {
-///         /// Two-step verification state of a user.
+///         /// Two-step verification state of a user (`out = "key"`: the shorthand for
+///         /// one out-parameter, see below).
 ///         #[kerio(name = "getMFAStatus", out = "status")]
 ///         async fn get_mfa_status(&self, user_id: &str) -> MfaStatus;
 ///     }
@@ -93,8 +95,13 @@ use proc_macro::TokenStream;
 /// use firmware::{AdminExt as _, UsersExt as _};
 ///
 /// # async fn run(session: kerio_api::Session<kerio_api::admin::Admin>) -> Result<(), kerio_api::Error> {
-/// let report = session.diagnostics().ping("10.0.0.1").count(3).await?.report;
-/// let status = session.users().get_mfa_status("42").await?.status;
+/// // The call gives the declared `PingResult`, generated with a field per out-parameter.
+/// let result: firmware::diagnostics::PingResult =
+///     session.diagnostics().ping("10.0.0.1").count(3).await?;
+/// let report: firmware::PingReport = result.report;
+/// // The shorthand's call gives `GetMfaStatusResult` too; an enum has no default value to
+/// // stand for a missing key, so its field `status` is an `Option<MfaStatus>`.
+/// let status: Option<firmware::MfaStatus> = session.users().get_mfa_status("42").await?.status;
 /// # Ok(())
 /// # }
 /// # fn main() {}
@@ -119,12 +126,20 @@ use proc_macro::TokenStream;
 ///     generated method takes them: `&str`, `&[T]`, `&T` for structs, enums, maps and
 ///     `serde_json::Value`; `bool`, `i32`, `i64`, `f64` by value. `Option<..>` makes a
 ///     parameter optional: a setter on the call, left out of the request until set.
-///   - Every call gives the generated result struct `<Method>Result`, a field per
-///     out-parameter, so an out-parameter added later breaks nothing.
-///   - One out-parameter: `#[kerio(out = "key")]` names the key of the result object
-///     and the return type is its type (`Option<T>` when the appliance may leave it out).
-///   - Several: `#[kerio(out(list: Vec<Host>, total_items: i64))]`, and the return type
-///     names the generated struct `<Method>Result`.
+///   - Every call gives the generated result struct `<Method>Result` (`PingResult` for
+///     `ping`, in the interface's module: `firmware::diagnostics::PingResult`), a field
+///     per out-parameter, so an out-parameter added later breaks nothing.
+///   - Out-parameters: `#[kerio(out(report: PingReport))]` (one or several:
+///     `out(list: Vec<Host>, total_items: i64)`), each its key in the result object
+///     (lowerCamelCase of the Rust name; `#[kerio(name = "..")]` and doc comments on
+///     one work as on params), and the return type is the struct the call gives,
+///     `-> PingResult`.
+///   - Shorthand for one: `#[kerio(out = "report")]` and its type as the return type,
+///     `-> PingReport`. The call still gives `PingResult`; the declared type is the type
+///     of its field `report`.
+///   - An out-parameter's field holds its declared type, or `Option` of it when the
+///     appliance may leave it out (declared `Option<T>`) or the type has no default
+///     value to stand for a missing key (an enum, a type of the shipped API).
 ///   - No out-parameter: no return type (the result struct is empty).
 /// - **A struct is a Kerio struct**: named fields, each `Option<T>` (the appliance sends
 ///   and accepts partial objects); `Option<Option<T>>` for a field that may be `null`.

@@ -6,11 +6,7 @@ use hyper::http::request::Parts;
 use serde_json::{Value, json};
 
 use super::{Reply, RpcCall, State, lock};
-
-/// The handler name of uploads, for [`MockAppliance::on`](super::MockAppliance::on).
-pub const UPLOAD: &str = "upload";
-/// The handler name of downloads, for [`MockAppliance::on`](super::MockAppliance::on).
-pub const DOWNLOAD: &str = "download";
+use crate::{DOWNLOAD, UPLOAD};
 
 /// A file the appliance received.
 #[derive(Debug, Clone)]

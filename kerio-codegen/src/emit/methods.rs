@@ -306,9 +306,9 @@ fn lenient_attr(cx: &Cx<'_, '_>, o: &Param) -> Option<TokenStream> {
     }
     let runtime = &cx.opts.runtime;
     let de = if holds_option(cx, o) {
-        format!("{runtime}::codec::lenient_option")
+        format!("{runtime}::__private::codec::lenient_option")
     } else {
-        format!("{runtime}::codec::lenient")
+        format!("{runtime}::__private::codec::lenient")
     };
     Some(quote!(deserialize_with = #de))
 }

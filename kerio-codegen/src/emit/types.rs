@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, doc, doc_lines, ident};
+use super::{Cx, doc, ident};
 use crate::model::is_secret;
 use crate::naming;
 use crate::spec::*;
@@ -17,7 +17,7 @@ pub(super) fn type_def(cx: &Cx<'_, '_>, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(values) => enumeration(cx, def, values),
         TypeKind::Alias(of) => {
             let name = ident(&naming::camel(&def.name));
-            let docs = doc_lines(def.doc.as_deref());
+            let docs = type_doc(def);
             let of = cx.owned(of);
             vec![quote!(#docs pub type #name = #of;)]
         }
@@ -26,11 +26,17 @@ pub(super) fn type_def(cx: &Cx<'_, '_>, def: &TypeDef) -> TokenStream {
     quote!(#(#cfg #body)*)
 }
 
+/// The doc of a type, its wire name when the spec gives none (the generated code denies
+/// missing docs).
+fn type_doc(def: &TypeDef) -> TokenStream {
+    doc(def.doc.as_deref().unwrap_or(&format!("`{}`", def.name)))
+}
+
 /// A struct: every field optional on both sides, because the appliance sends partial
 /// objects (`fields` of a SearchQuery) and accepts them (`set` details, `create` inputs).
 fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
     let name = ident(&naming::camel(&def.name));
-    let docs = doc_lines(def.doc.as_deref());
+    let docs = type_doc(def);
     let serde = &cx.serde;
     let serde_crate = &cx.serde_crate;
     let boxed = cx.model.boxed.get(def.name.as_str());
@@ -38,7 +44,8 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
     let members = fields.iter().enumerate().map(|(index, f)| {
         let field = naming::snake(&f.name);
         let fid = ident(&field);
-        let fdoc = doc_lines(f.doc.as_deref());
+        // The generated code denies missing docs, and learned fields have none yet.
+        let fdoc = doc(f.doc.as_deref().unwrap_or(&format!("`{}`", f.name)));
         let mut ty = cx.owned(&f.ty);
         if boxed.is_some_and(|b| b.contains(&index)) {
             ty = quote!(Box<#ty>);
@@ -47,10 +54,10 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         let rename = rename(&field, &f.name);
         // Every field may be left out; nullable ones may also be `null` on the wire.
         let (ty, codec) = if f.nullable {
-            let with = format!("{}::codec::nullable", cx.opts.runtime);
+            let with = format!("{}::__private::codec::nullable", cx.opts.runtime);
             (quote!(Option<Option<#ty>>), quote!(, with = #with))
         } else if f.lenient && cx.is_number(&f.ty) {
-            let de = format!("{}::codec::lenient_option", cx.opts.runtime);
+            let de = format!("{}::__private::codec::lenient_option", cx.opts.runtime);
             (quote!(Option<#ty>), quote!(, deserialize_with = #de))
         } else {
             (quote!(Option<#ty>), TokenStream::new())
@@ -192,7 +199,7 @@ pub(super) fn debug_impl(
 /// A string enum that keeps values it does not know in a catch-all variant.
 fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<TokenStream> {
     let name = ident(&naming::camel(&def.name));
-    let docs = doc_lines(def.doc.as_deref());
+    let docs = type_doc(def);
     let rt = &cx.rt;
     let serde = &cx.serde;
     let type_name = &def.name;
@@ -232,7 +239,7 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
         }
     };
     let wire_enum = quote! {
-        impl #rt::codec::WireEnum for #name {
+        impl #rt::__private::codec::WireEnum for #name {
             const TYPE_NAME: &'static str = #type_name;
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -254,14 +261,14 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
     let ser = quote! {
         impl #serde::Serialize for #name {
             fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #rt::codec::serialize_enum(self, serializer)
+                #rt::__private::codec::serialize_enum(self, serializer)
             }
         }
     };
     let de = quote! {
         impl<'de> #serde::Deserialize<'de> for #name {
             fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::codec::deserialize_enum(deserializer)
+                #rt::__private::codec::deserialize_enum(deserializer)
             }
         }
     };

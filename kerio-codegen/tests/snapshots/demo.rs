@@ -75,7 +75,7 @@ pub mod demo {
             #[serde(
                 default,
                 skip_serializing_if = "Option::is_none",
-                with = "crate::codec::nullable"
+                with = "crate::__private::codec::nullable"
             )]
             pub value: Option<Option<i64>>,
         }
@@ -433,7 +433,7 @@ pub mod demo {
             #[serde(default)]
             pub list: Vec<super::Thing>,
             /// How many match.
-            #[serde(default, deserialize_with = "crate::codec::lenient")]
+            #[serde(default, deserialize_with = "crate::__private::codec::lenient")]
             pub total_items: i64,
         }
         #[cfg(feature = "status")]
@@ -747,7 +747,7 @@ pub mod demo {
             #[serde(
                 default,
                 skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::codec::lenient_option"
+                deserialize_with = "crate::__private::codec::lenient_option"
             )]
             pub bytes: Option<i64>,
             /// A nullable value inside.
@@ -863,7 +863,7 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        impl crate::codec::WireEnum for ThingState {
+        impl crate::__private::codec::WireEnum for ThingState {
             const TYPE_NAME: &'static str = "ThingState";
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -891,7 +891,7 @@ pub mod demo {
                 &self,
                 serializer: S,
             ) -> Result<S::Ok, S::Error> {
-                crate::codec::serialize_enum(self, serializer)
+                crate::__private::codec::serialize_enum(self, serializer)
             }
         }
         #[cfg(feature = "status")]
@@ -899,7 +899,7 @@ pub mod demo {
             fn deserialize<D: crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
-                crate::codec::deserialize_enum(deserializer)
+                crate::__private::codec::deserialize_enum(deserializer)
             }
         }
         #[cfg(feature = "status")]

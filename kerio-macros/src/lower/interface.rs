@@ -210,8 +210,9 @@ impl Lowering<'_> {
         }
     }
 
-    /// The out-parameters: none, one (`#[kerio(out = "key")]` and the return type) or
-    /// several (`#[kerio(out(key: T, ..))]`, returned as the generated result struct).
+    /// The out-parameters: none, any number declared with `#[kerio(out(key: T, ..))]` and
+    /// the generated result struct as the return type, or one with the shorthand
+    /// `#[kerio(out = "key")]` and its type as the return type.
     fn results(
         &mut self,
         args: &[&Arg],
@@ -308,7 +309,7 @@ impl Lowering<'_> {
                 if let Some(o) = out {
                     self.errors.at(
                         &o.key,
-                        "expected `out = \"key\"` for one out-parameter or `out(key: T, ..)` for several",
+                        "expected `out(key: T, ..)`, or `out = \"key\"` for one out-parameter",
                         None,
                     );
                 }
@@ -332,7 +333,7 @@ impl Lowering<'_> {
         if lenient && let Some(l) = args_lenient {
             self.errors.at(
                 &l.key,
-                "with several out-parameters, `lenient` goes on the one it applies to",
+                "with `out(..)`, `lenient` goes on the out-parameter it applies to",
                 Some("write `out(#[kerio(lenient)] key: i64, ..)`"),
             );
         }
@@ -346,12 +347,12 @@ impl Lowering<'_> {
                 return Vec::new();
             }
         };
-        if decls.len() < 2 {
+        if decls.is_empty() {
             let at = out.map(|o| o.key.to_token_stream()).unwrap_or_default();
             self.errors.at(
                 at,
-                "`out(..)` is for several out-parameters",
-                Some("for one, write `#[kerio(out = \"key\")]` and return its type"),
+                "`out(..)` names no out-parameter",
+                Some("write `out(key: T, ..)`, or leave `out` off when the method returns nothing"),
             );
         }
         let mut stem = naming::camel(wire);

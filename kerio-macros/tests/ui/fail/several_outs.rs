@@ -7,7 +7,7 @@ mod firmware {
         #[kerio(out(hosts: Vec<String>, total_items: i64))]
         async fn search(&self, text: &str);
 
-        #[kerio(out(hosts: Vec<String>))]
+        #[kerio(out())]
         async fn first(&self) -> FirstResult;
 
         #[kerio(out(bytes: i64, packets: i64), lenient)]

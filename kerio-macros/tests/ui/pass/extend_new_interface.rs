@@ -13,14 +13,17 @@ pub mod firmware {
     /// Network diagnostics run on the appliance (newer firmware).
     pub trait Diagnostics {
         /// Pings a host from the appliance.
-        #[kerio(out = "report")]
+        #[kerio(out(
+            /// What the ping found.
+            report: PingReport,
+        ))]
         async fn ping(
             &self,
             /// Host name or address.
             host: &str,
             /// Echo requests to send; the appliance sends 4 when left out.
             count: Option<i32>,
-        ) -> PingReport;
+        ) -> PingResult;
 
         /// Traces the route to a host, a page of hops at a time.
         #[kerio(out(
@@ -35,7 +38,8 @@ pub mod firmware {
         #[kerio(name = "flushCache")]
         async fn flush_cache(&self, kinds: &[PingState]);
 
-        /// The engine's counters, as the appliance sends them (numbers in strings).
+        /// The engine's counters, as the appliance sends them (numbers in strings). The
+        /// shorthand for one out-parameter: its key, and its type as the return type.
         #[kerio(out = "bytes", lenient)]
         async fn counters(&self) -> Option<i64>;
     }
@@ -104,15 +108,15 @@ async fn main() {
             "address": null, "bytes": "192", "newerField": true
         }})),
     );
-    // Required params are positional, optional ones setters; the result struct has a
-    // field per out-parameter.
-    let report: PingReport = session
+    // Required params are positional, optional ones setters; the call gives the declared
+    // result struct, with a field per out-parameter.
+    let result: firmware::diagnostics::PingResult = session
         .diagnostics()
         .ping("10.0.0.1")
         .count(3)
         .await
-        .unwrap()
-        .report;
+        .unwrap();
+    let report: PingReport = result.report;
     assert_eq!(report.received, Some(3));
     assert_eq!(report.rtt_ms.as_deref(), Some(&[1.5, 2.0, 2.5][..]));
     assert_eq!(report.address, Some(None));
@@ -156,10 +160,10 @@ async fn main() {
         "Diagnostics.counters",
         Reply::result(json!({"bytes": "4096"})),
     );
-    assert_eq!(
-        session.diagnostics().counters().await.unwrap().bytes,
-        Some(4096)
-    );
+    // The shorthand's call gives the result struct too; the declared type is its field's.
+    let counters: firmware::diagnostics::CountersResult =
+        session.diagnostics().counters().await.unwrap();
+    assert_eq!(counters.bytes, Some(4096));
 
     // The params types are ordinary methods of the API: `Session::call` takes them too.
     let call = firmware::diagnostics::Ping::new("10.0.0.2");
