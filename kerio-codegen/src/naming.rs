@@ -58,9 +58,18 @@ pub fn camel(wire: &str) -> String {
     escape(ensure_ident_start(wire.to_upper_camel_case(), "T"))
 }
 
-/// Variant name of an enum value.
+/// The variant every generated enum keeps values it does not know in (`Unknown(String)`).
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Variant name of an enum value. A value named like the catch-all variant becomes
+/// `UnknownValue`, so that the catch-all keeps its name whatever values regen adds.
 pub fn variant(value: &str) -> String {
-    escape(ensure_ident_start(value.to_upper_camel_case(), "V"))
+    let name = escape(ensure_ident_start(value.to_upper_camel_case(), "V"));
+    if name == UNKNOWN_VARIANT {
+        format!("{UNKNOWN_VARIANT}Value")
+    } else {
+        name
+    }
 }
 
 /// The wire name serde gives a field named `ident` under `rename_all = "camelCase"`.
@@ -106,6 +115,8 @@ mod tests {
         assert_eq!(variant("3des"), "V3des");
         assert_eq!(variant("None"), "None");
         assert_eq!(variant("text/plain"), "TextPlain");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("UnknownValue"), "UnknownValue");
     }
 
     #[test]

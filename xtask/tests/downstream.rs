@@ -11,9 +11,10 @@
 //! again, unchanged. An example of the same crate that uses the additions is built last, to
 //! show the second build saw them.
 //!
-//! The nested cargo works offline with this workspace's Cargo.lock and its own target
-//! folder (`target/tests/downstream`, kept between runs so that the dependencies are built
-//! once). It cannot be skipped by accident: when cargo cannot run, the test fails, unless
+//! The nested cargo works offline with this workspace's Cargo.lock, in this workspace's
+//! target folder and with its debug-info setting, so that the dependencies this workspace's
+//! build has compiled are reused rather than built again (cargo releases the folder's lock
+//! before it runs tests). It cannot be skipped by accident: when cargo cannot run, the test fails, unless
 //! `KERIO_SKIP_DOWNSTREAM=1` asks to skip it outside CI, which it then says on stderr.
 
 mod support;
@@ -35,10 +36,10 @@ fn workspace() -> PathBuf {
         .expect("workspace folder")
 }
 
-/// `target/tests/downstream` of this workspace (beside trybuild's `target/tests/trybuild`).
+/// This workspace's target folder (the parent of `CARGO_TARGET_TMPDIR`).
 fn nested_target() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().unwrap_or(tmp).join("tests").join("downstream")
+    tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
 /// The cargo running this test (cargo sets `CARGO` for test binaries), else the one on

@@ -1,9 +1,11 @@
-//! `cargo xtask mock` (the `mock_server` example it runs) serves a client that knows
-//! nothing of this project: a few lines of Python `requests`, or the standard library's
-//! `urllib` when `requests` is missing.
+//! The mock appliance serves a client that knows nothing of this project: a few lines of
+//! Python `requests`, or the standard library's `urllib` when `requests` is missing. (The
+//! `mock_server` example that `cargo xtask mock` runs serves the same appliance from its
+//! own process.)
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use kerio_api::mock::MockAppliance;
 
 /// Logs in, lists the IP address groups, logs out; prints the count.
 const CLIENT: &str = r#"
@@ -44,78 +46,36 @@ after = call("IpAddressGroups.get", {"query": {}}, token)
 print(after["error"]["code"])
 "#;
 
-/// The `mock_server` example as a command. `cargo test --all-targets` has built it next
-/// to this test's binary; run alone, this test has it built by a nested `cargo run`.
-fn mock_server_command() -> Command {
-    let exe = format!("mock_server{}", std::env::consts::EXE_SUFFIX);
-    let built = std::env::current_exe()
-        .ok()
-        .and_then(|test| Some(test.parent()?.parent()?.join("examples").join(exe)));
-    if let Some(built) = built.filter(|path| path.is_file()) {
-        return Command::new(built);
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    // What cargo sets for a test run would make the nested cargo rebuild everything.
-    for (name, _) in std::env::vars_os() {
-        if name.to_str().is_some_and(|n| n.starts_with("CARGO_")) {
-            command.env_remove(name);
-        }
-    }
-    command.args([
-        "run",
-        "--quiet",
-        "-p",
-        "kerio-api",
-        "--example",
-        "mock_server",
-        "--",
-    ]);
-    command
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[test]
-fn a_python_client_logs_in_lists_and_logs_out() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_logs_in_lists_and_logs_out() {
     if Command::new("python3").arg("--version").output().is_err() {
         eprintln!("SKIPPED: python3 is not installed, the Python client cannot run");
         return;
     }
+    let mock = MockAppliance::builder()
+        .user("py")
+        .start()
+        .await
+        .expect("the mock appliance starts");
     let dir = tempfile::tempdir().expect("temporary folder");
     let cert = dir.path().join("mock.pem");
-    let child = mock_server_command()
-        .args(["--listen", "127.0.0.1:0", "--user", "py", "--cert-out"])
-        .arg(&cert)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the mock server starts");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("stdout");
-    let mut settings = std::collections::HashMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        if line == "ready" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(": ") {
-            settings.insert(k.to_owned(), v.to_owned());
-        }
-    }
-    assert_eq!(settings.get("user").map(String::as_str), Some("py"));
-    let out = Command::new("python3")
-        .args(["-c", CLIENT])
-        .args([&settings["url"], cert.to_str().expect("UTF-8 path")])
-        .args([&settings["user"], &settings["password"]])
-        .output()
-        .expect("python3 runs");
+    std::fs::write(&cert, mock.cert_pem()).expect("the certificate is written");
+    let args = [
+        mock.url(),
+        cert.to_str().expect("UTF-8 path").to_owned(),
+        mock.user().to_owned(),
+        mock.password().to_owned(),
+    ];
+    // The appliance keeps serving on the runtime's other thread while Python runs.
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .args(["-c", CLIENT])
+            .args(args)
+            .output()
+    })
+    .await
+    .expect("the Python client's thread")
+    .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -204,11 +204,9 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
     let serde = &cx.serde;
     let type_name = &def.name;
     let variants: Vec<_> = values.iter().map(|v| naming::variant(&v.value)).collect();
-    let unknown = ["Unknown", "UnknownValue", "Unrecognized"]
-        .into_iter()
-        .find(|u| !variants.iter().any(|v| v == u))
-        .unwrap_or("UnknownWireValue");
-    let unknown = ident(unknown);
+    // Never another name: `naming::variant` keeps values off it, so a value regen adds
+    // cannot rename the variant users match on.
+    let unknown = ident(naming::UNKNOWN_VARIANT);
     let vid: Vec<_> = variants.iter().map(|v| ident(v)).collect();
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let vdocs = values.iter().map(|v| match &v.doc {

@@ -334,7 +334,11 @@ impl<'a> Infer<'a> {
         self.shapes.insert(shape, name.clone());
         let def = json!({
             "kind": "struct",
-            "doc": format!("{LEARNED} ({} objects seen); not yet described.", node.objects),
+            "doc": format!(
+                "{LEARNED} ({} object{} seen); not yet described.",
+                node.objects,
+                if node.objects == 1 { "" } else { "s" }
+            ),
             "fields": fields,
         });
         self.created.push(NewType {

@@ -844,11 +844,11 @@ pub mod demo {
             /// Literally `None`.
             None,
             /// A value named like the catch-all.
-            Unknown,
+            UnknownValue,
             /// Misspelt on the wire.
             ThingFirevall,
             /// A value this version of the spec does not know (newer firmware), kept as sent.
-            UnknownValue(String),
+            Unknown(String),
         }
         #[cfg(feature = "status")]
         impl ThingState {
@@ -856,9 +856,9 @@ pub mod demo {
             pub fn as_str(&self) -> &str {
                 match self {
                     Self::None => "None",
-                    Self::Unknown => "Unknown",
+                    Self::UnknownValue => "Unknown",
                     Self::ThingFirevall => "ThingFirevall",
-                    Self::UnknownValue(value) => value,
+                    Self::Unknown(value) => value,
                 }
             }
         }
@@ -868,17 +868,17 @@ pub mod demo {
             fn from_wire(value: &str) -> Self {
                 match value {
                     "None" => Self::None,
-                    "Unknown" => Self::Unknown,
+                    "Unknown" => Self::UnknownValue,
                     "ThingFirevall" => Self::ThingFirevall,
-                    other => Self::UnknownValue(other.to_owned()),
+                    other => Self::Unknown(other.to_owned()),
                 }
             }
             fn from_wire_owned(value: String) -> Self {
                 match value.as_str() {
                     "None" => Self::None,
-                    "Unknown" => Self::Unknown,
+                    "Unknown" => Self::UnknownValue,
                     "ThingFirevall" => Self::ThingFirevall,
-                    _ => Self::UnknownValue(value),
+                    _ => Self::Unknown(value),
                 }
             }
             fn as_wire(&self) -> &str {
