@@ -201,16 +201,24 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
         }
     });
     if on_handle(m) {
+        // Generic over the session's API (which the bound pins to this method's), so that
+        // the call is compiled only in the crates that make it, not for every method here.
         let (bound, call) = match &lifetime {
             Some(l) => (
-                quote!(impl<#l>),
-                quote!(#name<#l, &#l #rt::Session<#marker>>),
+                quote!(impl<#l, A: #rt::Api>),
+                quote!(#name<#l, &#l #rt::Session<A>>),
             ),
-            None => (quote!(impl<'s>), quote!(#name<&'s #rt::Session<#marker>>)),
+            None => (
+                quote!(impl<'s, A: #rt::Api>),
+                quote!(#name<&'s #rt::Session<A>>),
+            ),
         };
         let fut_lt = lifetime.clone().unwrap_or_else(|| quote!('s));
         items.push(quote! {
-            #bound ::core::future::IntoFuture for #call {
+            #bound ::core::future::IntoFuture for #call
+            where
+                Self: #rt::Method<Api = A, Output = #result>,
+            {
                 type Output = Result<#result, #rt::Error>;
                 type IntoFuture = #rt::CallFuture<#fut_lt, #result>;
                 fn into_future(self) -> Self::IntoFuture {

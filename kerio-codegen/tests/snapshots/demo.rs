@@ -178,8 +178,11 @@ pub mod demo {
                 wire
             }
         }
-        impl<'a> ::core::future::IntoFuture
-        for ConfirmConfig<'a, &'a crate::Session<super::Demo>> {
+        impl<'a, A: crate::Api> ::core::future::IntoFuture
+        for ConfirmConfig<'a, &'a crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = ConfirmConfigResult>,
+        {
             type Output = Result<ConfirmConfigResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'a, ConfirmConfigResult>;
             fn into_future(self) -> Self::IntoFuture {
@@ -234,8 +237,11 @@ pub mod demo {
                 wire
             }
         }
-        impl<'s> ::core::future::IntoFuture
-        for GetConfigTimestamp<&'s crate::Session<super::Demo>> {
+        impl<'s, A: crate::Api> ::core::future::IntoFuture
+        for GetConfigTimestamp<&'s crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = GetConfigTimestampResult>,
+        {
             type Output = Result<GetConfigTimestampResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'s, GetConfigTimestampResult>;
             fn into_future(self) -> Self::IntoFuture {
@@ -450,8 +456,11 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        impl<'a> ::core::future::IntoFuture
-        for Get<'a, &'a crate::Session<super::Demo>> {
+        impl<'a, A: crate::Api> ::core::future::IntoFuture
+        for Get<'a, &'a crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = GetResult>,
+        {
             type Output = Result<GetResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'a, GetResult>;
             fn into_future(self) -> Self::IntoFuture {
@@ -513,8 +522,11 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        impl<'s> ::core::future::IntoFuture
-        for GetState<&'s crate::Session<super::Demo>> {
+        impl<'s, A: crate::Api> ::core::future::IntoFuture
+        for GetState<&'s crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = GetStateResult>,
+        {
             type Output = Result<GetStateResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'s, GetStateResult>;
             fn into_future(self) -> Self::IntoFuture {
@@ -568,8 +580,11 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        impl<'a> ::core::future::IntoFuture
-        for Remove<'a, &'a crate::Session<super::Demo>> {
+        impl<'a, A: crate::Api> ::core::future::IntoFuture
+        for Remove<'a, &'a crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = RemoveResult>,
+        {
             type Output = Result<RemoveResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'a, RemoveResult>;
             fn into_future(self) -> Self::IntoFuture {
@@ -631,8 +646,11 @@ pub mod demo {
             }
         }
         #[cfg(feature = "status")]
-        impl<'a> ::core::future::IntoFuture
-        for ThingStateParams<'a, &'a crate::Session<super::Demo>> {
+        impl<'a, A: crate::Api> ::core::future::IntoFuture
+        for ThingStateParams<'a, &'a crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = ThingStateParamsResult>,
+        {
             type Output = Result<ThingStateParamsResult, crate::Error>;
             type IntoFuture = crate::CallFuture<'a, ThingStateParamsResult>;
             fn into_future(self) -> Self::IntoFuture {
