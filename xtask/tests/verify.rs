@@ -88,16 +88,12 @@ fn shipped_captures_verify_cleanly() {
     );
     // Without arguments, the same sample captures. `cargo xtask verify` forwards to the
     // binary cargo has built for this test rather than building one.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let default: Run = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["verify", "--quiet"])
         .env("KERIO_XTASK_VERIFY_BIN", env!("CARGO_BIN_EXE_xtask-verify"))
         .output()
-        .expect("xtask runs");
-    let default = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+        .expect("xtask runs")
+        .into();
     assert_eq!(default.code, 0, "{}{}", default.stdout, default.stderr);
     // The summary, then the passes per kind of capture.
     assert_eq!(default.stdout.lines().count(), 2, "{}", default.stdout);

@@ -119,14 +119,23 @@ pub fn xtask(args: &[&str]) -> Run {
     run(env!("CARGO_BIN_EXE_xtask"), args)
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 /// Runs a program to its end and keeps its exit code and output.
 pub fn run<S: AsRef<std::ffi::OsStr>>(program: &str, args: &[S]) -> Run {
-    let out = Command::new(program).args(args).output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Command::new(program)
+        .args(args)
+        .output()
+        .expect("runs")
+        .into()
 }
 
 /// `regen --specs <fixture> [args] --har <each capture>`.
