@@ -65,11 +65,12 @@ mod method;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod paging;
-#[cfg(kerio_type = "admin::SearchQuery")]
+#[cfg(any(kerio_type = "shared::SearchQuery", kerio_type = "admin::SearchQuery"))]
 pub mod query;
 mod reply_error;
 mod secret;
 mod session;
+mod sessionless;
 mod tls;
 mod transport;
 mod wire;
@@ -84,7 +85,7 @@ pub use confirm::Confirmation;
 pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
-pub use method::{Api, ConfirmConfig, Empty, Method};
+pub use method::{Api, ConfirmConfig, Empty, Method, Sessionless};
 pub use secret::Secret;
 pub use session::Session;
 

@@ -24,6 +24,9 @@ pub trait Api: Send + Sync + 'static {
     const ALTERNATIVE_PATHS: &'static [&'static str] = &[];
     /// Default HTTPS port of the appliance for this API.
     const DEFAULT_PORT: u16;
+    /// The product that serves the API (`"control"`, `"connect"`, `"operator"`), as the
+    /// manifest's `product` declares it.
+    const PRODUCT: Option<&'static str> = None;
     /// Wire name of the API's batch method (`Interface.method`), when it has one.
     ///
     /// [`Batch`](crate::Batch) relies on this contract of the method: its params are
@@ -53,6 +56,12 @@ pub trait Method: Serialize + Send + Sync {
     /// Turns the decoded result object into the caller's output.
     fn output(wire: Self::Wire) -> Self::Output;
 }
+
+/// A method the appliance serves without a session (the spec marks it `sessionless`),
+/// callable with [`Client::call_sessionless`](crate::Client::call_sessionless) before
+/// any login: first-run set-up such as Kerio Connect's `Init` methods. Implemented by
+/// generated code.
+pub trait Sessionless: Method {}
 
 /// The result object of a method without out-parameters (`{}`); any keys are ignored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]

@@ -1,5 +1,6 @@
 //! A builder that reads well for [`SearchQuery`], the filter, order and page of every
-//! listing method of the Administration API.
+//! listing method: one type for every product that declares it alike (Kerio Control,
+//! Connect and Operator do), so a query built once works against each of them.
 //!
 //! ```
 //! use kerio_api::admin::{SearchQuery, SortDirection};
@@ -18,7 +19,14 @@
 //! );
 //! ```
 
+// The one query type of every product when the products share it (they do in the
+// shipped spec set), else the Administration API's own.
+#[cfg(not(kerio_type = "shared::SearchQuery"))]
 use crate::admin::{
+    CompareOperator, LogicalOperator, SearchQuery, SortDirection, SortOrder, SubCondition,
+};
+#[cfg(kerio_type = "shared::SearchQuery")]
+use crate::shared::{
     CompareOperator, LogicalOperator, SearchQuery, SortDirection, SortOrder, SubCondition,
 };
 

@@ -14,8 +14,14 @@ use crate::spec::{Api, Loc, Manifest, Role, TypeKind, TypeRef};
 /// An API as an extension of it sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BaseApi {
-    /// Rust module name (`admin`).
+    /// Name of the API (`admin`, `connect-admin`).
     pub name: String,
+    /// Rust module path below kerio-api (`connect::admin`).
+    pub module: Vec<String>,
+    /// Cargo feature of kerio-api that compiles the API, if any.
+    pub feature: Option<String>,
+    /// The product that serves it.
+    pub product: Option<String>,
     /// Human readable title.
     pub title: Option<String>,
     /// Documentation.
@@ -53,6 +59,9 @@ impl BaseApi {
         }
         BaseApi {
             name: m.name.clone(),
+            module: m.module.clone(),
+            feature: m.feature.clone(),
+            product: m.product.clone(),
             title: m.title.clone(),
             doc: m.doc.clone(),
             path: m.path.clone(),
@@ -86,6 +95,9 @@ impl BaseApi {
     pub fn manifest(&self) -> Manifest {
         Manifest {
             name: self.name.clone(),
+            module: self.module.clone(),
+            feature: self.feature.clone(),
+            product: self.product.clone(),
             title: self.title.clone(),
             doc: self.doc.clone(),
             path: self.path.clone(),
@@ -161,7 +173,7 @@ impl BaseApi {
     /// Generator options for an extension of this API, in a crate depending on kerio-api.
     pub fn options(&self, extension_trait: Option<String>) -> Options {
         let mut opts = Options::external();
-        opts.external_base = Some(format!("::kerio_api::{}", self.name));
+        opts.external_base = Some(format!("::kerio_api::{}", self.module.join("::")));
         opts.external_types = self.types.clone();
         opts.external_interfaces = self.interfaces.clone();
         opts.extension_trait = extension_trait;

@@ -80,7 +80,10 @@ pub fn write_out_file(name: &str, contents: &str) -> bool {
 
 /// Name of the cfg that tells hand-written code which generated types are compiled:
 /// `#[cfg(kerio_type = "admin::SearchQuery")]` holds when the enabled Cargo features
-/// compile type `SearchQuery` of API `admin`.
+/// compile type `SearchQuery` of the API whose module is `admin`
+/// (`connect::admin::SearchQuery` for `kerio_api::connect::admin`), and
+/// `#[cfg(kerio_type = "shared::SearchQuery")]` when they compile the one type several
+/// APIs share.
 pub const TYPE_CFG: &str = "kerio_type";
 
 /// Prints a `cargo::rustc-cfg` line of [`TYPE_CFG`] for every type of `apis` that the
@@ -101,9 +104,14 @@ pub fn print_type_cfgs(apis: &[Api]) {
             if set.is_empty() || set.iter().any(|f| enabled(f)) {
                 println!(
                     "cargo::rustc-cfg={TYPE_CFG}=\"{}::{name}\"",
-                    api.manifest.name
+                    api.manifest.module_path()
                 );
             }
+        }
+    }
+    for (name, set) in crate::shared_type_features(apis) {
+        if set.is_empty() || set.iter().any(|f| enabled(f)) {
+            println!("cargo::rustc-cfg={TYPE_CFG}=\"shared::{name}\"");
         }
     }
 }

@@ -13,16 +13,21 @@ use serde_json::{Map, Number, Value};
 
 /// The order of known keys in objects that are not keyed by name; other keys follow,
 /// sorted.
-pub const KEY_ORDER: [&str; 24] = [
+pub const KEY_ORDER: [&str; 29] = [
     "$schema",
     "api",
     "name",
+    "module",
+    "feature",
+    "product",
     "title",
     "value",
     "type",
+    "aliases",
     "kind",
     "of",
     "role",
+    "sessionless",
     "group",
     "optional",
     "nullable",

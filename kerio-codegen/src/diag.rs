@@ -53,7 +53,7 @@ pub enum DiagnosticKind {
     WrongJsonKind,
     /// An interface, method, parameter, field or type name the format does not accept.
     InvalidName,
-    /// An API name that is not a Rust module name.
+    /// An API name, module path or product name the format does not accept.
     InvalidApiName,
     /// An endpoint path that does not start with `/`.
     InvalidPath,
@@ -101,6 +101,13 @@ pub enum DiagnosticKind {
     AlreadyInBaseApi,
     /// Extension mode: a name that clashes with a generated trait.
     ExtensionTraitCollision,
+    /// Two APIs whose Rust modules clash (the same path, one inside the other, or a
+    /// module name the runtime crate uses itself).
+    ModuleClash,
+    /// An interface group in an API that has a feature of its own.
+    GroupInFeatureApi,
+    /// A method marked sessionless that has a role.
+    SessionlessRole,
     /// The generated code could not be formatted (a bug of the generator).
     Internal,
 }

@@ -51,8 +51,17 @@ pub struct Api {
 /// The API manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    /// Rust module name (`admin`).
+    /// Name of the API (`admin`, `connect-admin`): unique in a spec set, what tools call
+    /// it (`--api connect-admin`) and the runtime's `Api::NAME`. Its upper camel case is
+    /// the API's marker type (`ConnectAdmin`).
     pub name: String,
+    /// Rust module path below the runtime crate (`admin`, `connect::admin`): the
+    /// manifest's `module`, or the snake case of the name.
+    pub module: Vec<String>,
+    /// Cargo feature that compiles the whole API, if any.
+    pub feature: Option<String>,
+    /// The product that serves the API (`control`, `connect`, `operator`), if declared.
+    pub product: Option<String>,
     /// Human readable title.
     pub title: Option<String>,
     /// Documentation.
@@ -68,6 +77,11 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The Rust module path as written (`connect::admin`).
+    pub fn module_path(&self) -> String {
+        self.module.join("::")
+    }
+
     /// Every endpoint path of the API: the default first, then the alternatives.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.path.as_str()).chain(self.alternative_paths.iter().map(String::as_str))
@@ -142,6 +156,8 @@ pub struct Method {
     pub result: Vec<Param>,
     /// How the method pages through a list, when it does (`paging`).
     pub paging: Option<Paging>,
+    /// Callable without a session, before logging in (first-run set-up methods).
+    pub sessionless: bool,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -229,6 +245,8 @@ pub struct Field {
     pub nullable: bool,
     /// A number that may arrive as a string.
     pub lenient: bool,
+    /// Other wire names the server sends for the same field (read, never sent).
+    pub aliases: Vec<String>,
     /// Documentation.
     pub doc: Option<String>,
     /// Where it is declared.

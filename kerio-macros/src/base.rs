@@ -15,6 +15,9 @@ static BASE_APIS: LazyLock<Vec<BaseApi>> = LazyLock::new(|| {
 /// Never used: the build script fails when the spec set has no `admin` API.
 static ADMIN_FALLBACK: LazyLock<BaseApi> = LazyLock::new(|| BaseApi {
     name: "admin".into(),
+    module: vec!["admin".into()],
+    feature: None,
+    product: None,
     title: None,
     doc: None,
     path: "/admin/api/jsonrpc/".into(),

@@ -49,6 +49,15 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Rewrite the spec files in the canonical layout (what regen writes), for hand edits.
+    Fmt {
+        /// Spec root (folders holding an api.json).
+        #[arg(long, default_value_os_t = default_root())]
+        specs: PathBuf,
+        /// Write nothing; exit with 1 when a file is not in the canonical layout.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write a shareable copy of a HAR capture: cookies, tokens and passwords removed.
     Sanitize {
         /// The capture to read.
@@ -127,6 +136,7 @@ fn main() -> ExitCode {
             stats,
             allow_breaking,
         }),
+        Command::Fmt { specs, check } => fmt_specs(&specs, check),
         Command::Sanitize { input, output } => sanitize(&input, &output),
         Command::BenchRegen {
             specs,
@@ -148,6 +158,74 @@ fn main() -> ExitCode {
         } => coverage::run(&catalog, &specs, &api),
         Command::Verify { har, quiet } => verify(&har, quiet),
         Command::Mock(options) => mock::run(&options),
+    }
+}
+
+/// Rewrites (or with `check`, checks) every spec file of every API folder below `root`
+/// in the canonical layout; a file that is not JSON is reported, not touched.
+fn fmt_specs(root: &std::path::Path, check: bool) -> ExitCode {
+    let mut diags = kerio_codegen::Diagnostics::default();
+    let mut files = Vec::new();
+    match std::fs::read_dir(root) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                if entry.path().join("api.json").is_file() {
+                    files.extend(kerio_codegen::load::spec_files(&entry.path(), &mut diags));
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    }
+    files.sort();
+    let (mut differ, mut failed) = (0, false);
+    for file in &files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        let value: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: {}: not JSON: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        let canonical = kerio_codegen::canonical::to_canonical_string(&value);
+        if canonical == text {
+            continue;
+        }
+        differ += 1;
+        if check {
+            println!("not canonical: {}", file.display());
+        } else if let Err(e) = kerio_codegen::build::write_if_changed(file, &canonical) {
+            eprintln!("error: {}: {e}", file.display());
+            failed = true;
+        } else {
+            println!("rewrote {}", file.display());
+        }
+    }
+    for d in diags.iter() {
+        eprintln!("{d}");
+        failed = true;
+    }
+    println!(
+        "{} spec files, {differ} not in the canonical layout",
+        files.len()
+    );
+    if failed {
+        ExitCode::from(2)
+    } else if check && differ > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -286,6 +286,9 @@ mod tests {
     fn base() -> Manifest {
         Manifest {
             name: "admin".into(),
+            module: vec!["admin".into()],
+            feature: None,
+            product: None,
             title: Some("Kerio Control Administration API".into()),
             doc: None,
             path: "/admin/api/jsonrpc/".into(),

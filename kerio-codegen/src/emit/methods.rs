@@ -200,6 +200,11 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
             }
         }
     });
+    if m.sessionless {
+        items.push(quote! {
+            impl #impl_s #rt::Sessionless for #name #ty_s where S: ::core::marker::Send + ::core::marker::Sync {}
+        });
+    }
     if on_handle(m) {
         // Generic over the session's API (which the bound pins to this method's), so that
         // the call is compiled only in the crates that make it, not for every method here.

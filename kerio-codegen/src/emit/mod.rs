@@ -9,7 +9,10 @@ mod contract;
 pub(crate) mod extension;
 mod handle;
 mod methods;
+mod tree;
 mod types;
+
+pub(crate) use tree::Tree;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -17,6 +20,7 @@ use quote::{format_ident, quote};
 use crate::Options;
 use crate::model::{Cfg, Model, ModuleKey, Shape};
 use crate::naming;
+use crate::share::Plan;
 use crate::spec::*;
 
 /// Context shared by the emitters of one API.
@@ -33,30 +37,39 @@ pub(crate) struct Cx<'m, 'a> {
     pub marker: TokenStream,
 }
 
-/// Emits one API as a `pub mod`.
-pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
-    let rt: TokenStream = path_tokens(&opts.runtime);
-    let serde = quote!(#rt::__private::serde);
-    let serde_crate = format!("{}::__private::serde", opts.runtime);
+impl<'m, 'a> Cx<'m, 'a> {
+    /// The context of one API's emitters.
+    pub fn new(model: &'m Model<'a>, opts: &'m Options) -> Cx<'m, 'a> {
+        let rt: TokenStream = path_tokens(&opts.runtime);
+        let marker_ident = ident(&naming::camel(&model.api.manifest.name));
+        Cx {
+            model,
+            opts,
+            serde: quote!(#rt::__private::serde),
+            serde_crate: format!("{}::__private::serde", opts.runtime),
+            // An extension names the marker of the API it extends.
+            marker: match &opts.external_base {
+                Some(base) => {
+                    let base = path_tokens(base);
+                    quote!(#base::#marker_ident)
+                }
+                None => quote!(super::#marker_ident),
+            },
+            rt,
+        }
+    }
+}
+
+/// Emits one API as a `pub mod` named after the last segment of its module path (behind
+/// the API's Cargo feature, if it has one); the types in `shared` are re-exported from
+/// `kerio_api::shared` instead of declared.
+pub(crate) fn api(model: &Model<'_>, opts: &Options, shared: &Plan) -> TokenStream {
+    let cx = Cx::new(model, opts);
+    let rt = cx.rt.clone();
     let marker_ident = ident(&naming::camel(&model.api.manifest.name));
-    let cx = Cx {
-        model,
-        opts,
-        rt: rt.clone(),
-        serde,
-        serde_crate,
-        // An extension names the marker of the API it extends.
-        marker: match &opts.external_base {
-            Some(base) => {
-                let base = path_tokens(base);
-                quote!(#base::#marker_ident)
-            }
-            None => quote!(super::#marker_ident),
-        },
-    };
 
     let manifest = &model.api.manifest;
-    let mod_ident = ident(&naming::snake(&manifest.name));
+    let mod_ident = ident(manifest.module.last().map_or("api", String::as_str));
     let mod_doc = doc_lines(manifest.doc.as_deref().or(manifest.title.as_deref()));
     let marker_doc = doc(&format!(
         "The {}: the type parameter of its sessions, `Session<{marker_ident}>`.",
@@ -72,6 +85,10 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     } else {
         let paths = &manifest.alternative_paths;
         quote!(const ALTERNATIVE_PATHS: &'static [&'static str] = &[#(#paths),*];)
+    };
+    let product = match &manifest.product {
+        Some(p) => quote!(const PRODUCT: Option<&'static str> = Some(#p);),
+        None => TokenStream::new(),
     };
     let port = proc_macro2::Literal::u16_unsuffixed(manifest.port);
     let batch = match find_role(model, Role::Batch) {
@@ -92,7 +109,7 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
 
     let mut modules = Vec::new();
     for (module, key) in &model.modules {
-        modules.push(module_tokens(&cx, module, *key));
+        modules.push(module_tokens(&cx, module, *key, shared));
     }
     let mut reexports: Vec<(String, TokenStream)> = Vec::new();
     for def in model.types.values() {
@@ -109,9 +126,14 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     if opts.external_base.is_some() {
         return extension::items(&cx, &marker_ident, modules, reexports.collect());
     }
+    let api_cfg = match &manifest.feature {
+        Some(feature) if opts.features => quote!(#[cfg(feature = #feature)]),
+        _ => TokenStream::new(),
+    };
 
     quote! {
         #mod_doc
+        #api_cfg
         pub mod #mod_ident {
             #marker_doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -120,6 +142,7 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
             impl #rt::Api for #marker_ident {
                 const NAME: &'static str = #name;
                 const TITLE: &'static str = #title;
+                #product
                 const DEFAULT_PATH: &'static str = #path;
                 #alternative_paths
                 const DEFAULT_PORT: u16 = #port;
@@ -139,7 +162,61 @@ pub(crate) fn api(model: &Model<'_>, opts: &Options) -> TokenStream {
     }
 }
 
-fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStream {
+/// `pub mod shared`: the types several APIs declare alike ([`crate::share`]), each
+/// generated once from the declaration of the first API sharing it, behind the features
+/// of all of them.
+pub(crate) fn shared(models: &[Model<'_>], opts: &Options, plan: &Plan) -> TokenStream {
+    if plan.is_empty() {
+        return TokenStream::new();
+    }
+    let mut items = Vec::new();
+    for (name, sharing) in plan {
+        let Some(model) = models.get(sharing.donor()) else {
+            continue;
+        };
+        let Some(def) = model.types.get(name.as_str()) else {
+            continue;
+        };
+        let cx = Cx::new(model, opts);
+        let titles: Vec<String> = sharing
+            .apis
+            .iter()
+            .filter_map(|&i| models.get(i))
+            .map(|m| {
+                let title = m
+                    .api
+                    .manifest
+                    .title
+                    .as_deref()
+                    .unwrap_or(&m.api.manifest.name);
+                format!("{title} (`{}`)", m.api.manifest.module_path())
+            })
+            .collect();
+        let mut def = (*def).clone();
+        let text = def.doc.take().unwrap_or_else(|| format!("`{}`", def.name));
+        def.doc = Some(format!(
+            "{text}\n\nOne type in every API that declares it alike: {}.",
+            titles.join(", ")
+        ));
+        let cfg = crate::share::shared_cfg(models, name, sharing);
+        items.push(types::type_def_with_cfg(&cx, &def, &cfg));
+    }
+    quote! {
+        /// Types that several APIs declare with the same name and shape (the vendor's
+        /// shared `kerio::web` types among them: `SearchQuery`, `KId`, `ErrorList`,
+        /// `ApiApplication`, ...): one Rust type, re-exported by each of those APIs, so a
+        /// value built once works with every product. A name with different shapes in two
+        /// APIs is two types, one in each API's module.
+        pub mod shared {
+            pub use self::defs::*;
+            mod defs {
+                #(#items)*
+            }
+        }
+    }
+}
+
+fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>, shared: &Plan) -> TokenStream {
     let m = ident(module);
     let mut items = Vec::new();
     let defs = cx
@@ -167,8 +244,15 @@ fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>) -> TokenStre
             "Types shared by several interfaces (declared in `types/{file}.json`)."
         )),
     };
+    let rt = &cx.rt;
     for def in defs {
-        items.push(types::type_def(cx, def));
+        if shared.contains_key(&def.name) {
+            let ty = ident(&naming::camel(&def.name));
+            let cfg = cx.cfg(&cx.model.type_cfg[def.name.as_str()]);
+            items.push(quote!(#cfg pub use #rt::shared::#ty;));
+        } else {
+            items.push(types::type_def(cx, def));
+        }
     }
     quote! {
         #doc

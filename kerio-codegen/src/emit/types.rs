@@ -5,13 +5,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Cx, doc, ident};
-use crate::model::is_secret;
+use crate::model::{Cfg, is_secret};
 use crate::naming;
 use crate::spec::*;
 
-/// Tokens of one named type.
+/// Tokens of one named type, behind the features that compile it in its API.
 pub(super) fn type_def(cx: &Cx<'_, '_>, def: &TypeDef) -> TokenStream {
-    let cfg = cx.cfg(&cx.model.type_cfg[def.name.as_str()]);
+    type_def_with_cfg(cx, def, &cx.model.type_cfg[def.name.as_str()])
+}
+
+/// Tokens of one named type behind the given features.
+pub(super) fn type_def_with_cfg(cx: &Cx<'_, '_>, def: &TypeDef, cfg: &Cfg) -> TokenStream {
+    let cfg = cx.cfg(cfg);
     let body: Vec<TokenStream> = match &def.kind {
         TypeKind::Struct(fields) => structure(cx, def, fields),
         TypeKind::Enum(values) => enumeration(cx, def, values),
@@ -52,6 +57,8 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         }
         secret |= is_secret(&f.name);
         let rename = rename(&field, &f.name);
+        // Other spellings the server sends for the field are read into it too.
+        let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
         // Every field may be left out; nullable ones may also be `null` on the wire.
         let (ty, codec) = if f.nullable {
             let with = format!("{}::__private::codec::nullable", cx.opts.runtime);
@@ -64,7 +71,7 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         };
         quote! {
             #fdoc
-            #[serde(#rename default, skip_serializing_if = "Option::is_none" #codec)]
+            #[serde(#rename #(#aliases)* default, skip_serializing_if = "Option::is_none" #codec)]
             pub #fid: #ty,
         }
     });

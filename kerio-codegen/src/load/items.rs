@@ -44,6 +44,14 @@ pub(super) fn decode_all(sources: &[Source]) -> Decoded {
     out
 }
 
+/// An API, feature or product name: lowercase letters, digits, `-` and `_`, starting with
+/// a letter.
+fn is_kebab_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 impl FileDecoder<'_> {
     fn file_doc(&mut self, doc: &Json, out: &mut Decoded) {
         let Some(members) = self.object(
@@ -127,25 +135,64 @@ impl FileDecoder<'_> {
             p,
             v,
             "the API manifest",
-            &["name", "title", "doc", "path", "alternativePaths", "port"],
+            &[
+                "name",
+                "module",
+                "feature",
+                "product",
+                "title",
+                "doc",
+                "path",
+                "alternativePaths",
+                "port",
+            ],
         )?;
         let name_v = self.required(p, v, members, "name", "the API manifest");
         let path_v = self.required(p, v, members, "path", "the API manifest");
         let port_v = self.required(p, v, members, "port", "the API manifest");
         let name = name_v.and_then(|n| self.string(&ptr(p, "name"), n));
-        if let (Some(n), Some(nv)) = (&name, name_v) {
-            let ok = n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && n.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !ok {
-                self.error(
-                    DiagnosticKind::InvalidApiName,
-                    &ptr(p, "name"),
-                    nv,
-                    &format!("invalid API name `{n}`"),
-                    Some("the API name is a Rust module name: lowercase letters, digits and `_`"),
-                );
-            }
+        if let (Some(n), Some(nv)) = (&name, name_v)
+            && !is_kebab_name(n)
+        {
+            self.error(
+                DiagnosticKind::InvalidApiName,
+                &ptr(p, "name"),
+                nv,
+                &format!("invalid API name `{n}`"),
+                Some(
+                    "an API name is lowercase letters, digits, `-` and `_`, starting with a letter",
+                ),
+            );
+        }
+        let module = match members.iter().find(|m| m.key == "module") {
+            Some(m) => self.module_path(&ptr(p, "module"), &m.value),
+            None => name
+                .as_deref()
+                .map(|n| vec![crate::naming::snake(&n.replace('-', "_"))]),
+        };
+        let feature = self.opt_string(p, members, "feature");
+        if let (Some(f), Some(m)) = (&feature, members.iter().find(|m| m.key == "feature"))
+            && !is_kebab_name(f)
+        {
+            self.error(
+                DiagnosticKind::InvalidGroup,
+                &ptr(p, "feature"),
+                &m.value,
+                &format!("invalid feature `{f}`"),
+                Some("a feature is a Cargo feature name: lowercase letters, digits, `-` and `_`"),
+            );
+        }
+        let product = self.opt_string(p, members, "product");
+        if let (Some(pr), Some(m)) = (&product, members.iter().find(|m| m.key == "product"))
+            && !is_kebab_name(pr)
+        {
+            self.error(
+                DiagnosticKind::InvalidApiName,
+                &ptr(p, "product"),
+                &m.value,
+                &format!("invalid product `{pr}`"),
+                Some("a product name is lowercase letters, digits, `-` and `_`, such as `control`"),
+            );
         }
         let path = path_v.and_then(|v| self.endpoint_path(&ptr(p, "path"), v));
         let mut alternative_paths = Vec::new();
@@ -199,6 +246,9 @@ impl FileDecoder<'_> {
         let doc = self.opt_string(p, members, "doc");
         Some(Manifest {
             name: name?,
+            module: module?,
+            feature,
+            product,
             title,
             doc,
             path: path?,
@@ -206,6 +256,29 @@ impl FileDecoder<'_> {
             port: port?,
             loc: self.loc(p, v.offset),
         })
+    }
+
+    /// A Rust module path below the runtime crate: `::`-separated snake case segments.
+    fn module_path(&mut self, p: &str, v: &Json) -> Option<Vec<String>> {
+        let text = self.string(p, v)?;
+        let segments: Vec<String> = text.split("::").map(str::to_owned).collect();
+        let ok = segments.iter().all(|s| {
+            s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && crate::naming::escape(s.clone()) == *s
+        });
+        if !ok {
+            self.error(
+                DiagnosticKind::InvalidApiName,
+                p,
+                v,
+                &format!("invalid module path `{text}`"),
+                Some("a module path is `::`-separated lowercase Rust names that are not keywords, such as `connect::admin`"),
+            );
+            return None;
+        }
+        Some(segments)
     }
 
     /// An endpoint path: a string starting with `/`.
@@ -281,7 +354,7 @@ impl FileDecoder<'_> {
             p,
             v,
             "a method",
-            &["role", "doc", "params", "result", "paging"],
+            &["role", "sessionless", "doc", "params", "result", "paging"],
         )?;
         let role = members.iter().find(|m| m.key == "role").and_then(|m| {
             let rp = ptr(p, "role");
@@ -308,6 +381,7 @@ impl FileDecoder<'_> {
             .iter()
             .find(|m| m.key == "paging")
             .and_then(|m| self.paging(&ptr(p, "paging"), &m.value));
+        let sessionless = self.flag(p, members, "sessionless");
         Some(Method {
             name: name.to_owned(),
             role,
@@ -315,6 +389,7 @@ impl FileDecoder<'_> {
             params: params?,
             result: result?,
             paging,
+            sessionless,
             loc: self.loc(p, v.offset),
         })
     }
@@ -501,11 +576,14 @@ impl FileDecoder<'_> {
                 &ip,
                 item,
                 "a field",
-                &["name", "type", "optional", "nullable", "lenient", "doc"],
+                &[
+                    "name", "type", "aliases", "optional", "nullable", "lenient", "doc",
+                ],
             ) else {
                 continue;
             };
             let name = self.name_member(&ip, item, members, "a field");
+            let aliases = self.aliases(&ip, members);
             let ty = self.type_member(&ip, item, members, "a field");
             let optional = self.flag(&ip, members, "optional");
             let nullable = self.flag(&ip, members, "nullable");
@@ -518,9 +596,36 @@ impl FileDecoder<'_> {
                     optional,
                     nullable,
                     lenient,
+                    aliases,
                     doc,
                     loc: self.loc(&ip, item.offset),
                 });
+            }
+        }
+        out
+    }
+
+    /// `"aliases": ["telNum"]`: other wire names of a field.
+    fn aliases(&mut self, p: &str, members: &[Member]) -> Vec<String> {
+        let Some(m) = members.iter().find(|m| m.key == "aliases") else {
+            return Vec::new();
+        };
+        let ap = ptr(p, "aliases");
+        let Some(items) = self.array(
+            &ap,
+            &m.value,
+            "`aliases` must be an array of field names",
+            None,
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ip = ptr(&ap, &i.to_string());
+            if let Some(name) = self.string(&ip, item)
+                && self.wire_name(&ip, item.offset, &name, "field alias")
+            {
+                out.push(name);
             }
         }
         out

@@ -198,6 +198,9 @@ pub fn load_extension(base: &Manifest, sources: Vec<Source>) -> Result<Api, Diag
 fn empty_manifest() -> Manifest {
     Manifest {
         name: String::new(),
+        module: Vec::new(),
+        feature: None,
+        product: None,
         title: None,
         doc: None,
         path: String::new(),

@@ -217,8 +217,144 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             );
         }
     }
+    if let Some(feature) = &api.manifest.feature {
+        for i in api.interfaces.iter().filter(|i| i.group.is_some()) {
+            err(
+                DiagnosticKind::GroupInFeatureApi,
+                &i.loc,
+                format!(
+                    "interface `{}` has a group, but its API is compiled by feature `{feature}` as a whole",
+                    i.name
+                ),
+                Some("remove the group, or the API's `feature`".into()),
+            );
+        }
+    }
+    for i in &api.interfaces {
+        for m in i.methods.iter().filter(|m| m.sessionless) {
+            if let Some(role) = m.role {
+                err(
+                    DiagnosticKind::SessionlessRole,
+                    &m.loc,
+                    format!(
+                        "method `{}.{}` is sessionless and has the `{}` role",
+                        i.name,
+                        m.name,
+                        role.as_str()
+                    ),
+                    Some(
+                        "a method with a role is driven by the session; remove one of the two"
+                            .into(),
+                    ),
+                );
+            }
+        }
+    }
+    for t in &api.types {
+        if let TypeKind::Struct(fields) = &t.kind {
+            let mut wire: BTreeMap<&str, &str> = fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.name.as_str()))
+                .collect();
+            for f in fields {
+                for a in &f.aliases {
+                    if let Some(prev) = wire.insert(a, &f.name) {
+                        err(
+                            DiagnosticKind::RustNameCollision,
+                            &f.loc,
+                            format!(
+                                "alias `{a}` of field `{}` is also the name or an alias of field `{prev}`",
+                                f.name
+                            ),
+                            Some("every wire name of a struct reads into one field only".into()),
+                        );
+                    }
+                }
+            }
+        }
+    }
     crate::paging::check(api, &types, &mut d);
     d.into_result(())
+}
+
+/// Module names the runtime crate (kerio-api) uses itself; no API module may take them.
+pub const RUNTIME_MODULES: &[&str] = &[
+    "shared",
+    "paging",
+    "query",
+    "contract",
+    "fleet",
+    "mock",
+    "cli",
+    "exporter",
+    "generated",
+];
+
+/// Checks across the APIs generated together: their names, module paths and products
+/// must leave every Rust module one meaning.
+pub fn across(apis: &[&Api]) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let mut err = |api: &Api, message: String, hint: &str| {
+        d.push(diag_at(
+            DiagnosticKind::ModuleClash,
+            &api.sources,
+            &api.manifest.loc,
+            &message,
+            Some(hint),
+        ))
+    };
+    // Modules the generated tree makes besides the APIs' own: parents of module paths,
+    // and product modules re-exporting APIs that live elsewhere.
+    let mut parents: BTreeMap<Vec<String>, &str> = BTreeMap::new();
+    for api in apis {
+        let m = &api.manifest;
+        for k in 1..m.module.len() {
+            parents.insert(m.module[..k].to_vec(), &m.name);
+        }
+        if let Some(product) = &m.product
+            && m.module.first() != Some(product)
+        {
+            parents.insert(vec![product.clone()], &m.name);
+        }
+    }
+    let mut seen: BTreeMap<&[String], &str> = BTreeMap::new();
+    for api in apis {
+        let m = &api.manifest;
+        let path = m.module_path();
+        if let Some(first) = m.module.first()
+            && RUNTIME_MODULES.contains(&first.as_str())
+        {
+            err(
+                api,
+                format!(
+                    "API `{}` would be generated into `{path}`, a module the runtime uses itself",
+                    m.name
+                ),
+                "choose another `module` in the manifest",
+            );
+        }
+        if let Some(prev) = seen.insert(m.module.as_slice(), &m.name) {
+            err(
+                api,
+                format!(
+                    "APIs `{prev}` and `{}` would both be generated into `{path}`",
+                    m.name
+                ),
+                "give one of them another `module` in its manifest",
+            );
+        }
+        if let Some(other) = parents.get(&m.module) {
+            err(
+                api,
+                format!(
+                    "API `{}` would be generated into `{path}`, which also holds the modules of API `{other}`",
+                    m.name
+                ),
+                "choose module paths that do not nest, such as `connect::admin` and `connect::client`",
+            );
+        }
+    }
+    d
 }
 
 /// True when alias `from` mentions alias `target`, directly or through other aliases

@@ -206,6 +206,7 @@ impl Lowering<'_> {
             params,
             result,
             paging: None,
+            sessionless: false,
             loc: loc(pointer),
         }
     }

@@ -269,6 +269,7 @@ impl Lowering<'_> {
                         optional: self.flag(&args, "optional"),
                         nullable,
                         lenient: self.flag(&args, "lenient"),
+                        aliases: Vec::new(),
                         doc: read.doc.clone(),
                         loc: loc(&fp),
                     });
