@@ -48,6 +48,12 @@ enum Command {
         /// Print the time taken and the peak memory to stderr.
         #[arg(long)]
         stats: bool,
+        /// The API (manifest name, e.g. connect-admin) that calls to a path several APIs
+        /// serve belong to when nothing in the captures tells them apart; without it such
+        /// calls are refused with a message. Calls the captures do route (by methods only
+        /// one API knows, or by the default port) are not affected.
+        #[arg(long, value_name = "NAME")]
+        api: Option<String>,
     },
     /// Rewrite the spec files in the canonical layout (what regen writes), for hand edits.
     Fmt {
@@ -129,12 +135,14 @@ fn main() -> ExitCode {
             check,
             stats,
             allow_breaking,
+            api,
         } => regen::run(&regen::Options {
             specs,
             har,
             check,
             stats,
             allow_breaking,
+            api,
         }),
         Command::Fmt { specs, check } => fmt_specs(&specs, check),
         Command::Sanitize { input, output } => sanitize(&input, &output),

@@ -22,6 +22,8 @@ pub struct Options {
     pub stats: bool,
     /// With `check`: breaking changes fail like any other change, not on their own.
     pub allow_breaking: bool,
+    /// The API calls to a shared path belong to when the captures do not tell.
+    pub api: Option<String>,
 }
 
 /// Exit code for bad input or a failed run (1 is `--check` finding changes).
@@ -69,6 +71,7 @@ fn run_inner(opts: &Options) -> ExitCode {
         specs: opts.specs.clone(),
         captures: opts.har.clone(),
         progress: Some(&progress),
+        api: opts.api.clone(),
     });
     bar.finish_and_clear();
     let learned = match result {
@@ -82,6 +85,9 @@ fn run_inner(opts: &Options) -> ExitCode {
     };
     for w in &learned.warnings {
         eprintln!("warning: {w}");
+    }
+    for r in &learned.refused {
+        eprintln!("refused: {r}");
     }
     for r in &learned.reports {
         print!("{r}");

@@ -43,6 +43,9 @@ pub struct Options<'a> {
     pub captures: Vec<PathBuf>,
     /// Called while captures are read with the bytes read so far and the total.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// The API (by manifest name) that calls to a path several APIs serve belong to
+    /// when nothing in the captures tells (`--api`); such calls are refused otherwise.
+    pub api: Option<String>,
 }
 
 /// How one spec file changes.
@@ -85,6 +88,9 @@ pub struct Learned {
     pub reports: Vec<ApiReport>,
     /// Problems that skipped an entry or a call, one line each.
     pub warnings: Vec<String>,
+    /// Calls refused because several APIs serve their path and nothing told which one
+    /// they belong to, one line per origin and path.
+    pub refused: Vec<String>,
     /// Every API of the spec set after learning.
     pub sizes: Vec<ApiSize>,
     /// The spec files that would change.
@@ -163,6 +169,7 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
     let mut learned = Learned {
         reports: Vec::new(),
         warnings: Vec::new(),
+        refused: Vec::new(),
         sizes: Vec::new(),
         changes: Vec::new(),
         compat: Vec::new(),
@@ -171,9 +178,26 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
         specs: opts.specs.clone(),
         pending: Vec::new(),
     };
+    if let Some(api) = &opts.api
+        && !set.apis.iter().any(|a| &a.model.manifest.name == api)
+    {
+        let names: Vec<&str> = set
+            .apis
+            .iter()
+            .map(|a| a.model.manifest.name.as_str())
+            .collect();
+        return Err(Failure::one(format!(
+            "--api {api}: no API of that name in the spec set (expected one of: {})",
+            names.join(", ")
+        )));
+    }
     if !files.is_empty() {
         let router = observe::Router::new(&set.models());
-        let read = read::read_captures(&files, &router, opts.progress);
+        let mut read = read::read_captures(&files, &router, opts.progress);
+        let pending = std::mem::take(&mut read.obs.pending);
+        learned
+            .refused
+            .extend(router.resolve(pending, &mut read.obs.apis, opts.api.as_deref()));
         learned.bytes = read.bytes;
         learned
             .warnings

@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-/// A catalog primitive; `int` and `long` are both integers of unknown width.
+/// A catalog primitive; `int`, `long`, `uint` and `uint64` are all integers of unknown
+/// width (the spec reads them as `int64`, which holds every value seen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum CatPrim {
     String,
@@ -224,7 +225,7 @@ fn parse_ref(v: &Value, at: &str) -> Result<CatRef, ShapeError> {
         Value::String(s) => Ok(match s.as_str() {
             "string" => CatRef::Prim(CatPrim::String),
             "boolean" => CatRef::Prim(CatPrim::Boolean),
-            "int" | "long" => CatRef::Prim(CatPrim::Integer),
+            "int" | "long" | "uint" | "uint64" => CatRef::Prim(CatPrim::Integer),
             "double" => CatRef::Prim(CatPrim::Double),
             "any" => CatRef::Prim(CatPrim::Any),
             "?" => CatRef::Prim(CatPrim::Unknown),

@@ -19,6 +19,11 @@ pub struct EntryView<'a> {
     pub http_method: Option<String>,
     /// Path of the request URL, without scheme, host, query or fragment.
     pub path: Option<String>,
+    /// Scheme, host and port of the request URL (`https://fw.example.com:4081`, the
+    /// default port of the scheme filled in), without any user info.
+    pub origin: Option<String>,
+    /// The port of the request URL, the scheme's default when it names none.
+    pub port: Option<u16>,
     /// The request body.
     pub request_body: Option<Text<'a>>,
     /// HTTP status of the response.
@@ -211,6 +216,36 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The origin of an absolute URL, `scheme://host:port` in lower case with the scheme's
+/// default port filled in, and that port; user info (`user:password@`) is left out.
+/// `None` for a relative URL or an unknown scheme without a port.
+pub fn url_origin(url: &str) -> Option<(String, u16)> {
+    let (scheme, after) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // An IPv6 literal holds colons of its own: the port follows the closing bracket.
+    let (host, port) = match host_port.rfind(':') {
+        Some(i) if !host_port[i..].contains(']') => (&host_port[..i], Some(&host_port[i + 1..])),
+        _ => (host_port, None),
+    };
+    let port = match port {
+        Some(p) => p.parse::<u16>().ok()?,
+        None => match scheme.as_str() {
+            "https" | "wss" => 443,
+            "http" | "ws" => 80,
+            _ => return None,
+        },
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((
+        format!("{scheme}://{}:{port}", host.to_ascii_lowercase()),
+        port,
+    ))
+}
+
 /// The path of a URL: scheme and host removed, query and fragment cut off.
 pub fn url_path(url: &str) -> String {
     let rest = match url.find("://") {
@@ -243,7 +278,15 @@ pub fn parse(bytes: &[u8]) -> Result<EntryView<'_>, String> {
             c.object(|c, key| {
                 match key {
                     "method" => view.http_method = c.opt_string()?,
-                    "url" => view.path = c.opt_string()?.map(|u| url_path(&u)),
+                    "url" => {
+                        if let Some(u) = c.opt_string()? {
+                            view.path = Some(url_path(&u));
+                            if let Some((origin, port)) = url_origin(&u) {
+                                view.origin = Some(origin);
+                                view.port = Some(port);
+                            }
+                        }
+                    }
                     "postData" => view.request_body = c.body()?,
                     _ => c.skip_value()?,
                 }
@@ -306,6 +349,24 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            url_origin("https://User:Secret@FW.example.com:4040/admin/"),
+            Some(("https://fw.example.com:4040".into(), 4040))
+        );
+        assert_eq!(
+            url_origin("https://mail.example.com/webmail/api/jsonrpc/"),
+            Some(("https://mail.example.com:443".into(), 443))
+        );
+        assert_eq!(
+            url_origin("https://[::1]:4081/x"),
+            Some(("https://[::1]:4081".into(), 4081))
+        );
+        assert_eq!(url_origin("/admin/api/jsonrpc/"), None);
+        assert_eq!(url_origin("https://h:notaport/"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use self::node::Node;
 use self::parse::{ParseError, Parser, Stop};
-pub use self::route::{Router, looks_like_jsonrpc};
+pub use self::route::{Route, Router, looks_like_jsonrpc};
 use super::har::entry::{EntryView, Text};
 
 /// Everything seen of one method.
@@ -47,6 +47,26 @@ impl MethodObs {
 pub struct Observations {
     /// Method observations.
     pub apis: BTreeMap<String, BTreeMap<String, MethodObs>>,
+    /// Calls to paths several APIs serve, by origin and path (`https://h:4040/admin/api/jsonrpc/`),
+    /// until [`Router::resolve`] gives each origin's calls to one API.
+    pub pending: BTreeMap<String, Pending>,
+}
+
+/// The calls read at one origin and path that several APIs serve.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Pending {
+    /// The router's indexes of the APIs serving the path.
+    pub candidates: Vec<usize>,
+    /// The port of the origin, when the URL gave one.
+    pub port: Option<u16>,
+    /// Method observations.
+    pub methods: BTreeMap<String, MethodObs>,
+}
+
+/// Where the observations of one call go.
+enum Target {
+    Api(String),
+    Pending(String),
 }
 
 impl Observations {
@@ -58,14 +78,34 @@ impl Observations {
                 mine.entry(m).or_default().absorb(o);
             }
         }
+        for (key, bucket) in other.pending {
+            let mine = self.pending.entry(key).or_insert_with(|| Pending {
+                candidates: bucket.candidates.clone(),
+                port: bucket.port,
+                methods: BTreeMap::new(),
+            });
+            for (m, o) in bucket.methods {
+                mine.methods.entry(m).or_default().absorb(o);
+            }
+        }
     }
 
-    fn method(&mut self, api: &str, method: &str) -> &mut MethodObs {
-        self.apis
-            .entry(api.to_owned())
-            .or_default()
-            .entry(method.to_owned())
-            .or_default()
+    fn methods(&mut self, target: &Target) -> &mut BTreeMap<String, MethodObs> {
+        match target {
+            Target::Api(api) => self.apis.entry(api.clone()).or_default(),
+            Target::Pending(key) => &mut self.pending.entry(key.clone()).or_default().methods,
+        }
+    }
+
+    fn method(&mut self, target: &Target, method: &str) -> &mut MethodObs {
+        self.methods(target).entry(method.to_owned()).or_default()
+    }
+
+    fn get(&self, target: &Target, method: &str) -> Option<&MethodObs> {
+        match target {
+            Target::Api(api) => self.apis.get(api)?.get(method),
+            Target::Pending(key) => self.pending.get(key)?.methods.get(method),
+        }
     }
 }
 
@@ -168,12 +208,25 @@ pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observatio
     let Some(path) = view.path.as_deref() else {
         return Outcome::NotApi;
     };
-    let Some(endpoint) = router.route(path) else {
+    let Some(route) = router.route(path) else {
         return if looks_like_jsonrpc(path) {
             Outcome::Unrouted(path.to_owned())
         } else {
             Outcome::NotApi
         };
+    };
+    let (target, batch) = match route {
+        Route::One(endpoint) => (Target::Api(endpoint.api.clone()), endpoint.batch.as_deref()),
+        Route::Shared(candidates) => {
+            let origin = view.origin.as_deref().unwrap_or("(no origin)");
+            let key = format!("{origin}{path}");
+            let bucket = obs.pending.entry(key.clone()).or_default();
+            if bucket.candidates.is_empty() {
+                bucket.candidates = candidates.to_vec();
+                bucket.port = view.port;
+            }
+            (Target::Pending(key), router.shared_batch(candidates))
+        }
     };
     let Some(request) = view.request_body.filter(|t| !t.is_empty()) else {
         return Outcome::NoBody;
@@ -203,7 +256,7 @@ pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observatio
         Ok(None) => return skipped(None, "the request is not a JSON-RPC call".into()),
         Err(e) => return skipped(None, format!("the request body is not JSON: {e}")),
     };
-    let is_batch = endpoint.batch.as_deref() == Some(method.as_str());
+    let is_batch = batch == Some(method.as_str());
     // Second pass: params, and for a batch its commands.
     let read = read_body(&request, |p| {
         let mut params = Node::default();
@@ -259,9 +312,8 @@ pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observatio
         Ok(r) => r,
         Err(e) => return skipped(Some(&method), format!("the request body is not JSON: {e}")),
     };
-    let api = endpoint.api.as_str();
     let seed = |obs: &Observations, m: Option<&str>| {
-        m.and_then(|m| obs.apis.get(api)?.get(m))
+        m.and_then(|m| obs.get(&target, m))
             .map(|o| o.result.skeleton())
             .unwrap_or_default()
     };
@@ -315,7 +367,7 @@ pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observatio
     };
     // Commit.
     if is_batch {
-        let batch = obs.method(api, &method);
+        let batch = obs.method(&target, &method);
         batch.calls += 1;
         if let Some(Err(_)) = &reply {
             batch.replies += 1;
@@ -329,14 +381,14 @@ pub fn observe_entry(view: &EntryView<'_>, router: &Router, obs: &mut Observatio
             let Some(m) = cmd.method.filter(|m| valid_method(m)) else {
                 continue;
             };
-            record(obs.method(api, &m), cmd.params, reply.flatten());
+            record(obs.method(&target, &m), cmd.params, reply.flatten());
         }
     } else {
         let reply = match reply {
             Some(Ok(r)) => Some(r),
             _ => None,
         };
-        record(obs.method(api, &method), params, reply);
+        record(obs.method(&target, &method), params, reply);
     }
     Outcome::Learned(method)
 }
@@ -367,13 +419,13 @@ mod tests {
     use crate::spec::Api;
 
     fn router() -> Router {
-        Router {
-            endpoints: vec![Endpoint {
-                api: "admin".into(),
-                paths: vec!["/admin/api/jsonrpc/".into()],
-                batch: Some("Batch.run".into()),
-            }],
-        }
+        Router::from_endpoints(vec![Endpoint {
+            api: "admin".into(),
+            paths: vec!["/admin/api/jsonrpc/".into()],
+            batch: Some("Batch.run".into()),
+            port: 4081,
+            methods: Default::default(),
+        }])
     }
 
     fn entry_json(req: &str, resp: Option<&str>) -> String {
