@@ -138,6 +138,31 @@ pub(crate) fn plan(models: &[Model<'_>]) -> Plan {
     }
 }
 
+/// The types a spec set shares, each with the names of the APIs sharing it. APIs that do
+/// not validate or model are left out.
+pub(crate) fn shared_by(apis: &[&crate::spec::Api]) -> BTreeMap<String, BTreeSet<String>> {
+    let none = BTreeSet::new();
+    let mut sorted: Vec<&crate::spec::Api> = apis.to_vec();
+    sorted.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+    let models: Vec<Model<'_>> = sorted
+        .into_iter()
+        .filter(|api| crate::validate::validate(api).is_ok())
+        .filter_map(|api| Model::new(api, &none).ok())
+        .collect();
+    plan(&models)
+        .into_iter()
+        .map(|(name, sharing)| {
+            let names = sharing
+                .apis
+                .iter()
+                .filter_map(|&i| models.get(i))
+                .map(|m| m.api.manifest.name.clone())
+                .collect();
+            (name, names)
+        })
+        .collect()
+}
+
 /// The Cargo features that compile a type of one API as seen from outside the API's
 /// module: the API's own feature when it has one (its module is gated as a whole),
 /// else the features of the interfaces that reach the type.

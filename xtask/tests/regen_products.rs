@@ -173,3 +173,44 @@ fn methods_only_one_api_knows_outweigh_the_port() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(queue_results(&fx).contains("frozen"));
 }
+
+#[test]
+fn a_change_that_splits_a_shared_type_is_breaking() {
+    let fx = Fixture::new();
+    add_mail_api(&fx);
+    // The mail API declares the fixture's `ApiApplication` alike: one shared type.
+    fx.write(
+        "specs/mail-admin/types/common.json",
+        r#"{"types": {"ApiApplication": {"kind": "struct", "doc": "The client.", "fields": [
+            {"name": "name", "type": "string", "doc": "Name."},
+            {"name": "vendor", "type": "string", "doc": "Vendor."},
+            {"name": "version", "type": "string", "doc": "Version."}]}}}"#,
+    );
+    // A Control login whose application carries one more field widens Control's copy.
+    let cap = fx.write(
+        "widen.har",
+        &har(vec![
+            at(
+                "https://fw.example.com:4081",
+                "Session.login",
+                json!({"userName": "admin", "password": CANARIES[3],
+                       "application": {"name": "a", "vendor": "b", "version": "1", "build": "7"}}),
+                json!({"token": CANARIES[4]}),
+            ),
+            at(
+                "https://fw.example.com:4081",
+                "ActiveHosts.get",
+                json!({"query": {}, "refresh": false}),
+                json!({"list": [], "totalItems": 0}),
+            ),
+        ]),
+    );
+    let run = regen(&fx, &["--check"], &[&cap]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("type ApiApplication is no longer shared with mail-admin"),
+        "{}",
+        run.stdout
+    );
+}

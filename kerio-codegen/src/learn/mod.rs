@@ -223,8 +223,10 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
             }
         }
     }
+    let mut after: Vec<Api> = Vec::new();
     for api in &mut set.apis {
         let model = checked(api, &mut learned.warnings)?;
+        after.push(model.clone().unwrap_or_else(|| api.model.clone()));
         for f in &api.files {
             let text = f.text();
             if f.original.as_deref() == Some(text.as_str()) {
@@ -261,7 +263,42 @@ pub fn learn(opts: &Options<'_>) -> Result<Learned, Failure> {
             .sizes
             .push(size(model.as_ref().unwrap_or(&api.model)));
     }
+    unshared(&set, &after, &mut learned.compat);
     Ok(learned)
+}
+
+/// A type several APIs shared that a change leaves to fewer of them is two Rust types
+/// where there was one: code passing a value of one API to another breaks. Reported as
+/// breaking for each API that no longer shares it.
+fn unshared(set: &SpecSet, after: &[Api], compat: &mut Vec<(String, Compat)>) {
+    let before_apis: Vec<&Api> = set.apis.iter().map(|a| &a.model).collect();
+    let after_apis: Vec<&Api> = after.iter().collect();
+    let before = crate::share::shared_by(&before_apis);
+    let now = crate::share::shared_by(&after_apis);
+    for (name, apis) in before {
+        let still = now.get(&name).cloned().unwrap_or_default();
+        for api in apis.iter().filter(|a| !still.contains(*a)) {
+            let others: Vec<&str> = apis
+                .iter()
+                .filter(|o| *o != api)
+                .map(String::as_str)
+                .collect();
+            let line = format!(
+                "type {name} is no longer shared with {}: it becomes a type of its own, and values of one API no longer fit the other",
+                others.join(", ")
+            );
+            match compat.iter_mut().find(|(n, _)| n == api) {
+                Some((_, c)) => c.breaking.push(line),
+                None => compat.push((
+                    api.clone(),
+                    Compat {
+                        additive: Vec::new(),
+                        breaking: vec![line],
+                    },
+                )),
+            }
+        }
+    }
 }
 
 /// Loads, validates and models the learned files of `api` when they changed (`None`
