@@ -98,6 +98,8 @@ impl BaseApi {
             module: self.module.clone(),
             feature: self.feature.clone(),
             product: self.product.clone(),
+            session_cookie: None,
+            token_cookie: None,
             title: self.title.clone(),
             doc: self.doc.clone(),
             path: self.path.clone(),

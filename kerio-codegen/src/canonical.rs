@@ -13,7 +13,7 @@ use serde_json::{Map, Number, Value};
 
 /// The order of known keys in objects that are not keyed by name; other keys follow,
 /// sorted.
-pub const KEY_ORDER: [&str; 29] = [
+pub const KEY_ORDER: [&str; 31] = [
     "$schema",
     "api",
     "name",
@@ -36,6 +36,8 @@ pub const KEY_ORDER: [&str; 29] = [
     "path",
     "alternativePaths",
     "port",
+    "sessionCookie",
+    "tokenCookie",
     "interfaces",
     "methods",
     "params",

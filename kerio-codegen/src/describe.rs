@@ -2,9 +2,10 @@
 //! at run time rather than compile them (kerio-api's mock appliance).
 //!
 //! The description keeps what a server needs to check requests and make up replies:
-//! every method's params and out-parameters (name, type, optional, lenient) and role,
-//! every named type (struct fields, enum values, aliases). Documentation and locations
-//! are left out. The layout:
+//! every method's params and out-parameters (name, type, optional, lenient), role and
+//! `sessionless` flag, every named type (struct fields with their `aliases`, enum values,
+//! aliases), and of each API its path, port, product and session cookie names when the
+//! manifest gives them. Documentation and locations are left out. The layout:
 //!
 //! ```json
 //! {"apis": [{"name": "admin", "path": "/admin/api/jsonrpc/", "port": 4081,
@@ -49,6 +50,9 @@ fn describe_api(api: &Api) -> Value {
             if let Some(role) = m.role {
                 method.insert("role".into(), role.as_str().into());
             }
+            if m.sessionless {
+                method.insert("sessionless".into(), true.into());
+            }
             method.insert("params".into(), params(&m.params));
             method.insert("result".into(), params(&m.result));
             methods.insert(m.name.clone(), Value::Object(method));
@@ -62,7 +66,7 @@ fn describe_api(api: &Api) -> Value {
                 let fields = fields
                     .iter()
                     .map(|f| {
-                        entry(
+                        let mut e = entry(
                             &f.name,
                             &f.ty,
                             [
@@ -70,7 +74,11 @@ fn describe_api(api: &Api) -> Value {
                                 ("nullable", f.nullable),
                                 ("lenient", f.lenient),
                             ],
-                        )
+                        );
+                        if let (false, Some(o)) = (f.aliases.is_empty(), e.as_object_mut()) {
+                            o.insert("aliases".into(), json!(f.aliases));
+                        }
+                        e
                     })
                     .collect();
                 json!({ "struct": Value::Array(fields) })
@@ -82,13 +90,26 @@ fn describe_api(api: &Api) -> Value {
         };
         types.insert(def.name.clone(), kind);
     }
-    json!({
-        "name": api.manifest.name,
-        "path": api.manifest.path,
-        "port": api.manifest.port,
+    let m = &api.manifest;
+    let mut out = json!({
+        "name": m.name,
+        "path": m.path,
+        "port": m.port,
         "interfaces": interfaces,
         "types": types,
-    })
+    });
+    if let Some(o) = out.as_object_mut() {
+        for (key, value) in [
+            ("product", &m.product),
+            ("sessionCookie", &m.session_cookie),
+            ("tokenCookie", &m.token_cookie),
+        ] {
+            if let Some(v) = value {
+                o.insert(key.into(), v.as_str().into());
+            }
+        }
+    }
+    out
 }
 
 fn params(params: &[Param]) -> Value {

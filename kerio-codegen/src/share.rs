@@ -140,6 +140,7 @@ pub(crate) fn plan(models: &[Model<'_>]) -> Plan {
 
 /// The types a spec set shares, each with the names of the APIs sharing it. APIs that do
 /// not validate or model are left out.
+#[cfg(feature = "learn")]
 pub(crate) fn shared_by(apis: &[&crate::spec::Api]) -> BTreeMap<String, BTreeSet<String>> {
     let none = BTreeSet::new();
     let mut sorted: Vec<&crate::spec::Api> = apis.to_vec();

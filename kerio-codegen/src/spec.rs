@@ -62,6 +62,10 @@ pub struct Manifest {
     pub feature: Option<String>,
     /// The product that serves the API (`control`, `connect`, `operator`), if declared.
     pub product: Option<String>,
+    /// Name of the session cookie the server sets at login, when known.
+    pub session_cookie: Option<String>,
+    /// Name of the cookie repeating the token that the server sets at login, when known.
+    pub token_cookie: Option<String>,
     /// Human readable title.
     pub title: Option<String>,
     /// Documentation.

@@ -178,6 +178,9 @@ struct Report {
     types: (usize, usize),
     /// Missing or differing items; any of them fails the run.
     problems: Vec<String>,
+    /// Differences the spec explains with a `Corrects the catalog` paragraph naming the
+    /// item: listed with the reason, not a failure.
+    corrected: Vec<(String, String)>,
     /// Items whose catalog type is `?`.
     undecided: Vec<String>,
     /// What the spec has beyond the catalog, each with the source its doc records;
@@ -192,6 +195,20 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Records a difference, unless a doc of the item (or of what holds it) explains it
+    /// with a `Corrects the catalog` paragraph naming `item`.
+    fn problem<'d>(
+        &mut self,
+        line: String,
+        item: &str,
+        docs: impl IntoIterator<Item = Option<&'d str>>,
+    ) {
+        match evidence::correction(item, docs) {
+            Some(reason) => self.report.corrected.push((line, reason)),
+            None => self.report.problems.push(line),
+        }
+    }
+
     /// Records a spec item the catalog lacks, with the evidence its docs record.
     fn beyond<'d>(&mut self, what: String, docs: impl IntoIterator<Item = Option<&'d str>>) {
         self.report.beyond.push((what, evidence::of(docs)));
@@ -227,10 +244,11 @@ impl Ctx<'_> {
             spec.iter().map(|p| (p.name.as_str(), p)).collect();
         for c in cat {
             match spec_by_name.get(c.name.as_str()) {
-                None => self
-                    .report
-                    .problems
-                    .push(format!("missing {kind}: {what} `{}`", c.name)),
+                None => self.problem(
+                    format!("missing {kind}: {what} `{}`", c.name),
+                    &c.name,
+                    outer,
+                ),
                 Some(s) => {
                     self.compare_ref(&format!("{what} {kind} `{}`", c.name), &c.ty, &s.ty);
                     if c.optional && !s.optional {
@@ -273,10 +291,11 @@ impl Ctx<'_> {
                     sf.iter().map(|f| (f.name.as_str(), f)).collect();
                 for c in cf {
                     match spec_by_name.get(c.name.as_str()) {
-                        None => self
-                            .report
-                            .problems
-                            .push(format!("missing field: {name}.{}", c.name)),
+                        None => self.problem(
+                            format!("missing field: {name}.{}", c.name),
+                            &c.name,
+                            [spec.doc.as_deref()],
+                        ),
                         Some(s) => {
                             self.compare_ref(&format!("field {name}.{}", c.name), &c.ty, &s.ty)
                         }
@@ -469,6 +488,15 @@ impl Report {
         for line in &self.undecided {
             let _ = writeln!(out, "note: {line}");
         }
+        if !self.corrected.is_empty() {
+            let _ = writeln!(
+                out,
+                "corrected in the spec, with its reason (listed apart, not a failure):"
+            );
+            for (line, reason) in &self.corrected {
+                let _ = writeln!(out, "  {line}\n      {reason}");
+            }
+        }
         if !self.beyond.is_empty() {
             let _ = writeln!(
                 out,
@@ -483,8 +511,9 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "{} missing or differing, {} undecided in catalog, {} beyond the catalog",
+            "{} missing or differing, {} corrected, {} undecided in catalog, {} beyond the catalog",
             self.problems.len(),
+            self.corrected.len(),
             self.undecided.len(),
             self.beyond.len()
         );

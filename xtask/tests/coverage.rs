@@ -118,7 +118,7 @@ fn full_coverage_exits_zero() {
         "interfaces    1/1    covered (100.0%)",
         "methods       2/2    covered (100.0%)",
         "types         5/5    covered (100.0%)",
-        "0 missing or differing, 0 undecided in catalog, 0 beyond the catalog",
+        "0 missing or differing, 0 corrected, 0 undecided in catalog, 0 beyond the catalog",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
@@ -148,7 +148,7 @@ fn missing_and_differing_items_are_listed() {
         "type differs: field Host.rate: catalog int, spec double",
         "type differs: Hosts.get result key `totalItems`: catalog string, spec int64",
         "missing enum value: HostKind `Vpn`",
-        "6 missing or differing, 0 undecided in catalog, 1 beyond the catalog",
+        "6 missing or differing, 0 corrected, 0 undecided in catalog, 1 beyond the catalog",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
@@ -173,7 +173,7 @@ fn extra_spec_items_are_listed_apart_with_their_source() {
     for needle in [
         "  extra method (not in catalog): Hosts.kill\n      Source: seen in a.js:7.",
         "  extra enum value (not in catalog): HostKind `Local`\n      (no source recorded in its docs)",
-        "0 missing or differing, 0 undecided in catalog, 2 beyond the catalog",
+        "0 missing or differing, 0 corrected, 0 undecided in catalog, 2 beyond the catalog",
     ] {
         assert!(beyond.contains(needle), "missing {needle:?} in:\n{text}");
     }
@@ -279,7 +279,7 @@ fn undecided_catalog_types_and_junk_names_are_notes() {
         "{text}"
     );
     assert!(
-        text.contains("0 missing or differing, 1 undecided in catalog"),
+        text.contains("0 missing or differing, 0 corrected, 1 undecided in catalog"),
         "{text}"
     );
 }
@@ -339,4 +339,30 @@ fn unknown_api_is_bad_input() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("no API named `stats` (found: admin)"), "{err}");
+}
+
+#[test]
+fn a_difference_the_spec_explains_is_listed_as_corrected() {
+    let fx = Fixture::new();
+    let mut cat = full_catalog();
+    // The catalog flattens a nested object; the spec corrects it, and says so.
+    cat["types"]["Host"]["fields"][1]["name"] = json!("userRole");
+    cat["types"]["Host"]["fields"][2]["name"] = json!("quota");
+    let spec = SPEC_HOSTS.replace(
+        r#""Host": {"kind": "struct", "fields": ["#,
+        r#""Host": {"kind": "struct", "doc": "A host.\n\nCorrects the catalog: `userRole` is inside `bytes` on the wire (h.go:3).", "fields": ["#,
+    );
+    std::fs::write(fx.specs().join("control-admin/interfaces/Hosts.json"), spec).expect("spec");
+    let catalog = fx.write_catalog("catalog.json", &cat.to_string());
+    let out = fx.run(&catalog, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for needle in [
+        "corrected in the spec, with its reason (listed apart, not a failure):\n  missing field: Host.userRole\n      Corrects the catalog: `userRole` is inside `bytes` on the wire (h.go:3).",
+        // A difference the paragraph does not name stays a failure.
+        "missing field: Host.quota\n",
+        "1 missing or differing, 1 corrected,",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
 }

@@ -209,6 +209,7 @@ pub struct MockBuilder {
     forget_requests: bool,
     identity: Option<(Vec<u8>, Vec<u8>)>,
     api_paths: Vec<(String, String)>,
+    apis: Vec<String>,
 }
 
 impl Default for MockBuilder {
@@ -224,6 +225,7 @@ impl Default for MockBuilder {
             forget_requests: false,
             identity: None,
             api_paths: Vec::new(),
+            apis: Vec::new(),
         }
     }
 }
@@ -295,10 +297,22 @@ impl MockBuilder {
         self
     }
 
+    /// Serves the API of this name (as in its manifest: `connect-admin`); call it once
+    /// per API to serve several from one mock (`connect-admin` and `connect-client`,
+    /// each at its own path with sessions of its own). Without it the mock serves every
+    /// API of the product of the first API in name order: Kerio Control's `admin` and
+    /// `stats` in the shipped spec set. Two APIs at one path cannot share a mock
+    /// ([`start`](Self::start) fails).
+    pub fn api(mut self, name: impl Into<String>) -> Self {
+        self.apis.push(name.into());
+        self
+    }
+
     /// Starts serving, in the current tokio runtime.
     ///
     /// Fails with [`Error::Io`] when the address cannot be bound, the captures cannot
-    /// be read or the certificate cannot be made.
+    /// be read or the certificate cannot be made, and with [`Error::Config`] when an API
+    /// named with [`api`](Self::api) is not in the spec set or two share a path.
     pub async fn start(self) -> Result<MockAppliance, Error> {
         server::start(self).await
     }

@@ -34,6 +34,16 @@ pub(crate) struct Slot {
     pub nullable: bool,
     #[serde(default)]
     pub lenient: bool,
+    /// Other wire names of a struct field, accepted like its name.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Slot {
+    /// True when `key` is this slot's wire name or one of its aliases.
+    pub fn answers_to(&self, key: &str) -> bool {
+        self.name == key || self.aliases.iter().any(|a| a == key)
+    }
 }
 
 /// A named type.
@@ -50,6 +60,9 @@ pub(crate) enum TypeDef {
 pub(crate) struct MethodSpec {
     #[serde(default)]
     pub role: Option<String>,
+    /// Served without a session (first-run set-up).
+    #[serde(default)]
+    pub sessionless: bool,
     pub params: Vec<Slot>,
     pub result: Vec<Slot>,
 }
@@ -58,6 +71,12 @@ pub(crate) struct MethodSpec {
 struct ApiJson {
     name: String,
     path: String,
+    #[serde(default)]
+    product: Option<String>,
+    #[serde(default, rename = "sessionCookie")]
+    session_cookie: Option<String>,
+    #[serde(default, rename = "tokenCookie")]
+    token_cookie: Option<String>,
     interfaces: BTreeMap<String, BTreeMap<String, MethodSpec>>,
     types: HashMap<String, TypeDef>,
 }
@@ -70,9 +89,15 @@ struct DescriptionJson {
 /// One API: its endpoint path, methods by full wire name and types.
 #[derive(Debug)]
 pub(crate) struct ApiSpec {
-    /// The API's module name (`admin`).
+    /// The API's name (`admin`, `connect-admin`).
     pub name: String,
     pub path: String,
+    /// The product serving it, when the manifest says.
+    pub product: Option<String>,
+    /// The session cookie and the token cookie its login sets: the manifest's names,
+    /// else names made up from the API's name (`SESSION_CONNECT_ADMIN`), since the
+    /// real ones are not known.
+    pub cookies: (String, String),
     pub methods: HashMap<String, MethodSpec>,
     pub types: HashMap<String, TypeDef>,
 }
@@ -93,9 +118,17 @@ pub(crate) fn apis() -> Result<&'static [Arc<ApiSpec>], String> {
                         methods.insert(format!("{iface}.{name}"), m);
                     }
                 }
+                let stem = api.name.to_uppercase().replace('-', "_");
+                let cookies = (
+                    api.session_cookie
+                        .unwrap_or_else(|| format!("SESSION_{stem}")),
+                    api.token_cookie.unwrap_or_else(|| format!("TOKEN_{stem}")),
+                );
                 Arc::new(ApiSpec {
                     name: api.name,
                     path: api.path,
+                    product: api.product,
+                    cookies,
                     methods,
                     types: api.types,
                 })
@@ -181,7 +214,7 @@ impl ApiSpec {
         if strict
             && let Some(name) = given
                 .keys()
-                .find(|k| !method.params.iter().any(|p| &p.name == *k))
+                .find(|k| !method.params.iter().any(|p| p.answers_to(k)))
         {
             return Err(Problem::Unknown(name.clone()));
         }
@@ -242,7 +275,7 @@ impl ApiSpec {
                     return wrong();
                 };
                 for (key, item) in members {
-                    match fields.iter().find(|f| &f.name == key) {
+                    match fields.iter().find(|f| f.answers_to(key)) {
                         Some(field) => self.check_value(
                             &field.ty,
                             item,

@@ -289,6 +289,8 @@ mod tests {
             module: vec!["admin".into()],
             feature: None,
             product: None,
+            session_cookie: None,
+            token_cookie: None,
             title: Some("Kerio Control Administration API".into()),
             doc: None,
             path: "/admin/api/jsonrpc/".into(),

@@ -145,6 +145,8 @@ impl FileDecoder<'_> {
                 "path",
                 "alternativePaths",
                 "port",
+                "sessionCookie",
+                "tokenCookie",
             ],
         )?;
         let name_v = self.required(p, v, members, "name", "the API manifest");
@@ -182,6 +184,8 @@ impl FileDecoder<'_> {
                 Some("a feature is a Cargo feature name: lowercase letters, digits, `-` and `_`"),
             );
         }
+        let session_cookie = self.opt_string(p, members, "sessionCookie");
+        let token_cookie = self.opt_string(p, members, "tokenCookie");
         let product = self.opt_string(p, members, "product");
         if let (Some(pr), Some(m)) = (&product, members.iter().find(|m| m.key == "product"))
             && !is_kebab_name(pr)
@@ -249,6 +253,8 @@ impl FileDecoder<'_> {
             module: module?,
             feature,
             product,
+            session_cookie,
+            token_cookie,
             title,
             doc,
             path: path?,

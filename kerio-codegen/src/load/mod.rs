@@ -201,6 +201,8 @@ fn empty_manifest() -> Manifest {
         module: Vec::new(),
         feature: None,
         product: None,
+        session_cookie: None,
+        token_cookie: None,
         title: None,
         doc: None,
         path: String::new(),

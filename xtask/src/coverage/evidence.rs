@@ -24,6 +24,28 @@ fn source_paragraph(doc: &str) -> Option<String> {
     Some(format!("{cut}…"))
 }
 
+/// The first paragraph starting with `Corrects the catalog` in the first doc that has
+/// one and names `item` in backticks: the spec's reason to differ from the catalog on
+/// that item, on one line and shortened to [`MAX_CHARS`].
+pub(super) fn correction<'a>(
+    item: &str,
+    docs: impl IntoIterator<Item = Option<&'a str>>,
+) -> Option<String> {
+    let quoted = format!("`{item}`");
+    docs.into_iter().flatten().find_map(|doc| {
+        let para = doc
+            .split("\n\n")
+            .map(str::trim)
+            .find(|p| p.starts_with("Corrects the catalog") && p.contains(&quoted))?;
+        let line = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.chars().count() <= MAX_CHARS {
+            return Some(line);
+        }
+        let cut: String = line.chars().take(MAX_CHARS).collect();
+        Some(format!("{cut}…"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +63,13 @@ mod tests {
             Some("Source: a catalog.")
         );
         assert_eq!(of([None, Some("Mentions Source: inline only.")]), None);
+        let fixed =
+            Some("A user.\n\nCorrects the catalog: `effectiveRole` nests the role (x.go:7).");
+        assert_eq!(
+            correction("effectiveRole", [None, fixed]).as_deref(),
+            Some("Corrects the catalog: `effectiveRole` nests the role (x.go:7).")
+        );
+        assert_eq!(correction("userRole", [fixed]), None);
         let long = format!("Source: {}", "x".repeat(400));
         assert!(of([Some(long.as_str())]).is_some_and(|s| s.ends_with('…')));
     }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::State;
 use crate::mock::spec::{self, ApiSpec, Problem};
 use crate::mock::store::{self, Verb};
-use crate::mock::{Reply, RpcCall, files, lock, profile, session_cookie_names};
+use crate::mock::{Reply, RpcCall, files, lock, profile};
 use crate::{DOWNLOAD, UPLOAD};
 
 /// The most commands one batch may hold.
@@ -26,12 +26,18 @@ impl State {
             .map(|(p, a)| (p.as_str(), a))
     }
 
+    /// A session of the API served at the call's path, with the matching token: a
+    /// session of another API of the same mock is not valid here, as on appliances.
     fn authenticated(&self, call: &RpcCall) -> bool {
-        let (session_cookie, _) = session_cookie_names(&call.path);
-        let (Some(sid), Some(token)) = (call.cookie(session_cookie), call.header("x-token")) else {
+        let Some((_, api)) = self.api(&call.path) else {
             return false;
         };
-        lock(&self.sessions).get(sid).is_some_and(|t| t == token)
+        let (Some(sid), Some(token)) = (call.cookie(&api.cookies.0), call.header("x-token")) else {
+            return false;
+        };
+        lock(&self.sessions)
+            .get(sid)
+            .is_some_and(|s| s.token == token && s.api == api.name)
     }
 
     pub(super) fn record(&self, call: &RpcCall) {
@@ -59,9 +65,16 @@ impl State {
             .is_some_and(|m| m == call.method)
     }
 
+    /// A method the spec marks sessionless, at the path of its API.
+    fn is_sessionless(&self, call: &RpcCall) -> bool {
+        self.api(&call.path)
+            .and_then(|(_, a)| a.methods.get(&call.method))
+            .is_some_and(|m| m.sessionless)
+    }
+
     /// The session check, then a handler or the built-in reply.
     pub(super) fn route(&self, call: &RpcCall) -> Reply {
-        let login = self.is_login(call);
+        let login = self.is_login(call) || self.is_sessionless(call);
         let handler = lock(&self.handlers).get(&call.method).cloned();
         if !login && !call.batch {
             self.tick_expiry();
@@ -106,7 +119,7 @@ impl State {
         match method.role.as_deref() {
             Some("login") => return self.login(&api, &served, call),
             Some("logout") => {
-                if let Some(sid) = call.cookie(session_cookie_names(&call.path).0) {
+                if let Some(sid) = call.cookie(&api.cookies.0) {
                     lock(&self.sessions).remove(sid);
                 }
                 return (Reply::result(json!({})), vec![]);
@@ -210,14 +223,20 @@ impl State {
         self.logins.fetch_add(1, Ordering::SeqCst);
         let token = self.random_hex(64);
         let sid = self.random_hex(32);
-        lock(&self.sessions).insert(sid.clone(), token.clone());
+        lock(&self.sessions).insert(
+            sid.clone(),
+            super::Session {
+                token: token.clone(),
+                api: api.name.clone(),
+            },
+        );
         lock(&self.issued).extend([token.clone(), sid.clone()]);
         // The cookies belong to the first segment of the API path (`/admin/`).
         let scope = served
             .split('/')
             .find(|s| !s.is_empty())
             .map_or_else(|| "/".to_owned(), |s| format!("/{s}/"));
-        let (session_cookie, token_cookie) = session_cookie_names(served);
+        let (session_cookie, token_cookie) = &api.cookies;
         let cookies = vec![
             format!("{session_cookie}={sid}; path={scope}; secure; HttpOnly"),
             format!("{token_cookie}={token}; path={scope}; secure"),

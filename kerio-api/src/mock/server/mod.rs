@@ -30,8 +30,8 @@ use crate::Error;
 /// Everything the running mock shares between connections.
 pub(crate) struct State {
     pub(super) handlers: Mutex<Handlers>,
-    /// Session cookie value → token.
-    pub(super) sessions: Mutex<HashMap<String, String>>,
+    /// Session cookie value → the session.
+    pub(super) sessions: Mutex<HashMap<String, Session>>,
     pub(super) issued: Mutex<Vec<String>>,
     pub(super) requests: Mutex<Vec<RpcCall>>,
     pub(super) connections: AtomicUsize,
@@ -55,12 +55,19 @@ pub(crate) struct State {
     calls: Counter,
 }
 
+/// A logged-in session: its token and the API it belongs to.
+pub(crate) struct Session {
+    pub(super) token: String,
+    pub(super) api: String,
+}
+
 pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> {
     let io_error = |context: &str, e: io::Error| Error::Io {
         context: format!("mock appliance: {context}"),
         source: e,
     };
-    let apis = spec::apis().map_err(|e| io_error("spec", io::Error::other(e)))?;
+    let all = spec::apis().map_err(|e| io_error("spec", io::Error::other(e)))?;
+    let apis = select_apis(all, &builder.apis)?;
     let captures = match &builder.captures {
         Some(dir) => Captures::load(dir).map_err(|e| io_error("captures", io::Error::other(e)))?,
         None => Captures::default(),
@@ -101,7 +108,7 @@ pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> 
         store: Mutex::default(),
         appliance: Mutex::new(builder.state),
         pending_confirm: Mutex::default(),
-        apis: served_paths(apis, &builder.api_paths),
+        apis: served_paths(&apis, &builder.api_paths),
         captures,
         user: builder.user.clone(),
         password: password.clone(),
@@ -125,6 +132,46 @@ pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> 
         state,
         task,
     })
+}
+
+/// The APIs a mock serves: those named, else every API of the product of the first API
+/// in name order (Kerio Control's in the shipped spec set). Two of them at one path is an
+/// error, since nothing would tell their calls apart.
+fn select_apis(all: &[Arc<ApiSpec>], names: &[String]) -> Result<Vec<Arc<ApiSpec>>, Error> {
+    let chosen: Vec<Arc<ApiSpec>> = if names.is_empty() {
+        let product = all.first().and_then(|a| a.product.clone());
+        all.iter()
+            .filter(|a| a.product == product)
+            .cloned()
+            .collect()
+    } else {
+        let mut out = Vec::new();
+        for name in names {
+            match all.iter().find(|a| &a.name == name) {
+                Some(api) if !out.iter().any(|o: &Arc<ApiSpec>| o.name == api.name) => {
+                    out.push(api.clone())
+                }
+                Some(_) => {}
+                None => {
+                    let known: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+                    return Err(Error::Config(format!(
+                        "mock appliance: no API named `{name}` (expected one of: {})",
+                        known.join(", ")
+                    )));
+                }
+            }
+        }
+        out
+    };
+    for (i, a) in chosen.iter().enumerate() {
+        if let Some(b) = chosen[..i].iter().find(|b| b.path == a.path) {
+            return Err(Error::Config(format!(
+                "mock appliance: APIs `{}` and `{}` both serve {}; one mock plays one product, so serve them from two mocks",
+                b.name, a.name, a.path
+            )));
+        }
+    }
+    Ok(chosen)
 }
 
 /// Every API at its spec path and at the extra paths asked for, longest path first so
