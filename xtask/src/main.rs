@@ -117,6 +117,10 @@ enum Command {
         /// Print only exchanges with warnings or errors, and the summary.
         #[arg(short, long)]
         quiet: bool,
+        /// The API (manifest name) that calls to a path several APIs serve belong to
+        /// when neither the method nor the port tells.
+        #[arg(long, value_name = "NAME")]
+        api: Option<String>,
     },
     /// Serve the mock appliance (kerio-api's `mock_server` example) until interrupted;
     /// prints the URL, certificate pin, user and password.
@@ -164,7 +168,7 @@ fn main() -> ExitCode {
             specs,
             api,
         } => coverage::run(&catalog, &specs, &api),
-        Command::Verify { har, quiet } => verify(&har, quiet),
+        Command::Verify { har, quiet, api } => verify(&har, quiet, api.as_deref()),
         Command::Mock(options) => mock::run(&options),
     }
 }
@@ -264,7 +268,7 @@ fn sanitize(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
 const VERIFY_BIN_VAR: &str = "KERIO_XTASK_VERIFY_BIN";
 
 /// Builds and runs the `xtask-verify` binary (feature `verify`) with the same arguments.
-fn verify(har: &[PathBuf], quiet: bool) -> ExitCode {
+fn verify(har: &[PathBuf], quiet: bool, api: Option<&str>) -> ExitCode {
     let mut cmd = if let Some(built) = std::env::var_os(VERIFY_BIN_VAR) {
         std::process::Command::new(built)
     } else {
@@ -286,6 +290,9 @@ fn verify(har: &[PathBuf], quiet: bool) -> ExitCode {
     };
     if quiet {
         cmd.arg("--quiet");
+    }
+    if let Some(api) = api {
+        cmd.args(["--api", api]);
     }
     cmd.args(har);
     match cmd.status() {

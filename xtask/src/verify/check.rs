@@ -190,7 +190,7 @@ mod tests {
             &serde_json::json!({"method": "ProductInfo.getUptime", "params": {"x": 1}}),
             &serde_json::json!({"result": {"uptime": "long"}}),
         );
-        let done = entry(e.as_bytes(), at(), &targets(), false);
+        let done = entry(e.as_bytes(), at(), &targets(None).expect("targets"), false);
         assert!(done.call && done.problem.is_none());
         assert_eq!(
             done.lines[0],
@@ -214,15 +214,24 @@ mod tests {
             &serde_json::json!({"result": {"uptime": 5}}),
         );
         assert_eq!(
-            entry(e.as_bytes(), at(), &targets(), false).lines,
+            entry(e.as_bytes(), at(), &targets(None).expect("targets"), false).lines,
             ["ok      a.har#4 ProductInfo.getUptime"]
         );
-        assert!(entry(e.as_bytes(), at(), &targets(), true).lines.is_empty());
+        assert!(
+            entry(e.as_bytes(), at(), &targets(None).expect("targets"), true)
+                .lines
+                .is_empty()
+        );
     }
 
     #[test]
     fn problems_name_the_file_as_given() {
-        let done = entry(br#"{"request": 5}"#, at(), &targets(), false);
+        let done = entry(
+            br#"{"request": 5}"#,
+            at(),
+            &targets(None).expect("targets"),
+            false,
+        );
         assert_eq!(
             done.problem
                 .as_deref()

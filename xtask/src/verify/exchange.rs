@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::apis::{Target, route};
+use super::apis::{Target, decide, route};
 use kerio_codegen::learn::har::entry::{EntryView, Text};
 use kerio_codegen::learn::{looks_like_jsonrpc, valid_method};
 
@@ -91,13 +91,14 @@ pub fn read<'t>(view: &EntryView<'_>, targets: &'t [Target]) -> Result<Outcome<'
     let Some(path) = view.path.as_deref() else {
         return Ok(Outcome::NotApi);
     };
-    let Some(target) = route(targets, path) else {
+    let candidates = route(targets, path);
+    if candidates.is_empty() {
         return Ok(if looks_like_jsonrpc(path) {
             Outcome::Unrouted(path.to_owned())
         } else {
             Outcome::NotApi
         });
-    };
+    }
     let Some(body) = view.request_body.filter(|t| !t.is_empty()) else {
         return Ok(Outcome::NoBody);
     };
@@ -118,6 +119,10 @@ pub fn read<'t>(view: &EntryView<'_>, targets: &'t [Target]) -> Result<Outcome<'
                 "the request is not a JSON-RPC call (no `method`)",
             ));
         }
+    };
+    let target = match candidates.as_slice() {
+        [one] => *one,
+        several => decide(several, &method, view.port).map_err(|e| bad(Some(&method), e))?,
     };
     let params = request.remove("params").unwrap_or(Value::Null);
     let reply = match view.response_body.filter(|t| !t.is_empty()) {
@@ -260,7 +265,7 @@ mod tests {
             None => r#"{"size": 0}"#.into(),
         };
         format!(
-            r#"{{"request": {{"url": "https://fw{path}", "postData": {{"text": {}}}}}, "response": {{"content": {content}}}}}"#,
+            r#"{{"request": {{"url": "https://fw:4081{path}", "postData": {{"text": {}}}}}, "response": {{"content": {content}}}}}"#,
             serde_json::to_string(req).expect("s")
         )
     }
@@ -268,7 +273,7 @@ mod tests {
     fn read_one(req: &str, resp: Option<&str>) -> Result<Vec<Exchange>, Bad> {
         let text = entry_json("/admin/api/jsonrpc/", req, resp);
         let view = entry::parse(text.as_bytes()).expect("entry");
-        match read(&view, &targets())? {
+        match read(&view, &targets(None).expect("targets"))? {
             Outcome::Calls(t, x) => {
                 assert_eq!(t.name, "admin");
                 Ok(x)
@@ -357,7 +362,7 @@ mod tests {
 
     #[test]
     fn other_paths() {
-        let t = targets();
+        let t = targets(None).expect("targets");
         for (path, want) in [("/admin/", "NotApi"), ("/x/api/jsonrpc/", "Unrouted")] {
             let text = entry_json(path, "{}", None);
             let view = entry::parse(text.as_bytes()).expect("entry");

@@ -57,6 +57,10 @@ struct Cli {
     /// Print only exchanges with warnings or errors, and the summary.
     #[arg(short, long)]
     quiet: bool,
+    /// The API (as in its manifest, e.g. connect-admin) that calls to a path several
+    /// APIs serve belong to when neither the method nor the port tells.
+    #[arg(long, value_name = "NAME")]
+    api: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -65,6 +69,7 @@ fn main() -> std::process::ExitCode {
         har: cli.har,
         default_captures: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-spec/captures"),
         quiet: cli.quiet,
+        api: cli.api,
     })
 }
 
@@ -77,6 +82,8 @@ pub struct Options {
     pub default_captures: PathBuf,
     /// Print only exchanges with findings, and the summary.
     pub quiet: bool,
+    /// The API that calls to a shared path nothing else decides belong to.
+    pub api: Option<String>,
 }
 
 /// Exit code when an exchange does not decode.
@@ -122,7 +129,14 @@ fn run_to(opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return BAD_INPUT;
         }
     };
-    let tally = verify_all(&files, opts.quiet, out, err);
+    let targets = match apis::targets(opts.api.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let tally = verify_all(&files, &targets, opts.quiet, out, err);
     for (path, n) in &tally.unrouted {
         let _ = writeln!(
             err,
@@ -165,10 +179,15 @@ enum Done {
 /// Reads every capture on one thread, checks entries on workers, and prints on this
 /// thread in capture order (results that arrive early wait in a small reorder buffer;
 /// the job queue is bounded, so memory stays bounded by a few entries).
-fn verify_all(files: &[PathBuf], quiet: bool, out: &mut dyn Write, err: &mut dyn Write) -> Tally {
+fn verify_all(
+    files: &[PathBuf],
+    targets: &[Target],
+    quiet: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Tally {
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let labels = labels(files);
-    let targets = apis::targets();
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
@@ -178,7 +197,7 @@ fn verify_all(files: &[PathBuf], quiet: bool, out: &mut dyn Write, err: &mut dyn
     std::thread::scope(|s| {
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let (job_rx, targets, names, labels) = (&job_rx, &targets, &names, &labels);
+            let (job_rx, names, labels) = (&job_rx, &names, &labels);
             s.spawn(move || work(job_rx, &done_tx, targets, names, labels, quiet));
         }
         s.spawn(move || read_all(files, &job_tx, &done_tx));
