@@ -146,16 +146,21 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     if opts.external_base.is_some() {
         let mut out = TokenStream::new();
         for model in &models {
-            out.extend(emit::api(model, opts, &share::Plan::new()));
+            out.extend(emit::api(model, opts, &BTreeSet::new()));
         }
         return Ok(out);
     }
     let plan = share::plan(&models);
     let mut tree = emit::Tree::new();
-    for model in &models {
+    for (index, model) in models.iter().enumerate() {
+        let mine: BTreeSet<String> = plan
+            .iter()
+            .filter(|(_, sharing)| sharing.apis.contains(&index))
+            .map(|(name, _)| name.clone())
+            .collect();
         tree.add_api(
             &model.api.manifest,
-            emit::api(model, opts, &plan),
+            emit::api(model, opts, &mine),
             &opts.runtime,
         );
     }

@@ -14,6 +14,8 @@ mod types;
 
 pub(crate) use tree::Tree;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -61,9 +63,9 @@ impl<'m, 'a> Cx<'m, 'a> {
 }
 
 /// Emits one API as a `pub mod` named after the last segment of its module path (behind
-/// the API's Cargo feature, if it has one); the types in `shared` are re-exported from
-/// `kerio_api::shared` instead of declared.
-pub(crate) fn api(model: &Model<'_>, opts: &Options, shared: &Plan) -> TokenStream {
+/// the API's Cargo feature, if it has one); the types named in `shared` (those this API
+/// shares with others) are re-exported from `kerio_api::shared` instead of declared.
+pub(crate) fn api(model: &Model<'_>, opts: &Options, shared: &BTreeSet<String>) -> TokenStream {
     let cx = Cx::new(model, opts);
     let rt = cx.rt.clone();
     let marker_ident = ident(&naming::camel(&model.api.manifest.name));
@@ -216,7 +218,12 @@ pub(crate) fn shared(models: &[Model<'_>], opts: &Options, plan: &Plan) -> Token
     }
 }
 
-fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>, shared: &Plan) -> TokenStream {
+fn module_tokens(
+    cx: &Cx<'_, '_>,
+    module: &str,
+    key: ModuleKey<'_>,
+    shared: &BTreeSet<String>,
+) -> TokenStream {
     let m = ident(module);
     let mut items = Vec::new();
     let defs = cx
@@ -246,7 +253,7 @@ fn module_tokens(cx: &Cx<'_, '_>, module: &str, key: ModuleKey<'_>, shared: &Pla
     };
     let rt = &cx.rt;
     for def in defs {
-        if shared.contains_key(&def.name) {
+        if shared.contains(&def.name) {
             let ty = ident(&naming::camel(&def.name));
             let cfg = cx.cfg(&cx.model.type_cfg[def.name.as_str()]);
             items.push(quote!(#cfg pub use #rt::shared::#ty;));
