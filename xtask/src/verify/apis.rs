@@ -53,12 +53,13 @@ fn target<A: Api>(check: CheckFn) -> Target {
 /// Every API kerio-api was generated with; `preferred` (an API name, from `--api`) takes
 /// the calls to a shared path that nothing else decides. An unknown name is an error.
 pub fn targets(preferred: Option<&str>) -> Result<Vec<Target>, String> {
-    use kerio_api::connect;
+    use kerio_api::{connect, operator};
     let mut all = vec![
         target::<kerio_api::admin::Admin>(kerio_api::admin::__contract::check),
         target::<kerio_api::stats::Stats>(kerio_api::stats::__contract::check),
         target::<connect::admin::ConnectAdmin>(connect::admin::__contract::check),
         target::<connect::client::ConnectClient>(connect::client::__contract::check),
+        target::<operator::admin::OperatorAdmin>(operator::admin::__contract::check),
     ];
     if let Some(name) = preferred {
         match all.iter_mut().find(|t| t.name == name) {
