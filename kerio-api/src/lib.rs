@@ -110,3 +110,44 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+/// What the types of the products rule out at compile time (doc tests only).
+///
+/// Kerio Connect has no cut-off prevention (its spec gives no `configTimestamp` and
+/// `confirmConfig` roles), so its sessions have no `confirm_config`:
+///
+/// ```compile_fail,E0599
+/// async fn f(session: kerio_api::Session<kerio_api::connect::admin::ConnectAdmin>) {
+///     let _ = session.confirm_config().await;
+/// }
+/// ```
+///
+/// A session belongs to its API: a method of Kerio Connect's client API cannot be sent
+/// on an administration session:
+///
+/// ```compile_fail,E0271
+/// async fn f(session: kerio_api::Session<kerio_api::connect::admin::ConnectAdmin>) {
+///     let _ = session.call(&kerio_api::connect::client::session::WhoAmI::new()).await;
+/// }
+/// ```
+///
+/// Only methods the spec marks sessionless can be called before login:
+///
+/// ```compile_fail,E0277
+/// async fn f(client: kerio_api::Client) {
+///     let _ = client.call_sessionless(&kerio_api::connect::admin::session::WhoAmI::new()).await;
+/// }
+/// ```
+///
+/// and those can:
+///
+/// ```
+/// async fn f(client: kerio_api::Client) -> Result<(), kerio_api::Error> {
+///     client
+///         .call_sessionless(&kerio_api::connect::admin::init::SetHostname::new("mail.example.com"))
+///         .await?;
+///     Ok(())
+/// }
+/// ```
+#[cfg(all(doctest, feature = "connect-admin", feature = "connect-client"))]
+pub struct CompileChecks;
