@@ -1,4 +1,5 @@
-//! Typed async client for the Kerio Control JSON-RPC API.
+//! Typed async client for the JSON-RPC APIs of Kerio Control, Kerio Connect and Kerio
+//! Operator.
 //!
 //! A [`Client`] talks to one appliance over HTTPS (verified TLS by default, with
 //! certificate pinning and custom CAs for self-signed appliances). [`Client::login`]
@@ -7,8 +8,13 @@
 //! passwords, tokens or cookies.
 //!
 //! The APIs themselves are generated at build time from the spec files in `api-spec`:
-//! [`admin`] (the Administration API) and [`stats`] (the Statistics API), one module per
-//! Kerio interface, each type re-exported at the API level.
+//! Kerio Control's [`admin`] (the Administration API) and [`stats`] (the Statistics API),
+//! and behind their features `connect::admin` and `connect::client` (Kerio Connect's
+//! administration and client APIs) and `operator::admin` (Kerio Operator's), one module
+//! per Kerio interface, each type re-exported at the API level. Types the APIs declare
+//! alike are one type, in [`shared`] (a [`shared::SearchQuery`] works with every
+//! product); the APIs of a product are also at `kerio_api::<product>`
+//! ([`control::admin`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), kerio_api::Error> {
