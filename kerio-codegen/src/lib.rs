@@ -141,7 +141,7 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     let refs: Vec<&Api> = models.iter().map(|m| m.api).collect();
     diags.0.extend(validate::across(&refs).0);
     if !diags.is_empty() {
-        return Err(diags);
+        return diags.into_result(TokenStream::new());
     }
     if opts.external_base.is_some() {
         let mut out = TokenStream::new();
