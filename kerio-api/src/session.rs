@@ -316,27 +316,28 @@ impl<A: Api> Session<A> {
         &self.inner.endpoint
     }
 
-    /// The same session typed as the API `B`, when the client sends `B`'s calls to this
-    /// session's endpoint (else the session back, unchanged): for the fleet, which logs
-    /// in before it knows which of the products serving the same path answers there.
-    /// The session stays bound to its endpoint.
-    #[cfg(feature = "fleet")]
-    pub(crate) fn rebind<B: Api>(self) -> Result<Session<B>, Session<A>> {
-        if self.inner.client.endpoint::<B>() == self.inner.endpoint {
-            Ok(Session {
-                inner: self.inner,
-                api: PhantomData,
-            })
-        } else {
-            Err(self)
-        }
-    }
-
     /// The first 12 hex digits of the SHA-256 of the current session token: tells
     /// sessions (and logins of one session) apart in logs without revealing the token.
     pub fn token_fingerprint(&self) -> String {
         let digest = Sha256::digest(self.auth().token().as_bytes());
         hex::encode(&digest.as_slice()[..6])
+    }
+}
+
+/// The same session typed as the API `B`, when the client sends `B`'s calls to this
+/// session's endpoint (else the session back, unchanged): for the fleet, which logs in
+/// before it knows which of the products serving the same path answers there. The
+/// session stays bound to its endpoint. A free function, not a method, so that no
+/// interface accessor of a generated API can clash with it.
+#[cfg(feature = "fleet")]
+pub(crate) fn rebind<A: Api, B: Api>(session: Session<A>) -> Result<Session<B>, Session<A>> {
+    if session.inner.client.endpoint::<B>() == session.inner.endpoint {
+        Ok(Session {
+            inner: session.inner,
+            api: PhantomData,
+        })
+    } else {
+        Err(session)
     }
 }
 

@@ -334,10 +334,10 @@ impl Logged {
         fn to<A: crate::Api>(session: Session<A>, product: Product) -> Result<Logged, Session<A>> {
             match product {
                 #[cfg(feature = "connect-admin")]
-                Product::Connect => session.rebind().map(Logged::Connect),
+                Product::Connect => crate::session::rebind(session).map(Logged::Connect),
                 #[cfg(feature = "operator-admin")]
-                Product::Operator => session.rebind().map(Logged::Operator),
-                Product::Control => session.rebind().map(Logged::Control),
+                Product::Operator => crate::session::rebind(session).map(Logged::Operator),
+                Product::Control => crate::session::rebind(session).map(Logged::Control),
                 #[allow(unreachable_patterns)]
                 _ => Err(session),
             }
