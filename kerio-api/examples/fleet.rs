@@ -1,18 +1,21 @@
-//! The status of many Kerio Control appliances at a glance: one row per appliance, its
-//! status as a colour (green, yellow, red, grey) and the reasons.
+//! The status of many Kerio appliances at a glance: one row per appliance, its product,
+//! its status as a colour (green, yellow, red, grey) and the reasons.
 //!
 //! ```text
 //! cargo run -p kerio-api --example fleet -- fleet.toml                   # a table
 //! cargo run -p kerio-api --example fleet -- fleet.toml --json            # JSON
 //! cargo run -p kerio-api --example fleet -- fleet.toml --html report.html
 //! cargo run -p kerio-api --example fleet                                 # demo fleet
+//! cargo run -p kerio-api --example fleet --features connect-admin,operator-admin
 //! ```
 //!
 //! The fleet file lists the appliances (see `kerio_api::fleet` for its format);
 //! passwords come from environment variables (`password_env`) or files
 //! (`password_file`) it names, never from the file itself. Without a fleet file, the
-//! example polls a demo fleet of mock appliances on loopback, one in each state, so that
-//! every colour shows.
+//! example polls a demo fleet of mock appliances on loopback in several states, so that
+//! every colour shows: Kerio Control firewalls, and, when built with the features
+//! `connect-admin` and `operator-admin`, Kerio Connect mail servers and Kerio Operator
+//! PBXs. The demo appliances do not say their product: it is found out at first contact.
 //!
 //! The table is coloured when standard output is a terminal (and `NO_COLOR` is not
 //! set). `--html FILE` also writes a self-contained page, sortable by status. The exit
@@ -106,26 +109,75 @@ fn output(args: &Args, report: &FleetReport) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The demo fleet: mock appliances on loopback, one in each state, one listed without
-/// credentials and one address where nothing listens.
+/// The demo fleet: mock appliances on loopback in several states of each product this
+/// build polls, one listed without credentials and one address where nothing listens.
 mod demo {
     use std::net::TcpListener;
 
     use kerio_api::fleet::{Appliance, FleetOptions, FleetReport, PasswordSource, Trust, poll};
     use kerio_api::mock::{ApplianceState, MockAppliance};
 
+    /// The API each product's mock serves, and the states it plays in the demo.
+    const PRODUCTS: [(&str, &str, bool, &[ApplianceState]); 3] = [
+        (
+            "control",
+            "admin",
+            true,
+            &[
+                ApplianceState::Healthy,
+                ApplianceState::UpdateAvailable,
+                ApplianceState::LowMemory,
+                ApplianceState::LicenseExpired,
+                ApplianceState::DiskFull,
+            ],
+        ),
+        (
+            "connect",
+            "connect-admin",
+            cfg!(feature = "connect-admin"),
+            &[
+                ApplianceState::Healthy,
+                ApplianceState::UpdateAvailable,
+                ApplianceState::MailQueueBacklog,
+                ApplianceState::LicenseExpired,
+            ],
+        ),
+        (
+            "operator",
+            "operator-admin",
+            cfg!(feature = "operator-admin"),
+            &[
+                ApplianceState::Healthy,
+                ApplianceState::DiskFull,
+                ApplianceState::LicenseExpired,
+            ],
+        ),
+    ];
+
     /// Starts the mock appliances, polls them all, and stops them.
     pub async fn poll_demo() -> Result<FleetReport, kerio_api::Error> {
         let mut mocks = Vec::new();
         let mut appliances = Vec::new();
-        for (state, name) in ApplianceState::ALL {
-            let mock = MockAppliance::builder().state(state).start().await?;
-            appliances.push(
-                Appliance::new(format!("demo {name}"), mock.url())
-                    .credentials(mock.user(), PasswordSource::Value(mock.password().into()))
-                    .trust(Trust::PinSha256(mock.cert_sha256().into())),
-            );
-            mocks.push(mock);
+        for (product, api, polled, states) in PRODUCTS {
+            if !polled {
+                eprintln!(
+                    "fleet: the demo has no {product} appliances: build with --features {api}"
+                );
+                continue;
+            }
+            for &state in states {
+                let mock = MockAppliance::builder()
+                    .api(api)
+                    .state(state)
+                    .start()
+                    .await?;
+                appliances.push(
+                    Appliance::new(format!("demo {product} {state}"), mock.url())
+                        .credentials(mock.user(), PasswordSource::Value(mock.password().into()))
+                        .trust(Trust::PinSha256(mock.cert_sha256().into())),
+                );
+                mocks.push(mock);
+            }
         }
         if let Some(first) = mocks.first() {
             appliances.push(Appliance::new("demo no credentials", first.url()));

@@ -324,6 +324,23 @@ impl<A: Api> Session<A> {
     }
 }
 
+/// The same session typed as the API `B`, when the client sends `B`'s calls to this
+/// session's endpoint (else the session back, unchanged): for the fleet, which logs in
+/// before it knows which of the products serving the same path answers there. The
+/// session stays bound to its endpoint. A free function, not a method, so that no
+/// interface accessor of a generated API can clash with it.
+#[cfg(feature = "fleet")]
+pub(crate) fn rebind<A: Api, B: Api>(session: Session<A>) -> Result<Session<B>, Session<A>> {
+    if session.inner.client.endpoint::<B>() == session.inner.endpoint {
+        Ok(Session {
+            inner: session.inner,
+            api: PhantomData,
+        })
+    } else {
+        Err(session)
+    }
+}
+
 /// Records how a request ended on its span, with an event: debug for successes and
 /// JSON-RPC errors (answers the caller deals with), info for failures to get an answer.
 pub(crate) fn record_outcome<T>(span: &tracing::Span, started: Instant, result: &Result<T, Error>) {

@@ -1,5 +1,14 @@
 //! The fleet over mock appliances on loopback: every colour with its reason, logins and
-//! logouts, timeouts and failures as rows, and the HTML page in a headless browser.
+//! logouts, timeouts and failures as rows, and the HTML page in a headless browser; with
+//! Kerio Connect and Kerio Operator compiled in, fleets of mixed products and products
+//! found out at first contact.
+
+#[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
+#[path = "fleet/detect.rs"]
+mod detect;
+#[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
+#[path = "fleet/products.rs"]
+mod products;
 
 use std::net::TcpListener;
 use std::time::Duration;

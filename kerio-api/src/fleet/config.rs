@@ -11,10 +11,13 @@
 //! disk_free_percent = 10
 //! disk_free_critical_percent = 2
 //! expiry_warning_days = 30
+//! mail_queue_messages = 100                 # Kerio Connect
+//! mail_queue_critical_messages = 1000       # Kerio Connect
 //!
 //! [[appliance]]
 //! name = "Headquarters"
 //! url = "https://hq.example.com:4081"
+//! product = "control"                       # or "connect", "operator"; found out when absent
 //! user = "admin"
 //! password_env = "KERIO_HQ_PASSWORD"        # or password_file = "hq.password"
 //! cert_sha256 = "5f:1c:…"                   # or ca_file = "ca.pem", or insecure = true
@@ -24,7 +27,9 @@
 //! url = "https://branch.example.com:4081"
 //! ```
 //!
-//! Passwords are never read from the file itself: a `password` key is an error.
+//! Passwords are never read from the file itself: a `password` key is an error. A
+//! `product` this build does not poll (`connect` without kerio-api's feature
+//! `connect-admin`, `operator` without `operator-admin`) is an error too.
 //! Relative `password_file` and `ca_file` paths are relative to the fleet file.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +37,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::product::Product;
 use super::status::Thresholds;
 use super::{Appliance, FleetOptions, PasswordSource, ReadMode, Trust, poll};
 use crate::Client;
@@ -111,6 +117,7 @@ enum Mode {
 struct Entry {
     name: String,
     url: String,
+    product: Option<Product>,
     user: Option<String>,
     password_env: Option<String>,
     password_file: Option<PathBuf>,
@@ -246,6 +253,12 @@ fn appliance(entry: Entry, base: &Path) -> Result<Appliance, String> {
         Trust::System
     };
     let mut appliance = Appliance::new(entry.name, entry.url).trust(trust);
+    if let Some(product) = entry.product {
+        if let Some(why) = product.unsupported() {
+            return Err(format!("product = \"{product}\": {why}"));
+        }
+        appliance = appliance.product(product);
+    }
     match (entry.user, password) {
         (Some(user), Some(password)) if !user.trim().is_empty() => {
             appliance = appliance.credentials(user, password);

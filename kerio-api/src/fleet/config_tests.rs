@@ -1,5 +1,5 @@
 use super::*;
-use crate::fleet::Credentials;
+use crate::fleet::{Credentials, Product};
 
 const PIN: &str = "5f:1c:0e:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd";
 
@@ -178,4 +178,48 @@ fn passwords_are_read_from_files_and_never_shown() {
     );
     let value = PasswordSource::Value("s3cret-value".into());
     assert_eq!(format!("{value:?}"), "Value(Secret(<redacted>))");
+}
+
+#[test]
+fn an_appliance_may_say_its_product() {
+    let text = "[thresholds]\nmail_queue_messages = 50\n\n\
+                [[appliance]]\nname = \"fw\"\nurl = \"https://fw.example.com:4081\"\nproduct = \"control\"\n\n\
+                [[appliance]]\nname = \"any\"\nurl = \"https://any.example.com\"\n";
+    let config = FleetConfig::from_toml(text).expect("valid file");
+    assert_eq!(config.appliances[0].product, Some(Product::Control));
+    assert_eq!(
+        config.appliances[1].product, None,
+        "found out at first contact"
+    );
+    assert_eq!(config.options.thresholds.mail_queue_messages, 50);
+    assert_eq!(config.options.thresholds.mail_queue_critical_messages, 1000);
+
+    let base = "[[appliance]]\nname = \"x\"\nurl = \"https://x.example.com\"\n";
+    let message = error(&format!("{base}product = \"firewall\"\n"));
+    assert!(
+        message.contains("unknown variant `firewall`") && message.contains("`connect`"),
+        "{message}"
+    );
+    for product in ["connect", "operator"] {
+        let text = format!("{base}product = \"{product}\"\n");
+        let parsed = FleetConfig::from_toml(&text);
+        let supported = product.parse::<Product>().is_ok_and(Product::is_supported);
+        match parsed {
+            Ok(config) => {
+                assert!(supported, "{product}");
+                assert_eq!(
+                    config.appliances[0].product.map(Product::as_str),
+                    Some(product)
+                );
+            }
+            Err(e) => {
+                assert!(!supported, "{product}: {e}");
+                assert!(e.to_string().contains("built without its feature"), "{e}");
+            }
+        }
+    }
+    assert!(
+        error(&format!("[thresholds]\nmail_queue_messages = 0\n{base}"))
+            .contains("mail_queue_messages must be at least 1")
+    );
 }

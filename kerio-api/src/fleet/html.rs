@@ -1,5 +1,6 @@
 //! The report as one self-contained HTML page: inline style and script, no external
-//! assets, every value escaped; the table sorts by status, name, version or time.
+//! assets, every value escaped; the table sorts by status, name, product, version or
+//! time.
 
 use std::fmt::Write as _;
 
@@ -64,14 +65,14 @@ const SCRIPT: &str = r#"
 impl FleetReport {
     /// The report as a self-contained HTML page (inline style and script, no external
     /// assets), worst appliances first; the table can be sorted by status, name,
-    /// version or time. Every value is HTML-escaped.
+    /// product, version or time. Every value is HTML-escaped.
     pub fn to_html(&self) -> String {
         let mut out = String::new();
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         let _ = writeln!(out, "<title>Fleet status: {}</title>", self.worst());
         let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
-        out.push_str("<h1>Kerio Control fleet</h1>\n");
+        out.push_str("<h1>Kerio fleet</h1>\n");
         let _ = writeln!(out, "<p class=\"summary\">{}</p>", escape(&self.summary()));
         out.push_str("<p class=\"counts\">");
         for status in [Status::Red, Status::Yellow, Status::Green, Status::Grey] {
@@ -85,6 +86,7 @@ impl FleetReport {
         for (key, title, sort) in [
             ("rank", "Status", " aria-sort=\"ascending\""),
             ("name", "Appliance", ""),
+            ("product", "Product", ""),
             ("version", "Version", ""),
             ("ms", "Time", ""),
         ] {
@@ -96,13 +98,14 @@ impl FleetReport {
         out.push_str("<th>Reasons</th></tr></thead>\n<tbody>\n");
         for a in self.sorted() {
             let version = a.version.as_deref().unwrap_or("-");
+            let (product, title) = a.product.map_or(("-", "-"), |p| (p.as_str(), p.title()));
             let _ = write!(
                 out,
                 "<tr class=\"row-{status}\" data-rank=\"{rank}\" data-name=\"{name}\" \
-                 data-version=\"{version}\" data-ms=\"{ms}\">\
+                 data-product=\"{product}\" data-version=\"{version}\" data-ms=\"{ms}\">\
                  <td><span class=\"badge {status}\">{status}</span></td>\
                  <td><strong>{name}</strong><br><span class=\"url\">{url}</span></td>\
-                 <td>{version}</td><td class=\"time\">{time}</td><td><ul>",
+                 <td>{title}</td><td>{version}</td><td class=\"time\">{time}</td><td><ul>",
                 status = a.status,
                 rank = a.status.sort_rank(),
                 name = escape(&a.name),

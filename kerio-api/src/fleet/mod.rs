@@ -1,5 +1,8 @@
 //! Many appliances at a glance: log in to each, read what decides its status, log out,
-//! and report one coloured row per appliance.
+//! and report one coloured row per appliance. A fleet may mix products: Kerio Control
+//! firewalls, Kerio Connect mail servers (with kerio-api's feature `connect-admin`) and
+//! Kerio Operator PBXs (feature `operator-admin`), each judged by rules of its own, all
+//! in one report with a product column.
 //!
 //! The colours follow the public rules of the vendor's cloud dashboard:
 //!
@@ -8,23 +11,80 @@
 //!   [`Thresholds::memory_used_percent`], disk space below
 //!   [`Thresholds::disk_free_percent`], an update available or a failed update check,
 //!   the licence or the software maintenance expiring within
-//!   [`Thresholds::expiry_warning_days`], or a read that failed;
+//!   [`Thresholds::expiry_warning_days`], a Connect mail queue of
+//!   [`Thresholds::mail_queue_messages`] or more, or a read that failed;
 //! - **red**: offline (no connection, a rejected certificate, a failed login, no answer
 //!   within [`FleetOptions::timeout`]), or with major issues: the licence, the trial or
-//!   the software maintenance has expired, or the disk is nearly full
-//!   ([`Thresholds::disk_free_critical_percent`]);
+//!   the software maintenance has expired, the disk is nearly full
+//!   ([`Thresholds::disk_free_critical_percent`]), or a Connect mail queue of
+//!   [`Thresholds::mail_queue_critical_messages`] or more;
 //! - **grey**: listed, but not managed yet: no credentials are configured, so the
 //!   appliance is not contacted.
 //!
-//! What decides the status is read through the typed Administration API, by default in
-//! one `Batch.run` request ([`ReadMode`]):
+//! Every reason carries the figure behind it ("Memory is low: 95% of 4.0 GiB in use
+//! over the last two hours", "The mail queue is backed up: 240 messages waiting, 8197
+//! kilobytes").
 //!
-//! | Method | Read |
-//! |---|---|
-//! | `ProductInfo.get` | `productInfo.versionString`: the version shown in the report |
-//! | `UpdateChecker.getStatus` | `status.newVersion`, `status.description`, `status.status`, `status.updateErrorDescr` |
-//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal`, `data.diskTotal`, `data.diskFree` |
-//! | `ProductRegistration.getFullStatus` | `status.regType`, `status.expirations[]` (`type`, `isUnlimited`, `remainingDays`) |
+//! ## Kerio Control
+//!
+//! Read through the typed Administration API, by default in one `Batch.run` request
+//! ([`ReadMode`]):
+//!
+//! | Method | Read | Rule |
+//! |---|---|---|
+//! | `ProductInfo.get` | `productInfo.versionString` | the version shown in the report |
+//! | `UpdateChecker.getStatus` | `status.newVersion`, `status.description`, `status.status`, `status.updateErrorDescr` | yellow: an update is available, or the last check, download or upgrade failed |
+//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal`, `data.diskTotal`, `data.diskFree` (bytes) | memory: the mean of two hours; disk: the free share |
+//! | `ProductRegistration.getFullStatus` | `status.regType`, `status.expirations[]` (`type`, `isUnlimited`, `remainingDays`, `date`) | red: expired trial, licence or maintenance; yellow: expiring |
+//!
+//! ## Kerio Connect
+//!
+//! Read through the typed Connect Administration API (`kerio_api::connect::admin`), four
+//! requests at the same time (the API has no batch method):
+//!
+//! | Method | Read | Rule |
+//! |---|---|---|
+//! | `Server.getProductInfo` | `info.version`, `info.buildNumber`, `info.updateInfo.result`, `info.updateInfo.description` | the version shown; yellow: `updNewVersion` (an update is available), `updError` (the check failed) |
+//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent of `memoryTotal`), `data.memoryTotal`, `data.diskTotal`, `data.diskFree` (bytes) | as Kerio Control's |
+//! | `ProductRegistration.getFullStatus` | `status.regType`, `status.expirations[]` (the type Kerio Control shares) | as Kerio Control's |
+//! | `Queue.get` (one item) | `totalItems`, `volume` (a number and a unit) | yellow from [`Thresholds::mail_queue_messages`] messages waiting, red from [`Thresholds::mail_queue_critical_messages`]; the volume is shown as the server gives it, unconverted (whether its kilobyte is 1000 or 1024 bytes is not documented) |
+//!
+//! The two queue thresholds are this crate's defaults (100 and 1000 messages), not a
+//! vendor rule: a queue that grows past what a small server sends in a few minutes
+//! means delivery is failing. Set them to what is normal for your server.
+//!
+//! ## Kerio Operator
+//!
+//! No reference of the Operator API is public; what it reads is typed from vendor
+//! examples that ran against real PBXs (see the Operator spec's docs). Three requests at
+//! the same time (no batch method is known):
+//!
+//! | Method | Read | Rule |
+//! |---|---|---|
+//! | `Server.getConstantList` | `constantList.product.SERVER_SOFTWARE` | the version shown, as the PBX gives it |
+//! | `SystemHealth.get` (`HistogramOneDay`) | `systemHealth.diskTotal`, `systemHealth.diskFree` (bytes) | as Kerio Control's disk rule |
+//! | `ProductRegistration.getFullStatus` | `status.expirations[]`: the licence first, the software maintenance second (by position: the items carry no type), `isUnlimited`, `date` (seconds since the Unix epoch), `remainingDays` | as Kerio Control's expiry rule |
+//!
+//! Beyond reachability and the login, nothing else is judged: the unit of Operator's
+//! memory samples is not known (percent in Kerio Control, unseen for Operator), so
+//! memory is neither judged nor shown, and no method is known that tells whether an
+//! update is available.
+//!
+//! ## The product of an appliance
+//!
+//! An [`Appliance`] says its [`Product`] (`product = "connect"` in a fleet file). When
+//! it does not, the product is found out at first contact: the fleet logs in once (the
+//! login method is the same in every product, and the three administrations share the
+//! path `/admin/api/jsonrpc/`), then tries each product's version read, which only that
+//! product's spec has: `ProductInfo.get` (Kerio Control), `Server.getProductInfo`
+//! (Kerio Connect), `Server.getConstantList` (Kerio Operator). The product whose
+//! manifest's default port is the URL's port (4081, 4040, 4021) is tried first, then
+//! the others in that order. An appliance answers a method it does not have with
+//! JSON-RPC error -32601 (method not found) or -32608 (method unavailable), and a reply that names another product
+//! (`productName`, `SERVER_SOFTWARE`) does not count: the next is tried. The first that
+//! answers decides, and the poll goes on as for a configured product, at the cost of
+//! one request more. When only Kerio Control is compiled in, nothing is tried: the
+//! appliance is polled as a Kerio Control. The report says which product was found.
 //!
 //! Appliances are polled concurrently, at most [`FleetOptions::concurrency`] at a time,
 //! each within its own [`FleetOptions::timeout`]: a slow or dead appliance costs its own
@@ -42,8 +102,13 @@
 //! ```
 
 mod config;
+#[cfg(feature = "connect-admin")]
+mod connect;
 mod html;
+#[cfg(feature = "operator-admin")]
+mod operator;
 mod poll;
+mod product;
 mod read;
 mod report;
 mod status;
@@ -54,6 +119,7 @@ use std::time::Duration;
 
 pub use config::{ConfigError, FleetConfig};
 pub use poll::poll;
+pub use product::{Product, UnknownProduct};
 pub use report::{ApplianceReport, FleetReport};
 pub use status::{Reason, Status, Thresholds};
 
@@ -72,6 +138,9 @@ pub struct Appliance {
     pub name: String,
     /// The base URL of the administration, e.g. `https://fw.example.com:4081`.
     pub url: String,
+    /// The product; `None` finds it out at first contact (see the [module
+    /// docs](self#the-product-of-an-appliance)).
+    pub product: Option<Product>,
     /// How to log in; `None` lists the appliance without contacting it (grey).
     pub credentials: Option<Credentials>,
     /// How the appliance's certificate is trusted.
@@ -85,6 +154,7 @@ impl Appliance {
         Appliance {
             name: name.into(),
             url: url.into(),
+            product: None,
             credentials: None,
             trust: Trust::System,
         }
@@ -96,6 +166,12 @@ impl Appliance {
             user: user.into(),
             password,
         });
+        self
+    }
+
+    /// Sets the product (else it is found out at first contact).
+    pub fn product(mut self, product: Product) -> Self {
+        self.product = Some(product);
         self
     }
 
@@ -191,7 +267,8 @@ pub enum Trust {
     DangerAcceptInvalidCerts,
 }
 
-/// How the four reads that decide the status are sent.
+/// How Kerio Control's four reads that decide the status are sent (Kerio Connect and
+/// Kerio Operator have no batch method: their reads are always concurrent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ReadMode {
@@ -211,7 +288,7 @@ pub struct FleetOptions {
     pub concurrency: usize,
     /// How long one appliance may take, login to logout (default [`DEFAULT_TIMEOUT`]).
     pub timeout: Duration,
-    /// What counts as low memory or an expiry that is soon.
+    /// What counts as low memory, an expiry that is soon or a long mail queue.
     pub thresholds: Thresholds,
     /// How the reads are sent.
     pub read_mode: ReadMode,

@@ -6,9 +6,9 @@ use futures_util::StreamExt;
 
 use crate::{Client, Error, TlsErrorKind};
 
-use super::read;
+use super::product::{self, Visited};
 use super::report::{ApplianceReport, FleetReport};
-use super::status::{Reason, Status, assess};
+use super::status::{Reason, Status};
 use super::{Appliance, Credentials, FleetOptions, Trust};
 
 /// Connecting (TCP and TLS) never takes longer than this, even with a longer timeout.
@@ -32,14 +32,18 @@ pub async fn poll(appliances: &[Appliance], options: &FleetOptions) -> FleetRepo
                 async move {
                     let name = appliance.name.clone();
                     let url = appliance.url.clone();
+                    let product = appliance.product;
                     let task = tokio::spawn(async move { poll_one(&appliance, &options).await });
                     let row = match task.await {
                         Ok(row) => row,
-                        Err(e) => ApplianceReport::failed(
-                            name,
-                            url,
-                            format!("The poll stopped unexpectedly: {e}"),
-                        ),
+                        Err(e) => ApplianceReport {
+                            product,
+                            ..ApplianceReport::failed(
+                                name,
+                                url,
+                                format!("The poll stopped unexpectedly: {e}"),
+                            )
+                        },
                     };
                     (index, row)
                 }
@@ -57,6 +61,7 @@ pub async fn poll(appliances: &[Appliance], options: &FleetOptions) -> FleetRepo
 /// One appliance, login to logout, within the timeout.
 pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> ApplianceReport {
     let started = Instant::now();
+    let mut product = appliance.product;
     let (status, reasons, version) = match &appliance.credentials {
         None => (
             Status::Grey,
@@ -70,7 +75,10 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
             match tokio::time::timeout(options.timeout, visit(appliance, credentials, options))
                 .await
             {
-                Ok(Ok((status, reasons, version))) => (status, reasons, version),
+                Ok(Ok(visited)) => {
+                    product = Some(visited.product);
+                    (visited.status, visited.reasons, visited.version)
+                }
                 Ok(Err(reason)) => (Status::Red, vec![Reason::new(Status::Red, reason)], None),
                 Err(_) => (
                     Status::Red,
@@ -89,6 +97,7 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
     ApplianceReport {
         name: appliance.name.clone(),
         url: appliance.url.clone(),
+        product,
         status,
         reasons,
         version,
@@ -96,31 +105,27 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
     }
 }
 
-type Visit = (Status, Vec<Reason>, Option<String>);
-
-/// Logs in, reads, logs out; `Err` is the reason of a red row.
+/// Logs in, reads, logs out, as the appliance's product (found out first when it is not
+/// configured); `Err` is the reason of a red row.
 async fn visit(
     appliance: &Appliance,
     credentials: &Credentials,
     options: &FleetOptions,
-) -> Result<Visit, String> {
+) -> Result<Visited, String> {
     let password = credentials.password.read()?;
     let client = client(appliance, options)?;
-    let session = read::login(&client, &credentials.user, password.expose())
-        .await
-        .map_err(|e| login_failure(&e, options.timeout))?;
-    let readings = read::read(&session, options.read_mode).await;
-    read::logout(&session).await;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let (status, reasons) = assess(&readings, &options.thresholds, now);
-    let version = readings
-        .product
-        .ok()
-        .and_then(|p| p.version_string)
-        .filter(|v| !v.trim().is_empty());
-    Ok((status, reasons, version))
+    product::visit(
+        appliance.product,
+        &client,
+        &credentials.user,
+        password.expose(),
+        options,
+        now,
+    )
+    .await
 }
 
 fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, String> {
@@ -147,7 +152,7 @@ fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, Strin
 }
 
 /// The reason of a failed login, sorted by what the user can do about it.
-fn login_failure(e: &Error, timeout: Duration) -> String {
+pub(super) fn login_failure(e: &Error, timeout: Duration) -> String {
     match e {
         Error::Timeout { .. } => format!(
             "No answer within {}: offline or too slow ({e})",

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use super::product::Product;
 use super::status::{Reason, Status};
 
 /// The status of one appliance and how it was found.
@@ -15,6 +16,9 @@ pub struct ApplianceReport {
     pub name: String,
     /// The appliance's URL.
     pub url: String,
+    /// Its product: as configured, else as found out at first contact; `None` when it
+    /// is neither (not contacted, or the login failed).
+    pub product: Option<Product>,
     /// Its status.
     pub status: Status,
     /// Why: the issues found, worst first, or one green reason; never empty.
@@ -32,6 +36,7 @@ impl ApplianceReport {
         ApplianceReport {
             name,
             url,
+            product: None,
             status: Status::Red,
             reasons: vec![Reason::new(Status::Red, reason)],
             version: None,
@@ -99,8 +104,9 @@ impl FleetReport {
         )
     }
 
-    /// The report as pretty-printed JSON: `{"appliances": [{"name", "url", "status",
-    /// "reasons": [{"status", "text"}], "version", "elapsed_ms"}], "elapsed_ms"}`.
+    /// The report as pretty-printed JSON: `{"appliances": [{"name", "url", "product",
+    /// "status", "reasons": [{"status", "text"}], "version", "elapsed_ms"}],
+    /// "elapsed_ms"}` (`product`: `control`, `connect`, `operator` or `null`).
     pub fn to_json(&self) -> String {
         // A report holds only strings, numbers and lists: serializing cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -110,61 +116,61 @@ impl FleetReport {
     /// `color`, the status is coloured with ANSI escapes (for a terminal). Control
     /// characters in names and reasons are shown escaped, never sent to the terminal.
     pub fn to_table(&self, color: bool) -> String {
-        let header = ["STATUS", "NAME", "VERSION", "TIME", "REASONS"];
-        let rows: Vec<[String; 5]> = self
+        const COLUMNS: usize = 5;
+        let header = ["STATUS", "NAME", "PRODUCT", "VERSION", "TIME", "REASONS"];
+        let rows: Vec<[String; COLUMNS]> = self
             .sorted()
             .iter()
             .map(|a| {
                 [
                     a.status.as_str().to_uppercase(),
                     printable(&a.name),
+                    a.product.map_or("-", Product::as_str).to_owned(),
                     a.version.as_deref().map_or_else(|| "-".into(), printable),
                     duration(a.elapsed),
-                    String::new(),
                 ]
             })
             .collect();
-        let mut widths = [0; 4];
-        for row in std::iter::once(&header.map(String::from)).chain(&rows) {
+        let mut widths: [usize; COLUMNS] = std::array::from_fn(|i| header[i].len());
+        for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
         }
+        // Every column left-aligned but the time, then the reasons.
+        let line = |cells: [&str; COLUMNS], status: Option<Status>| {
+            let mut out = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                let padded = if i == COLUMNS - 1 {
+                    format!("{cell:>w$}")
+                } else {
+                    format!("{cell:<w$}")
+                };
+                match (i, status) {
+                    (0, Some(status)) if color => {
+                        let _ = write!(out, "{}{padded}\x1b[0m  ", ansi(status));
+                    }
+                    _ => {
+                        let _ = write!(out, "{padded}  ");
+                    }
+                }
+            }
+            out
+        };
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
-            header[0],
-            header[1],
-            header[2],
-            header[3],
-            header[4],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
+            "{}{}",
+            line(std::array::from_fn(|i| header[i]), None),
+            header[COLUMNS]
         );
+        let indent = widths.iter().sum::<usize>() + 2 * COLUMNS;
         for (row, appliance) in rows.iter().zip(self.sorted()) {
-            let status = format!("{:<w$}", row[0], w = widths[0]);
-            let status = if color {
-                format!("{}{status}\x1b[0m", ansi(appliance.status))
-            } else {
-                status
-            };
-            let indent = widths[0] + widths[1] + widths[2] + widths[3] + 8;
+            let cells: [&str; COLUMNS] = std::array::from_fn(|i| row[i].as_str());
             for (i, reason) in appliance.reasons.iter().enumerate() {
                 let text = printable(&reason.text);
                 if i == 0 {
-                    let _ = writeln!(
-                        out,
-                        "{status}  {:<w1$}  {:<w2$}  {:>w3$}  {text}",
-                        row[1],
-                        row[2],
-                        row[3],
-                        w1 = widths[1],
-                        w2 = widths[2],
-                        w3 = widths[3],
-                    );
+                    let _ = writeln!(out, "{}{text}", line(cells, Some(appliance.status)));
                 } else {
                     let _ = writeln!(out, "{:indent$}{text}", "");
                 }

@@ -1,11 +1,17 @@
 use std::time::Duration;
 
 use super::*;
+use crate::fleet::Product;
 
 fn row(name: &str, status: Status, reasons: &[(Status, &str)], ms: u64) -> ApplianceReport {
     ApplianceReport {
         name: name.into(),
         url: format!("https://{}.example.com:4081", name.to_lowercase()),
+        product: match name {
+            "Bravo" => Some(Product::Connect),
+            "Delta" => None,
+            _ => Some(Product::Control),
+        },
         status,
         reasons: reasons.iter().map(|(s, t)| Reason::new(*s, *t)).collect(),
         version: (status != Status::Grey && status != Status::Red)
@@ -56,12 +62,12 @@ pub(crate) fn sample() -> FleetReport {
 fn the_table_lists_worst_first_with_every_reason() {
     let table = sample().to_table(false);
     let expected = "\
-STATUS  NAME     VERSION             TIME  REASONS
-RED     Bravo    -                   3 ms  Offline: connection refused
-YELLOW  Charlie  9.4.5 build 8573   1.5 s  An update is available: \"Kerio Control 9.4.6\"
-                                           Memory is low: 95% of 4.0 GiB in use
-GREEN   Alpha    9.4.5 build 8573  120 ms  Online, nothing needs attention
-GREY    Delta    -                   0 ms  Listed, not managed
+STATUS  NAME     PRODUCT  VERSION             TIME  REASONS
+RED     Bravo    connect  -                   3 ms  Offline: connection refused
+YELLOW  Charlie  control  9.4.5 build 8573   1.5 s  An update is available: \"Kerio Control 9.4.6\"
+                                                    Memory is low: 95% of 4.0 GiB in use
+GREEN   Alpha    control  9.4.5 build 8573  120 ms  Online, nothing needs attention
+GREY    Delta    -        -                   0 ms  Listed, not managed
 4 appliances: 1 red, 1 yellow, 1 green, 1 grey in 1.5 s
 ";
     assert_eq!(table, expected);
@@ -107,6 +113,9 @@ fn json_has_every_field() {
         "Memory is low: 95% of 4.0 GiB in use"
     );
     assert_eq!(json["appliances"][1]["version"], serde_json::Value::Null);
+    assert_eq!(charlie["product"], "control");
+    assert_eq!(json["appliances"][1]["product"], "connect");
+    assert_eq!(json["appliances"][3]["product"], serde_json::Value::Null);
 }
 
 #[test]
@@ -129,6 +138,9 @@ fn html_is_self_contained_escaped_and_sortable() {
     let grey = html.find("badge grey").expect("grey row");
     assert!(red < grey, "worst first without script");
     assert!(html.contains("<title>Fleet status: red</title>"));
+    assert!(html.contains("<th data-key=\"product\">"));
+    assert!(html.contains("data-product=\"connect\""));
+    assert!(html.contains("<td>Kerio Connect</td>"));
 }
 
 #[test]

@@ -95,6 +95,12 @@ pub struct Thresholds {
     /// Days before the licence or the software maintenance expires from which the
     /// expiry counts as soon (yellow). Default 30.
     pub expiry_warning_days: i64,
+    /// Kerio Connect: messages waiting in the mail queue from which the queue counts as
+    /// backed up (yellow). Default 100.
+    pub mail_queue_messages: i64,
+    /// Kerio Connect: messages waiting in the mail queue from which the queue counts as
+    /// stuck (red). Default 1000.
+    pub mail_queue_critical_messages: i64,
 }
 
 impl Default for Thresholds {
@@ -104,6 +110,8 @@ impl Default for Thresholds {
             disk_free_percent: 10.0,
             disk_free_critical_percent: 2.0,
             expiry_warning_days: 30,
+            mail_queue_messages: 100,
+            mail_queue_critical_messages: 1000,
         }
     }
 }
@@ -133,7 +141,20 @@ impl Thresholds {
         self
     }
 
-    /// Checks that the percentages lie between 0 and 100 and the days are not negative.
+    /// Sets [`mail_queue_messages`](Self::mail_queue_messages).
+    pub fn mail_queue_messages(mut self, messages: i64) -> Self {
+        self.mail_queue_messages = messages;
+        self
+    }
+
+    /// Sets [`mail_queue_critical_messages`](Self::mail_queue_critical_messages).
+    pub fn mail_queue_critical_messages(mut self, messages: i64) -> Self {
+        self.mail_queue_critical_messages = messages;
+        self
+    }
+
+    /// Checks that the percentages lie between 0 and 100, the days are not negative and
+    /// the message counts are at least 1.
     pub(crate) fn validate(&self) -> Result<(), String> {
         for (name, value) in [
             ("memory_used_percent", self.memory_used_percent),
@@ -152,6 +173,17 @@ impl Thresholds {
                 "expiry_warning_days must not be negative, not {}",
                 self.expiry_warning_days
             ));
+        }
+        for (name, value) in [
+            ("mail_queue_messages", self.mail_queue_messages),
+            (
+                "mail_queue_critical_messages",
+                self.mail_queue_critical_messages,
+            ),
+        ] {
+            if value < 1 {
+                return Err(format!("{name} must be at least 1, not {value}"));
+            }
         }
         Ok(())
     }
@@ -207,6 +239,13 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
             format!("The licence state could not be read: {e}"),
         )),
     }
+    conclude(issues, &good)
+}
+
+/// The status of an online appliance from the issues found and what was found good:
+/// the worst issue's colour with the issues, worst first, else green with the good
+/// figures. Every product's rules end here.
+pub(crate) fn conclude(mut issues: Vec<Reason>, good: &[String]) -> (Status, Vec<Reason>) {
     issues.sort_by_key(|r| r.status.sort_rank());
     match issues.iter().map(|r| r.status).max() {
         Some(worst) => (worst, issues),
@@ -247,7 +286,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
 
 /// Memory is judged by the mean of the two-hour history: the order of the samples is
 /// not documented, and a mean does not depend on it.
-fn health(
+pub(crate) fn health(
     data: &SystemHealthData,
     limits: &Thresholds,
     issues: &mut Vec<Reason>,
@@ -298,7 +337,7 @@ fn health(
     }
 }
 
-fn registration(
+pub(crate) fn registration(
     status: &RegistrationFullStatus,
     limits: &Thresholds,
     now: i64,

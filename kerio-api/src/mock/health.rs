@@ -1,4 +1,5 @@
-//! The appliance's condition, and the four replies it changes.
+//! The appliance's condition, and what it changes in Kerio Control's replies (the other
+//! products' states are played by their profiles).
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,19 +7,56 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-/// The condition the mock appliance plays, seen in the replies of exactly four methods
-/// (made-up values; the shapes follow the spec). Every state starts from the same small,
-/// registered appliance (a 64 GiB data disk mostly free, CPU load near 10 %, six active
-/// hosts) and changes only this:
+use super::profile::set;
+
+/// The condition the mock appliance plays, seen in the replies the fleet reads (made-up
+/// values; the shapes follow the spec). Every state starts from the same appliance of the
+/// product the mock serves (see the profiles below) and changes only what it is about;
+/// a state that names nothing of a product plays `healthy` there.
 ///
-/// | method | `healthy` | `update-available` | `low-memory` | `license-expired` |
-/// |---|---|---|---|---|
-/// | `ProductInfo.get`: `productInfo.versionString` | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
-/// | `UpdateChecker.getStatus`: `status` | `newVersion` false | `newVersion` true, `description` and `packageCode` name [`CURRENT_VERSION`] | as healthy | as healthy |
-/// | `SystemHealth.get`: `data.memory`, `data.memoryTotal` | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy |
-/// | `ProductRegistration.getFullStatus`: `status.expirations` | licence and software maintenance valid for a year | as healthy | as healthy | both expired 30 days ago (`remainingDays` 0) |
+/// **Kerio Control**, a small registered office firewall (a 64 GiB data disk mostly
+/// free, CPU load near 10 %, six active hosts):
+///
+/// | method | `healthy` | `update-available` | `low-memory` | `license-expired` | `disk-full` |
+/// |---|---|---|---|---|---|
+/// | `ProductInfo.get`: `productInfo.versionString` | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
+/// | `UpdateChecker.getStatus`: `status` | `newVersion` false | `newVersion` true, `description` and `packageCode` name [`CURRENT_VERSION`] | as healthy | as healthy | as healthy |
+/// | `SystemHealth.get`: `data.memory`, `data.memoryTotal` | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy | as healthy |
+/// | `SystemHealth.get`: `data.diskFree` | 41.5 GiB free of 64 GiB | as healthy | as healthy | as healthy | 1 % free |
+/// | `ProductRegistration.getFullStatus`: `status.expirations` | licence and software maintenance valid for a year | as healthy | as healthy | both expired 30 days ago (`remainingDays` 0) | as healthy |
+///
+/// **Kerio Connect**, a small registered mail server (50 licensed users, a 500 GiB data
+/// partition, 8 GiB of memory, four messages waiting in the queue for a retry):
+///
+/// | method | `healthy` | `update-available` | `low-memory` | `license-expired` | `disk-full` | `mail-queue-backlog` |
+/// |---|---|---|---|---|---|---|
+/// | `Server.getProductInfo`: `info.version`, `info.buildNumber`; `Server.getVersion`; `Version.getProductVersion` | [`CONNECT_CURRENT_VERSION`] | [`CONNECT_OLDER_VERSION`] | current | current | current | current |
+/// | `Server.getProductInfo`: `info.updateInfo` | `updNoUpdate` | `updNewVersion`, `description` names [`CONNECT_CURRENT_VERSION`] | as healthy | as healthy | as healthy | as healthy |
+/// | `SystemHealth.get`, `getInc`: `data.memory`, `data.memoryTotal` | near 35 % of 8 GiB | as healthy | near 95 % of 8 GiB | as healthy | as healthy | as healthy |
+/// | `SystemHealth.get`, `getInc`: `data.diskFree`; `Statistics.get`: `statistics.storage` | 312 GiB free of 500 GiB | as healthy | as healthy | as healthy | 1 % free | as healthy |
+/// | `ProductRegistration.getFullStatus`: `status.expirations`; `Server.getAboutInfo`: `subscription` | valid for a year | as healthy | as healthy | expired 30 days ago (`remainingDays` 0) | as healthy | as healthy |
+/// | `Server.getAlertList`: `alerts` | none | none | none | `LicenseExpired`, `SubscriptionExpired` | `StorageSpaceLow` | none |
+/// | `Queue.get`: `list`, `totalItems`, `volume` | 4 messages waiting | as healthy | as healthy | as healthy | as healthy | 240 messages waiting |
+///
+/// The queue is filled when it is first listed, in the state of that moment.
+///
+/// **Kerio Operator**, a small registered PBX (40 licensed users, eight extensions and a
+/// free line, a 120 GiB data disk; the unit of its memory figures is not known, so the
+/// profile sends percentages as Kerio Control does):
+///
+/// | method | `healthy` | `update-available` | `low-memory` | `license-expired` | `disk-full` |
+/// |---|---|---|---|---|---|
+/// | `Server.getConstantList`: `constantList.product.SERVER_SOFTWARE` | [`OPERATOR_CURRENT_VERSION`] | [`OPERATOR_OLDER_VERSION`] (no method is known to tell an update is available) | current | current | current |
+/// | `SystemHealth.get`: `systemHealth.memory` | near 35 | as healthy | near 95 | as healthy | as healthy |
+/// | `SystemHealth.get`: `systemHealth.diskFree`; `Storage.get`: `storageData` | 88 GiB free of 120 GiB | as healthy | as healthy | as healthy | 1 % free, recorded calls fill the disk |
+/// | `ProductRegistration.getFullStatus`: `status.expirations` (licence, then software maintenance) | valid for a year | as healthy | as healthy | expired 30 days ago (`remainingDays` 0) | as healthy |
 ///
 /// Dates are seconds since the Unix epoch, relative to the time of the call.
+///
+/// [`CONNECT_CURRENT_VERSION`]: super::CONNECT_CURRENT_VERSION
+/// [`CONNECT_OLDER_VERSION`]: super::CONNECT_OLDER_VERSION
+/// [`OPERATOR_CURRENT_VERSION`]: super::OPERATOR_CURRENT_VERSION
+/// [`OPERATOR_OLDER_VERSION`]: super::OPERATOR_OLDER_VERSION
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ApplianceState {
@@ -31,20 +69,26 @@ pub enum ApplianceState {
     LowMemory,
     /// The licence and the software maintenance have expired.
     LicenseExpired,
+    /// The data disk is nearly full (1 % free).
+    DiskFull,
+    /// Kerio Connect: 240 messages wait in the mail queue.
+    MailQueueBacklog,
 }
 
-/// The firmware version the mock runs, unless it plays `update-available`.
+/// The Kerio Control firmware version the mock runs, unless it plays `update-available`.
 pub const CURRENT_VERSION: &str = "9.5.0 build 9001";
-/// The firmware version the mock runs when it plays `update-available`.
+/// The Kerio Control firmware version the mock runs when it plays `update-available`.
 pub const OLDER_VERSION: &str = "9.4.5 build 8573";
 
 impl ApplianceState {
     /// Every state, with its name.
-    pub const ALL: [(ApplianceState, &'static str); 4] = [
+    pub const ALL: [(ApplianceState, &'static str); 6] = [
         (ApplianceState::Healthy, "healthy"),
         (ApplianceState::UpdateAvailable, "update-available"),
         (ApplianceState::LowMemory, "low-memory"),
         (ApplianceState::LicenseExpired, "license-expired"),
+        (ApplianceState::DiskFull, "disk-full"),
+        (ApplianceState::MailQueueBacklog, "mail-queue-backlog"),
     ];
 
     /// The name of the state (`update-available`).
@@ -55,9 +99,21 @@ impl ApplianceState {
             .map_or("healthy", |(_, n)| n)
     }
 
-    /// Puts the appliance's profile, then the state, into the result of `method`.
-    pub(crate) fn patch(self, method: &str, result: &mut Value) {
-        super::profile::patch(method, result);
+    /// Puts the profile of the API's `product`, then the state, into the result of
+    /// `method` (`params`: the call's).
+    pub(crate) fn patch(
+        self,
+        product: Option<&str>,
+        method: &str,
+        params: &Value,
+        result: &mut Value,
+    ) {
+        super::profile::patch(product, self, method, params, result);
+    }
+
+    /// Kerio Control's part of [`patch`](Self::patch): its profile, then the state.
+    pub(super) fn patch_control(self, method: &str, result: &mut Value) {
+        super::profile::control::patch(method, result);
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -96,6 +152,11 @@ impl ApplianceState {
                     .collect();
                 set(result, &["data", "memory"], Value::Array(values));
                 set(result, &["data", "memoryTotal"], json!(4_294_967_296.0));
+                if self == ApplianceState::DiskFull {
+                    let total = result["data"]["diskTotal"].as_f64().unwrap_or_default();
+                    set(result, &["data", "diskFree"], json!(total * 0.01));
+                    set(result, &["data", "actualDiskFree"], json!(total * 0.01));
+                }
             }
             "ProductRegistration.getFullStatus" => {
                 let (remaining, date) = if self == ApplianceState::LicenseExpired {
@@ -121,30 +182,6 @@ impl ApplianceState {
     }
 }
 
-/// Sets the value at a path of object keys, creating objects on the way.
-fn set(value: &mut Value, path: &[&str], new: Value) {
-    let Some((last, parents)) = path.split_last() else {
-        return;
-    };
-    let mut at = value;
-    for key in parents {
-        if !at.get(*key).is_some_and(Value::is_object) {
-            if let Some(o) = at.as_object_mut() {
-                o.insert((*key).to_owned(), json!({}));
-            } else {
-                return;
-            }
-        }
-        let Some(next) = at.get_mut(*key) else {
-            return;
-        };
-        at = next;
-    }
-    if let Some(o) = at.as_object_mut() {
-        o.insert((*last).to_owned(), new);
-    }
-}
-
 impl fmt::Display for ApplianceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -152,11 +189,22 @@ impl fmt::Display for ApplianceState {
 }
 
 /// A name that is not a state; says which are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown appliance state `{0}`; expected one of: healthy, update-available, low-memory, license-expired"
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownState(pub String);
+
+impl fmt::Display for UnknownState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = ApplianceState::ALL.iter().map(|(_, n)| *n).collect();
+        write!(
+            f,
+            "unknown appliance state `{}`; expected one of: {}",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownState {}
 
 impl FromStr for ApplianceState {
     type Err = UnknownState;
@@ -186,7 +234,12 @@ mod tests {
     #[test]
     fn low_memory_fills_the_histogram_near_95_percent() {
         let mut result = json!({"data": {"memory": [], "memoryTotal": 1.0}});
-        ApplianceState::LowMemory.patch("SystemHealth.get", &mut result);
+        ApplianceState::LowMemory.patch(
+            Some("control"),
+            "SystemHealth.get",
+            &Value::Null,
+            &mut result,
+        );
         let values = result["data"]["memory"]
             .as_array()
             .cloned()

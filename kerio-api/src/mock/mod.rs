@@ -1,6 +1,10 @@
-//! A Kerio Control look-alike on loopback, generated from the same specs as the client
+//! A Kerio appliance look-alike on loopback, generated from the same specs as the client
 //! (feature `mock`): for examples without an appliance, kerio-api's own tests and users'
-//! tests of their automation.
+//! tests of their automation. It plays Kerio Control unless told to serve other APIs
+//! ([`MockBuilder::api`]): a Kerio Connect mail server (`connect-admin`,
+//! `connect-client`) or a Kerio Operator PBX (`operator-admin`), each with a profile of
+//! its own (see [`ApplianceState`]), chosen by the `product` of the served APIs'
+//! manifests.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), kerio_api::Error> {
@@ -33,7 +37,8 @@
 //!   that keep lists (`get` / `create` / `set` / `remove` / `apply` / `reset`, see below),
 //!   else a [captured](MockBuilder::captures) result of the same method (same params
 //!   first), else a result made up from the result types, the same for the same call;
-//!   then the [`ApplianceState`] is put into the four replies it changes;
+//!   then the profile of the API's product and the [`ApplianceState`] are put into the
+//!   replies they change;
 //! - faults on request ([`Faults`]).
 //!
 //! An interface keeps state when its `get` lists structs with an `id`: `create` adds
@@ -66,6 +71,10 @@ use crate::{Client, ClientBuilder, Error};
 
 pub use files::Upload;
 pub use health::{ApplianceState, CURRENT_VERSION, OLDER_VERSION, UnknownState};
+pub use profile::{
+    CONNECT_CURRENT_VERSION, CONNECT_OLDER_VERSION, OPERATOR_CURRENT_VERSION,
+    OPERATOR_OLDER_VERSION,
+};
 pub use reply::{JSON_RPC, Reply, pattern_byte};
 
 pub(crate) use server::State;

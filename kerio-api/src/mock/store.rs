@@ -293,7 +293,7 @@ fn merge(into: &mut Value, from: &Value) {
 /// The page of `items` a search query asks for, and how many match in all: conditions
 /// (`Eq`, `Like` as a case-insensitive substring), `orderBy`, `start` and `limit`
 /// (`-1` for all), and `fields`.
-fn query(items: &[Value], params: &Value) -> (Vec<Value>, usize) {
+pub(crate) fn query(items: &[Value], params: &Value) -> (Vec<Value>, usize) {
     let query = params.get("query").cloned().unwrap_or(Value::Null);
     let text = |v: &Value| match v {
         Value::String(s) => s.to_lowercase(),

@@ -1,6 +1,8 @@
 //! The mock appliance (`kerio_api::mock`) through the typed client and raw calls.
 
 mod crud;
+#[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
+mod products;
 mod python;
 mod requests;
 mod state;

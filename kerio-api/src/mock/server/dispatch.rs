@@ -159,7 +159,13 @@ impl State {
             }
             _ => self.result(&api, call, method),
         };
-        lock(&self.appliance).patch(&call.method, &mut result);
+        let state = *lock(&self.appliance);
+        state.patch(
+            api.product.as_deref(),
+            &call.method,
+            &call.params,
+            &mut result,
+        );
         files::announce_downloads(self, &served, &mut result);
         (Reply::Result(result), vec![])
     }
@@ -167,6 +173,7 @@ impl State {
     /// State, else a capture, else a made-up result.
     fn result(&self, api: &ApiSpec, call: &RpcCall, method: &spec::MethodSpec) -> Value {
         let (iface, name) = call.method.split_once('.').unwrap_or((&call.method, ""));
+        let state = *lock(&self.appliance);
         if let Some(verb) = Verb::of(name) {
             let seed = || {
                 let get = format!("{iface}.get");
@@ -176,7 +183,7 @@ impl State {
                     .cloned()
                     .or_else(|| {
                         let mut made_up = api.synthesize_result(api.methods.get(&get)?);
-                        profile::seed(&get, &mut made_up);
+                        profile::seed(api.product.as_deref(), state, &get, &mut made_up);
                         Some(made_up)
                     });
                 let list = api

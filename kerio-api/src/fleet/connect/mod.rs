@@ -1,0 +1,84 @@
+//! Kerio Connect in a fleet (feature `connect-admin`): the calls of a visit through the
+//! typed Connect Administration API, and its status rules (`status`).
+//!
+//! Connect's API has no batch method, so the four reads are always sent as four
+//! requests at the same time, whatever the [`ReadMode`](super::ReadMode).
+
+mod status;
+
+use crate::connect::admin::{ConnectAdmin, HistogramType, SearchQuery, server};
+use crate::{Client, Error, Method, Session};
+
+use super::FleetOptions;
+use super::product::{Product, Visited, application};
+
+pub(crate) use status::{MailQueue, Readings, assess, version};
+
+/// The method whose answer tells a Kerio Connect (its reply names the product).
+pub(crate) const IDENTIFY: &str = <server::GetProductInfo as Method>::NAME;
+
+/// The period of the memory history the status is judged on (one sample every 20 s), as
+/// for Kerio Control.
+const HISTORY: HistogramType = HistogramType::HistogramTwoHours;
+
+/// Logs in as the fleet report's application.
+pub(crate) async fn login(
+    client: &Client,
+    user: &str,
+    password: &str,
+) -> Result<Session<ConnectAdmin>, Error> {
+    ConnectAdmin::login(client, user, password, &application()).await
+}
+
+/// Logs out; a failure only costs the session, which expires on the server.
+pub(crate) async fn logout(session: &Session<ConnectAdmin>) {
+    if let Err(e) = session.logout().await {
+        tracing::debug!(endpoint = session.endpoint(), error = %e, "fleet: logout failed");
+    }
+}
+
+/// The product name the server gives (`Server.getProductInfo` `info.productName`).
+pub(crate) async fn product_name(session: &Session<ConnectAdmin>) -> Result<Option<String>, Error> {
+    let reply = session.server().get_product_info().await?;
+    Ok(reply.info.product_name)
+}
+
+/// Reads what decides the status, each read succeeding or failing on its own.
+pub(crate) async fn read(session: &Session<ConnectAdmin>) -> Readings {
+    // Only the count and the volume of the queue are judged: one message is enough.
+    let query = SearchQuery::new().page(0, 1);
+    let (product, health, registration, queue) = tokio::join!(
+        async { session.server().get_product_info().await },
+        async { session.system_health().get(&HISTORY).await },
+        async { session.product_registration().get_full_status().await },
+        async { session.queue().get(&query).await },
+    );
+    Readings {
+        product: product.map(|r| r.info).map_err(|e| e.to_string()),
+        health: health.map(|r| r.data).map_err(|e| e.to_string()),
+        registration: registration.map(|r| r.status).map_err(|e| e.to_string()),
+        queue: queue
+            .map(|r| MailQueue {
+                messages: r.total_items,
+                volume: r.volume,
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Reads, logs out and judges.
+pub(crate) async fn visit(
+    session: &Session<ConnectAdmin>,
+    options: &FleetOptions,
+    now: i64,
+) -> Visited {
+    let readings = read(session).await;
+    logout(session).await;
+    let (status, reasons) = assess(&readings, &options.thresholds, now);
+    Visited {
+        product: Product::Connect,
+        status,
+        reasons,
+        version: readings.product.as_ref().ok().and_then(version),
+    }
+}
