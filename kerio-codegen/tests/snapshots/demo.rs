@@ -856,7 +856,12 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         /// States of a thing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        ///
+        /// Values compare, hash and sort by their wire string ([`as_str`](Self::as_str)):
+        /// the order is the same whatever values a newer spec adds, and `Unknown` holding a
+        /// known value equals that value's variant. A `match` still tells them apart, so
+        /// build values from wire strings with `From`, which picks the variant.
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum ThingState {
             /// Literally `None`.
@@ -866,6 +871,7 @@ pub mod demo {
             /// Misspelt on the wire.
             ThingFirevall,
             /// A value this version of the spec does not know (newer firmware), kept as sent.
+            /// It equals the variant of the same wire value, if a newer spec has one.
             Unknown(String),
         }
         #[cfg(feature = "status")]
@@ -878,6 +884,46 @@ pub mod demo {
                     Self::ThingFirevall => "ThingFirevall",
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::PartialEq for ThingState {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::Eq for ThingState {}
+        #[cfg(feature = "status")]
+        impl ::std::hash::Hash for ThingState {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::PartialOrd for ThingState {
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::Ord for ThingState {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::convert::From<&str> for ThingState {
+            /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+            fn from(value: &str) -> Self {
+                <Self as crate::__private::codec::WireEnum>::from_wire(value)
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::convert::From<String> for ThingState {
+            /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+            fn from(value: String) -> Self {
+                <Self as crate::__private::codec::WireEnum>::from_wire_owned(value)
             }
         }
         #[cfg(feature = "status")]
