@@ -65,9 +65,14 @@ impl Client {
     /// Starts configuring a client for the appliance at `base_url`, e.g.
     /// `https://fw.example.com:4081`.
     ///
-    /// The URL is used as given: scheme, host and port (HTTPS defaults to 443; Kerio
-    /// Control's administration listens on 4081, so give the port). A path in the URL is
-    /// kept as a prefix of every API path, for appliances behind a reverse proxy.
+    /// The URL gives scheme, host and port (HTTPS defaults to 443; Kerio Control's
+    /// administration listens on 4081, so give the port). The address a browser shows
+    /// works too: a path that ends in an API's endpoint path or in a leading part of one
+    /// (`/admin/`, `/admin/api/jsonrpc/`, `/webmail/`: every path the generated APIs
+    /// declare, [`Api::DEFAULT_PATH`] and [`Api::ALTERNATIVE_PATHS`]) is taken off, and so
+    /// is a fragment (`#dashboard`). Any other path is kept as a prefix of every API
+    /// path, for appliances behind a reverse proxy (`https://proxy/fw1` calls
+    /// `https://proxy/fw1/admin/api/jsonrpc/`).
     pub fn builder(base_url: impl AsRef<str>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.as_ref().to_owned(),
@@ -372,9 +377,44 @@ fn without_credentials(text: &str) -> String {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/api_paths.rs"));
+
+/// The part of a base URL's path before the API path it ends in, or in a leading part
+/// of one (`/admin/` of `/admin/api/jsonrpc/`), the longest that matches; `None` when
+/// it ends in none of them.
+fn strip_api_path<'p>(path: &'p str, api_paths: &[&str]) -> Option<&'p str> {
+    let trimmed = path.trim_end_matches('/');
+    api_paths
+        .iter()
+        .flat_map(|api| {
+            // `/admin`, `/admin/api`, `/admin/api/jsonrpc`: each leading part of the path.
+            let api = api.trim_end_matches('/');
+            api.match_indices('/')
+                .map(|(i, _)| i)
+                .skip(1)
+                .chain(std::iter::once(api.len()))
+                .map(move |end| &api[..end])
+        })
+        .filter(|part| part.len() > 1 && trimmed.ends_with(part))
+        .max_by_key(|part| part.len())
+        .map(|part| &trimmed[..trimmed.len() - part.len()])
+}
+
 /// Checks the base URL and returns it without a trailing `/`.
 fn normalize_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
-    let url = Url::parse(text.trim())
+    let text = text.trim();
+    if !text.contains("://") {
+        // `fw.example.com:4081` would parse as scheme `fw.example.com`.
+        let example = if text.contains('@') || text.is_empty() {
+            "https://fw.example.com:4081".to_owned()
+        } else {
+            format!("https://{text}")
+        };
+        return Err(Error::Config(format!(
+            "the base URL has no scheme; add https:// (`{example}`)"
+        )));
+    }
+    let mut url = Url::parse(text)
         .map_err(|e| Error::Config(format!("the base URL is not a valid URL: {e}")))?;
     match url.scheme() {
         "https" => {}
@@ -401,10 +441,17 @@ fn normalize_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
             "the base URL must not hold a user name or password; log in instead".into(),
         ));
     }
-    if url.query().is_some() || url.fragment().is_some() {
+    if url.query().is_some() {
         return Err(Error::Config(
-            "the base URL must not have a query or a fragment".into(),
+            "the base URL must not have a query; give scheme, host and port (`https://fw.example.com:4081`)"
+                .into(),
         ));
+    }
+    // A browser's address (`https://fw:4081/admin/#dashboard`): never sent, so dropped.
+    url.set_fragment(None);
+    if let Some(prefix) = strip_api_path(url.path(), API_PATHS) {
+        let prefix = prefix.to_owned();
+        url.set_path(&prefix);
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -434,6 +481,31 @@ mod tests {
     }
 
     #[test]
+    fn browser_addresses_are_the_appliance() {
+        for (given, base) in [
+            ("https://fw:4081/admin/", "https://fw:4081"),
+            ("https://fw:4081/admin", "https://fw:4081"),
+            ("https://fw:4081/admin/#dashboard", "https://fw:4081"),
+            ("https://fw:4081/admin/api/jsonrpc/", "https://fw:4081"),
+            ("https://fw:4081/lib/api/jsonrpc", "https://fw:4081"),
+            ("https://proxy/fw1/admin/", "https://proxy/fw1"),
+            ("https://proxy/fw1/", "https://proxy/fw1"),
+            (
+                "https://proxy/administration/",
+                "https://proxy/administration",
+            ),
+        ] {
+            assert_eq!(normalize_base_url(given, false).unwrap(), base, "{given}");
+        }
+        // Every path of every product, and their leading parts.
+        let paths = ["/admin/api/jsonrpc/", "/webmail/api/jsonrpc/"];
+        assert_eq!(strip_api_path("/webmail/", &paths), Some(""));
+        assert_eq!(strip_api_path("/x/webmail/api/", &paths), Some("/x"));
+        assert_eq!(strip_api_path("/webmail2/", &paths), None);
+        assert_eq!(strip_api_path("/", &paths), None);
+    }
+
+    #[test]
     fn bad_base_urls_are_rejected() {
         for bad in [
             "fw.example.com",
@@ -441,11 +513,18 @@ mod tests {
             "ftp://fw",
             "https://admin:pw@fw:4081",
             "https://fw/?x=1",
+            "admin:pw@fw:4081",
         ] {
             let err = normalize_base_url(bad, false).unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
             assert!(!err.to_string().contains("pw@"), "{err}");
         }
+        let err = normalize_base_url("fw.example.com:4081", false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no scheme; add https:// (`https://fw.example.com:4081`)"),
+            "{err}"
+        );
         let builder = Client::builder("https://admin:s3cret@fw:4081");
         assert!(!format!("{builder:?}").contains("s3cret"));
     }

@@ -140,6 +140,22 @@ pub enum Error {
         method: &'static str,
     },
 
+    /// A login failed in a way that says no API is served at its URL: HTTP 404 or 405, a
+    /// web page or a redirect instead of JSON-RPC, an unknown method, or a session error
+    /// to the login itself. The base URL or the API path is likely wrong.
+    #[error(
+        "{method}: no API seems to be served at {url} ({reason}); give the base URL as scheme, host and port (`https://fw.example.com:4081`), or the API's path with `ClientBuilder::api_path`"
+    )]
+    WrongEndpoint {
+        /// The login method that was called.
+        method: &'static str,
+        /// The endpoint URL that was called (it holds no credentials).
+        url: String,
+        /// What the appliance answered.
+        #[source]
+        reason: Box<Error>,
+    },
+
     /// Reading or writing a local file or writer failed (downloads, uploads).
     #[error("{context}: {source}")]
     Io {
@@ -184,6 +200,19 @@ impl Error {
             Error::Unsupported { .. } => "unsupported",
             Error::ForeignHandle { .. } => "foreign handle",
             Error::Io { .. } => "io error",
+            Error::WrongEndpoint { .. } => "wrong endpoint",
+        }
+    }
+
+    /// Whether this error of a login says that no API is served where it was sent:
+    /// HTTP 404 or 405, a page or a redirect instead of JSON-RPC (2xx, 3xx), method not
+    /// found (-32601), or a session error, which a login cannot otherwise get. Server
+    /// errors (5xx) and refusals (401, 403) say nothing of the path.
+    pub(crate) fn suggests_wrong_endpoint(&self) -> bool {
+        match self {
+            Error::Http { status, .. } => matches!(status, 200..=399 | 404 | 405),
+            Error::Rpc(e) => e.is_session_expired() || e.code == -32601,
+            _ => false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The mock appliance (`kerio_api::mock`) through the typed client and raw calls.
 
 mod crud;
+mod paths;
 mod python;
 mod requests;
 mod state;

@@ -59,8 +59,14 @@ impl State {
             .is_some_and(|m| m == call.method)
     }
 
-    /// The session check, then a handler or the built-in reply.
+    /// The session check, then a handler or the built-in reply. A path where no API and
+    /// no file is served gets what an appliance's web server answers there, HTTP 404,
+    /// before any session check: a session error would send a client looking for the
+    /// wrong cause.
     pub(super) fn route(&self, call: &RpcCall) -> Reply {
+        if self.api(&call.path).is_none() && !lock(&self.files).contains_key(&call.path) {
+            return not_found();
+        }
         let login = self.is_login(call);
         let handler = lock(&self.handlers).get(&call.method).cloned();
         if !login && !call.batch {
@@ -92,10 +98,7 @@ impl State {
         }
         let Some((served, api)) = self.api(&call.path).map(|(p, a)| (p.to_owned(), a.clone()))
         else {
-            return (
-                Reply::html(404, "<html><title>404 Not Found</title></html>"),
-                vec![],
-            );
+            return (not_found(), vec![]);
         };
         let Some(method) = api.methods.get(&call.method) else {
             return (
@@ -310,4 +313,9 @@ fn problem_reply(problem: &Problem) -> Reply {
 pub(super) fn error_object(code: i64, message: &str, parameters: &[Value]) -> Value {
     json!({"code": code, "message": message,
         "data": {"messageParameters": {"positionalParameters": parameters, "plurality": 1}}})
+}
+
+/// What the appliance's web server answers on a path it serves nothing at.
+fn not_found() -> Reply {
+    Reply::html(404, "<html><title>404 Not Found</title></html>")
 }
