@@ -159,6 +159,10 @@ pub struct Paging {
     pub list: String,
     /// The out-parameter holding the number of items in all pages (an integer).
     pub total: String,
+    /// Required boolean params sent as given with the first page only and as `false`
+    /// with the others (`refresh`: the appliance recomputes the list when it is true,
+    /// which would duplicate or skip items between pages).
+    pub first_page_only: Vec<String>,
     /// Where it is declared.
     pub loc: Loc,
 }

@@ -286,8 +286,42 @@ fn page_stream(
     } else {
         quote!(i64::from(page.#total_field))
     };
+    // Flags such as `refresh` go with the first page only: sent again, they make the
+    // appliance recompute the list between pages, which duplicates or skips items.
+    let first_only: Vec<Ident> = paging
+        .first_page_only
+        .iter()
+        .map(|p| ident(&naming::snake(p)))
+        .collect();
+    let first_setup = if first_only.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let first = ::std::mem::replace(&mut first_page, false);
+            #(let #first_only = #first_only && first;)*
+        }
+    };
+    let first_decl = if first_only.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(let mut first_page = true;)
+    };
+    let first_doc = if paging.first_page_only.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = paging
+            .first_page_only
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect();
+        format!(
+            " {} {} sent as given with the first page only and as `false` with the others, so that the list is not recomputed between pages.",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" }
+        )
+    };
     let sdoc = doc(&format!(
-        "Every item `{}` lists, fetched page after page with `page_size` items per request (its `{}` and `{}` are set for each page; optional params are left out); the stream ends after the last page or with the first error.",
+        "Every item `{}` lists, fetched page after page with `page_size` items per request (its `{}` and `{}` are set for each page; optional params are left out); the stream ends after the last page or with the first error.{first_doc}",
         m.name,
         paging.offset.join("."),
         paging.limit.join(".")
@@ -300,8 +334,10 @@ fn page_stream(
             -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
         {
             let session = self.0;
+            #first_decl
             #rt::paging::pages(page_size, move |start, limit| {
                 #setup
+                #first_setup
                 async move {
                     let page = session.call(&#sname::new(#(#names),*)).await?;
                     Ok((#items, #count))
