@@ -73,6 +73,8 @@ impl<A: ConfirmConfig> Session<A> {
             reason: "the batch returned no result for the timestamp command".into(),
         })?;
         debug_assert_eq!(method, A::TIMESTAMP_METHOD);
+        // A split batch whose last request failed: nothing is confirmed.
+        let raw = raw?;
         let result: Map<String, Value> = wire::decode_batch_item(
             A::TIMESTAMP_METHOD,
             timestamp_index,

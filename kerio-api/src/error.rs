@@ -133,6 +133,19 @@ pub enum Error {
         feature: &'static str,
     },
 
+    /// A command of a batch has no result: the batch request holding it failed (see
+    /// [`BatchResults::failure`](crate::BatchResults::failure)), or an earlier command
+    /// failed in a batch that does not ignore errors.
+    #[error("{method} (command {index} of the batch): no result: {reason}")]
+    NoBatchResult {
+        /// The command's method.
+        method: &'static str,
+        /// Its position in the batch, from 0.
+        index: usize,
+        /// Why it has none.
+        reason: String,
+    },
+
     /// A batch handle was used with the results of another batch.
     #[error("{method}: the batch handle belongs to another batch")]
     ForeignHandle {
@@ -199,6 +212,7 @@ impl Error {
             Error::Config(_) => "configuration error",
             Error::Unsupported { .. } => "unsupported",
             Error::ForeignHandle { .. } => "foreign handle",
+            Error::NoBatchResult { .. } => "no batch result",
             Error::Io { .. } => "io error",
             Error::WrongEndpoint { .. } => "wrong endpoint",
         }

@@ -246,26 +246,37 @@ impl State {
         if commands.len() > BATCH_LIMIT {
             return Reply::error(-32606, "Too many commands in batch.", &[]);
         }
-        let items = commands
-            .iter()
-            .map(|command| {
-                let sub = RpcCall {
-                    path: call.path.clone(),
-                    method: command
-                        .get("method")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    id: Value::Null,
-                    params: command.get("params").cloned().unwrap_or(Value::Null),
-                    headers: call.headers.clone(),
-                    body: Bytes::new(),
-                    batch: true,
-                };
-                self.record(&sub);
-                self.batch_item(&sub, self.route(&sub))
-            })
-            .collect();
+        // Without `ignoreErrors` the mock stops after the first failing command and
+        // lists the commands that ran (what an appliance lists then is not known; the
+        // client accepts the full list too).
+        let ignore_errors = call
+            .params
+            .get("ignoreErrors")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let mut items = Vec::with_capacity(commands.len());
+        for command in commands {
+            let sub = RpcCall {
+                path: call.path.clone(),
+                method: command
+                    .get("method")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                id: Value::Null,
+                params: command.get("params").cloned().unwrap_or(Value::Null),
+                headers: call.headers.clone(),
+                body: Bytes::new(),
+                batch: true,
+            };
+            self.record(&sub);
+            let item = self.batch_item(&sub, self.route(&sub));
+            let failed = item.get("error").is_some();
+            items.push(item);
+            if failed && !ignore_errors {
+                break;
+            }
+        }
         Reply::result(Value::Array(items))
     }
 
