@@ -9,6 +9,7 @@ use reqwest::Url;
 
 use crate::error::Error;
 use crate::method::Api;
+use crate::retry::RetryPolicy;
 use crate::tls::{Fingerprint, TlsSettings};
 use crate::transport::Transport;
 
@@ -59,6 +60,7 @@ struct ClientInner {
     auto_relogin: bool,
     strict_decoding: bool,
     transfer_timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -88,6 +90,8 @@ impl Client {
             allow_http: false,
             use_system_proxy: true,
             reuse_connections: true,
+            retry: RetryPolicy::default(),
+            max_in_flight: None,
         }
     }
 
@@ -121,6 +125,10 @@ impl Client {
 
     pub(crate) fn transfer_timeout(&self) -> Duration {
         self.inner.transfer_timeout
+    }
+
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
     }
 }
 
@@ -157,6 +165,8 @@ pub struct ClientBuilder {
     allow_http: bool,
     use_system_proxy: bool,
     reuse_connections: bool,
+    retry: RetryPolicy,
+    max_in_flight: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -293,6 +303,35 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times an idempotent call is sent again after a connection reset or an
+    /// HTTP 502 or 503 (default [`DEFAULT_RETRIES`](crate::DEFAULT_RETRIES); 0 turns
+    /// retries off). Only methods the spec declares idempotent (reads,
+    /// [`Method::IDEMPOTENT`](crate::Method::IDEMPOTENT)) are retried, never a change,
+    /// a batch or an upload; timeouts are not retried. The waits between tries start at
+    /// [`retry_backoff`](Self::retry_backoff) and double.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retry.retries = retries;
+        self
+    }
+
+    /// The wait before the first retry of an idempotent call (default
+    /// [`DEFAULT_RETRY_BACKOFF`](crate::DEFAULT_RETRY_BACKOFF)); it doubles with each
+    /// further retry, up to 8 s.
+    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
+        self.retry.backoff = backoff;
+        self
+    }
+
+    /// The most requests this client has in flight to the appliance at once (default:
+    /// no limit); further calls wait for one to end. Every request counts: calls,
+    /// batches, logins, uploads and downloads (until their body is read). Small
+    /// appliances serve many parallel requests slowly; a dashboard that starts dozens of
+    /// calls at once can keep them to a few. A limit of 0 is taken as 1.
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = Some(requests.max(1));
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] for a malformed or non-HTTPS URL, a bad API path, or
@@ -337,13 +376,14 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                transport: Transport::new(http, self.max_reply_size),
+                transport: Transport::new(http, self.max_reply_size, self.max_in_flight),
                 base_url,
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
                 auto_relogin: self.auto_relogin,
                 strict_decoding: self.strict_decoding,
                 transfer_timeout: self.transfer_timeout,
+                retry: self.retry,
             }),
         })
     }
@@ -359,6 +399,8 @@ impl fmt::Debug for ClientBuilder {
             .field("strict_decoding", &self.strict_decoding)
             .field("max_reply_size", &self.max_reply_size)
             .field("reuse_connections", &self.reuse_connections)
+            .field("retries", &self.retry.retries)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }

@@ -68,6 +68,7 @@ pub mod paging;
 #[cfg(kerio_type = "admin::SearchQuery")]
 pub mod query;
 mod reply_error;
+mod retry;
 mod secret;
 mod session;
 mod tls;
@@ -85,6 +86,7 @@ pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
 pub use method::{Api, ConfirmConfig, Empty, Method};
+pub use retry::{DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF};
 pub use secret::Secret;
 pub use session::Session;
 

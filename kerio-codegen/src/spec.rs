@@ -142,6 +142,9 @@ pub struct Method {
     pub result: Vec<Param>,
     /// How the method pages through a list, when it does (`paging`).
     pub paging: Option<Paging>,
+    /// Sending it twice does what sending it once does (a read): the client may send it
+    /// again after a connection reset or an HTTP 502 or 503 (`idempotent`).
+    pub idempotent: bool,
     /// Where it is declared.
     pub loc: Loc,
 }

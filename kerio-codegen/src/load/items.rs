@@ -281,7 +281,7 @@ impl FileDecoder<'_> {
             p,
             v,
             "a method",
-            &["role", "doc", "params", "result", "paging"],
+            &["role", "doc", "params", "result", "paging", "idempotent"],
         )?;
         let role = members.iter().find(|m| m.key == "role").and_then(|m| {
             let rp = ptr(p, "role");
@@ -308,6 +308,7 @@ impl FileDecoder<'_> {
             .iter()
             .find(|m| m.key == "paging")
             .and_then(|m| self.paging(&ptr(p, "paging"), &m.value));
+        let idempotent = self.flag(p, members, "idempotent");
         Some(Method {
             name: name.to_owned(),
             role,
@@ -315,6 +316,7 @@ impl FileDecoder<'_> {
             params: params?,
             result: result?,
             paging,
+            idempotent,
             loc: self.loc(p, v.offset),
         })
     }

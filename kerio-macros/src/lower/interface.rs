@@ -206,6 +206,7 @@ impl Lowering<'_> {
             params,
             result,
             paging: None,
+            idempotent: false,
             loc: loc(pointer),
         }
     }
