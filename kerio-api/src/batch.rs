@@ -187,8 +187,24 @@ impl<A: Api> Batch<A> {
     }
 }
 
-/// Runs `batch` on `session` (which may be another clone than the batch's own).
+/// Runs `batch` on `session` (which may be another clone than the batch's own); fails
+/// when its first request fails as a whole, since then nothing ran.
 pub(crate) async fn run_on<A: Api>(
+    session: &Session<A>,
+    batch: Batch<A>,
+) -> Result<BatchResults, Error> {
+    let mut results = run_keeping(session, batch).await?;
+    if results.completed() == 0
+        && let Some(e) = results.take_failure()
+    {
+        return Err(e);
+    }
+    Ok(results)
+}
+
+/// Runs `batch` on `session` and keeps a failed request's error in the results, the
+/// first request's too; fails only when the API has no batch method.
+pub(crate) async fn run_keeping<A: Api>(
     session: &Session<A>,
     batch: Batch<A>,
 ) -> Result<BatchResults, Error> {
@@ -236,8 +252,6 @@ pub(crate) async fn run_on<A: Api>(
                     stopped = Some(reason);
                 }
             }
-            // Nothing ran: the run fails as it always did.
-            Err(e) if number == 0 => return Err(e),
             Err(e) => {
                 let reason: Arc<str> = Arc::from(format!(
                     "the batch request holding it failed, so whether it ran is not known: {e}"
@@ -375,6 +389,11 @@ impl BatchResults {
             .iter()
             .take_while(|i| matches!(i.outcome, Outcome::Ran(_)))
             .count()
+    }
+
+    /// Takes the error of the request that ended the run early.
+    pub(crate) fn take_failure(&mut self) -> Option<Error> {
+        self.failure.take()
     }
 
     fn not_run(&mut self, commands: &[Command], reason: &Arc<str>) {

@@ -81,7 +81,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_SIZE, DEFAULT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
 };
-pub use confirm::Confirmation;
+pub use confirm::{Confirmation, DEFAULT_CONFIRM_WINDOW};
 pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};

@@ -294,6 +294,10 @@ impl State {
                 parameters,
             } => json!({ "error": error_object(code, &message, &parameters) }),
             Reply::Builtin => self.batch_item(call, self.builtin(call).0),
+            Reply::ThenRestart(down, inner) => {
+                self.restart(down);
+                self.batch_item(call, *inner)
+            }
             Reply::Status(_, inner)
             | Reply::Delay(_, inner)
             | Reply::WithCookies(_, inner)
