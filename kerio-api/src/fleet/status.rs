@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::reason_kind::ReasonKind;
+
 use crate::admin::{
     ExpireInfo, ExpireType, ProductInformation, RegistrationFullStatus, RegistrationType,
     SystemHealthData, UpdateCheckerInfo, UpdateStatus,
@@ -64,15 +66,25 @@ pub struct Reason {
     pub status: Status,
     /// What was found, e.g. "Memory is low: 94% of 2.0 GiB in use".
     pub text: String,
+    /// What the reason is about, for programs: the text may change, the kind does not.
+    #[serde(default)]
+    pub kind: ReasonKind,
 }
 
 impl Reason {
-    /// A reason with its status and text.
+    /// A reason with its status and text, of kind [`ReasonKind::Other`].
     pub fn new(status: Status, text: impl Into<String>) -> Self {
         Reason {
             status,
             text: text.into(),
+            kind: ReasonKind::Other,
         }
+    }
+
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(mut self, kind: ReasonKind) -> Self {
+        self.kind = kind;
+        self
     }
 }
 
@@ -181,31 +193,43 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
         .ok()
         .and_then(|p| p.version_string.as_deref());
     if let Err(e) = &readings.product {
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("The product version could not be read: {e}"),
-        ));
+        issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The product version could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        );
     }
     match &readings.update {
         Ok(info) => update(info, version, &mut issues),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The update state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The update state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.health {
         Ok(data) => health(data, limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("Memory and disk could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("Memory and disk could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.registration {
         Ok(status) => registration(status, limits, now, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The licence state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The licence state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     issues.sort_by_key(|r| r.status.sort_rank());
     match issues.iter().map(|r| r.status).max() {
@@ -216,7 +240,10 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
             } else {
                 format!("Online, nothing needs attention: {}", good.join(", "))
             };
-            (Status::Green, vec![Reason::new(Status::Green, text)])
+            (
+                Status::Green,
+                vec![Reason::new(Status::Green, text).kind(ReasonKind::Online)],
+            )
         }
     }
 }
@@ -228,7 +255,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(d) if !d.is_empty() => format!("An update is available{running}: {d}"),
             _ => format!("An update is available{running}"),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateAvailable));
     }
     let failed = match &info.status {
         Some(UpdateStatus::UpdateStatusCheckFailed) => Some("The last update check failed"),
@@ -241,7 +268,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(detail) if !detail.is_empty() => format!("{failed}: {detail}"),
             _ => failed.to_owned(),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateFailed));
     }
 }
 
@@ -267,10 +294,13 @@ fn health(
             .filter(|t| t.is_finite() && *t > 0.0)
             .map_or_else(String::new, |t| format!(" of {}", bytes(t)));
         if used >= limits.memory_used_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
-            ));
+            issues.push(
+                Reason::new(
+                    Status::Yellow,
+                    format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
+                )
+                .kind(ReasonKind::MemoryLow),
+            );
         } else {
             good.push(format!("memory {used:.0}%{total} in use"));
         }
@@ -283,15 +313,15 @@ fn health(
         let percent = free / total * 100.0;
         let figure = format!("{} free of {} ({percent:.0}%)", bytes(free), bytes(total));
         if percent < limits.disk_free_critical_percent {
-            issues.push(Reason::new(
-                Status::Red,
-                format!("The disk is nearly full: {figure}"),
-            ));
+            issues.push(
+                Reason::new(Status::Red, format!("The disk is nearly full: {figure}"))
+                    .kind(ReasonKind::DiskFull),
+            );
         } else if percent < limits.disk_free_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Disk space is low: {figure}"),
-            ));
+            issues.push(
+                Reason::new(Status::Yellow, format!("Disk space is low: {figure}"))
+                    .kind(ReasonKind::DiskLow),
+            );
         } else {
             good.push(format!("disk {figure}"));
         }
@@ -306,10 +336,13 @@ fn registration(
     good: &mut Vec<String>,
 ) {
     if status.reg_type == Some(RegistrationType::RsTrialExpired) {
-        issues.push(Reason::new(
-            Status::Red,
-            "The trial licence has expired (registration state rsTrialExpired)",
-        ));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                "The trial licence has expired (registration state rsTrialExpired)",
+            )
+            .kind(ReasonKind::TrialExpired),
+        );
     }
     for expiry in status.expirations.iter().flatten() {
         expiration(expiry, limits, now, issues, good);
@@ -358,11 +391,22 @@ fn expiration(
         ),
         None => ("expiry".to_owned(), "An expiry date".to_owned()),
     };
+    let (expired, expiring) = match &expiry.r#type {
+        Some(ExpireType::License) => (ReasonKind::LicenseExpired, ReasonKind::LicenseExpiring),
+        Some(ExpireType::Subscription) => (
+            ReasonKind::MaintenanceExpired,
+            ReasonKind::MaintenanceExpiring,
+        ),
+        _ => (ReasonKind::Expired, ReasonKind::Expiring),
+    };
     if let Some(ago_days) = expired_days_ago {
-        issues.push(Reason::new(
-            Status::Red,
-            format!("{what_capital} expired {}", ago(ago_days)),
-        ));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                format!("{what_capital} expired {}", ago(ago_days)),
+            )
+            .kind(expired),
+        );
         return;
     }
     let Some(days) = days_left else {
@@ -374,10 +418,9 @@ fn expiration(
             1 => "in 1 day".to_owned(),
             n => format!("in {n} days"),
         };
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("{what_capital} expires {when}"),
-        ));
+        issues.push(
+            Reason::new(Status::Yellow, format!("{what_capital} expires {when}")).kind(expiring),
+        );
     } else {
         good.push(format!("{what} valid for {days} more days"));
     }

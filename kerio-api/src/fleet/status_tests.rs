@@ -362,3 +362,34 @@ fn dates_that_are_not_epoch_seconds_are_ignored() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn every_reason_has_its_kind() {
+    let kinds = |readings: &Readings| -> Vec<ReasonKind> {
+        judge(readings, &Thresholds::default())
+            .1
+            .iter()
+            .map(|r| r.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&healthy()), [ReasonKind::Online]);
+    let mut worn = healthy();
+    worn.health = Ok(health(95.0));
+    worn.update = Ok(update(true));
+    worn.registration = Ok(registration(-3, 12));
+    assert_eq!(
+        kinds(&worn),
+        [
+            ReasonKind::LicenseExpired,
+            ReasonKind::UpdateAvailable,
+            ReasonKind::MemoryLow,
+            ReasonKind::MaintenanceExpiring
+        ]
+    );
+    let mut failed = healthy();
+    failed.product = Err("timeout".into());
+    assert_eq!(kinds(&failed), [ReasonKind::ReadFailed]);
+    assert_eq!(ReasonKind::MemoryLow.as_str(), "memory_low");
+    let json = serde_json::to_string(&ReasonKind::LicenseExpiring).unwrap_or_default();
+    assert_eq!(json, "\"license_expiring\"");
+}
