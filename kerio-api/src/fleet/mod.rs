@@ -42,6 +42,7 @@
 //! ```
 
 pub(crate) mod config;
+mod figures;
 mod html;
 pub(crate) mod poll;
 pub(crate) mod read;
@@ -54,6 +55,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use config::{ConfigError, FleetConfig};
+pub use figures::Figures;
 pub use poll::poll;
 pub use reason_kind::ReasonKind;
 pub use report::{ApplianceReport, FleetReport};

@@ -6,6 +6,7 @@ use futures_util::StreamExt;
 
 use crate::{Client, Error, TlsErrorKind};
 
+use super::figures::Figures;
 use super::read;
 use super::reason_kind::ReasonKind;
 use super::report::{ApplianceReport, FleetReport};
@@ -99,6 +100,10 @@ pub(crate) fn no_answer(timeout: Duration) -> Reason {
         format!("No answer within {}: offline or too slow", seconds(timeout)),
     )
     .kind(ReasonKind::Offline)
+    .figures(Figures {
+        timeout_seconds: Some(timeout.as_secs_f64()),
+        ..Figures::default()
+    })
 }
 
 /// Logs in, reads, logs out; `Err` is the reason of a red row.

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::figures::Figures;
 use super::reason_kind::ReasonKind;
 
 use crate::admin::{
@@ -69,6 +70,9 @@ pub struct Reason {
     /// What the reason is about, for programs: the text may change, the kind does not.
     #[serde(default)]
     pub kind: ReasonKind,
+    /// The figures behind the text, for programs (none for reasons without numbers).
+    #[serde(default, skip_serializing_if = "Figures::is_empty")]
+    pub figures: Figures,
 }
 
 impl Reason {
@@ -78,7 +82,14 @@ impl Reason {
             status,
             text: text.into(),
             kind: ReasonKind::Other,
+            figures: Figures::default(),
         }
+    }
+
+    /// Sets [`figures`](Self::figures).
+    pub fn figures(mut self, figures: Figures) -> Self {
+        self.figures = figures;
+        self
     }
 
     /// Sets [`kind`](Self::kind).
@@ -289,17 +300,22 @@ fn health(
         .collect();
     if !samples.is_empty() {
         let used = samples.iter().sum::<f64>() / samples.len() as f64;
-        let total = data
-            .memory_total
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .map_or_else(String::new, |t| format!(" of {}", bytes(t)));
+        let total_bytes = data.memory_total.filter(|t| t.is_finite() && *t > 0.0);
+        let total = total_bytes.map_or_else(String::new, |t| format!(" of {}", bytes(t)));
+        let figures = Figures {
+            memory_used_percent: Some(used),
+            memory_total_bytes: total_bytes,
+            threshold: Some(limits.memory_used_percent),
+            ..Figures::default()
+        };
         if used >= limits.memory_used_percent {
             issues.push(
                 Reason::new(
                     Status::Yellow,
                     format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
                 )
-                .kind(ReasonKind::MemoryLow),
+                .kind(ReasonKind::MemoryLow)
+                .figures(figures),
             );
         } else {
             good.push(format!("memory {used:.0}%{total} in use"));
@@ -312,15 +328,24 @@ fn health(
     {
         let percent = free / total * 100.0;
         let figure = format!("{} free of {} ({percent:.0}%)", bytes(free), bytes(total));
+        let figures = |threshold: f64| Figures {
+            disk_free_bytes: Some(free),
+            disk_total_bytes: Some(total),
+            disk_free_percent: Some(percent),
+            threshold: Some(threshold),
+            ..Figures::default()
+        };
         if percent < limits.disk_free_critical_percent {
             issues.push(
                 Reason::new(Status::Red, format!("The disk is nearly full: {figure}"))
-                    .kind(ReasonKind::DiskFull),
+                    .kind(ReasonKind::DiskFull)
+                    .figures(figures(limits.disk_free_critical_percent)),
             );
         } else if percent < limits.disk_free_percent {
             issues.push(
                 Reason::new(Status::Yellow, format!("Disk space is low: {figure}"))
-                    .kind(ReasonKind::DiskLow),
+                    .kind(ReasonKind::DiskLow)
+                    .figures(figures(limits.disk_free_percent)),
             );
         } else {
             good.push(format!("disk {figure}"));
@@ -405,7 +430,11 @@ fn expiration(
                 Status::Red,
                 format!("{what_capital} expired {}", ago(ago_days)),
             )
-            .kind(expired),
+            .kind(expired)
+            .figures(Figures {
+                days_expired: Some(ago_days),
+                ..Figures::default()
+            }),
         );
         return;
     }
@@ -419,7 +448,13 @@ fn expiration(
             n => format!("in {n} days"),
         };
         issues.push(
-            Reason::new(Status::Yellow, format!("{what_capital} expires {when}")).kind(expiring),
+            Reason::new(Status::Yellow, format!("{what_capital} expires {when}"))
+                .kind(expiring)
+                .figures(Figures {
+                    days_left: Some(days),
+                    threshold: Some(limits.expiry_warning_days as f64),
+                    ..Figures::default()
+                }),
         );
     } else {
         good.push(format!("{what} valid for {days} more days"));
