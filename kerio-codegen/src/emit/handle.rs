@@ -46,8 +46,10 @@ pub(super) fn required_args(
 }
 
 /// The signature of a handle method returning its call bound to the session; `session`
-/// is the type of the session reference (`&'a Session<Admin>`).
-pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> CallSig {
+/// is the type of the session reference (`&'a Session<Admin>`). `module` is the path of
+/// the interface module as seen where the method is declared (empty inside it), for the
+/// link to the result type.
+pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method, module: &str) -> CallSig {
     let rt = &cx.rt;
     let marker = &cx.marker;
     let fname = ident(&naming::snake(&m.name));
@@ -78,8 +80,18 @@ pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> CallSi
             setters.join(", ")
         ));
     }
+    // The page of the method shows the bound call it returns; what awaiting it gives is
+    // said here, and the wire name makes the method a search result for `Users.get`.
+    let result = result_name(&cx.model.method_struct(iface, m));
+    text.push_str(&format!(
+        "\n\nReturns `Result<`[`{result}`]({module}{result})`, Error>` when awaited \
+         (wire method `{}.{}`).",
+        iface.name, m.name
+    ));
+    let wire = format!("{}.{}", iface.name, m.name);
+    let text = doc(&text);
     CallSig {
-        doc: doc(&text),
+        doc: quote!(#text #[doc(alias = #wire)]),
         many,
         fname,
         sname,
@@ -132,7 +144,7 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
             optional,
             call,
             has_lifetime,
-        } = call_sig(cx, iface, m);
+        } = call_sig(cx, iface, m, "");
         let bound = has_lifetime.then(|| quote!(where 's: 'a));
         quote! {
             #doc
@@ -327,8 +339,10 @@ fn page_stream(
         paging.limit.join(".")
     ));
     // The total is an int32 or an int64 on the wire; one conversion serves both.
+    let wire = format!("{}.{}", iface.name, m.name);
     Some(quote! {
         #sdoc
+        #[doc(alias = #wire)]
         #[allow(clippy::useless_conversion)]
         pub fn #fname(&self, #(#args,)* page_size: u32)
             -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>

@@ -102,6 +102,7 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
     ));
     let mut items = vec![quote! {
         #sdoc
+        #[doc(alias = #wire_name)]
         #[derive(Clone, Copy, #serde::Serialize)]
         #[serde(crate = #serde_crate, rename_all = "camelCase")]
         #[non_exhaustive]
