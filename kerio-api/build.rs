@@ -2,7 +2,8 @@
 //! workspace's spec set packaged with the crate, or the folder
 //! named by `KERIO_API_SPEC_DIR`) into `$OUT_DIR/generated.rs`, which `src/lib.rs`
 //! includes, and tells hand-written code which generated types are compiled
-//! (`cfg(kerio_type = "admin::SearchQuery")`).
+//! (`cfg(kerio_type = "admin::SearchQuery")`); `$OUT_DIR/api_paths.rs` lists every API
+//! endpoint path for the client's base-URL check.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,24 @@ fn main() -> ExitCode {
         }
     };
     if !build::write_out_file("generated.rs", &source) {
+        return ExitCode::FAILURE;
+    }
+    // Every endpoint path the specs declare, whatever the features: the client knows a
+    // base URL that ends in one (what a browser shows) from a reverse proxy's prefix.
+    let mut paths: Vec<&str> = apis
+        .iter()
+        .flat_map(|a| {
+            std::iter::once(a.manifest.path.as_str())
+                .chain(a.manifest.alternative_paths.iter().map(String::as_str))
+        })
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let api_paths = format!(
+        "{}/// Every endpoint path of the APIs generated from the spec set.\npub(crate) const API_PATHS: &[&str] = &{paths:?};\n",
+        kerio_codegen::HEADER
+    );
+    if !build::write_out_file("api_paths.rs", &api_paths) {
         return ExitCode::FAILURE;
     }
     // The mock appliance interprets a description of the same specs at run time.

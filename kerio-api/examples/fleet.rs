@@ -19,8 +19,9 @@
 //!
 //! The table is coloured when standard output is a terminal (and `NO_COLOR` is not
 //! set). `--html FILE` also writes a self-contained page, sortable by status. The exit
-//! code is 0 when a report was made, whatever the colours, and 2 when the arguments or
-//! the fleet file are wrong.
+//! code says the worst colour, as monitoring checks do (`FleetReport::exit_code`): 0
+//! when every appliance is green or grey, 1 when the worst is yellow, 2 when any is red;
+//! 3 when no report could be made (wrong arguments, a fleet file that cannot be used).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ use std::process::ExitCode;
 use kerio_api::fleet::{FleetConfig, FleetReport};
 
 const USAGE: &str = "usage: fleet [FLEET_FILE] [--json] [--html FILE]";
+/// No report could be made: monitoring's "unknown", apart from the colours' codes.
+const NO_REPORT: u8 = 3;
 
 /// What the command line asks for.
 struct Args {
@@ -69,7 +72,7 @@ async fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("fleet: {message}\n{USAGE}");
-            return ExitCode::from(2);
+            return ExitCode::from(NO_REPORT);
         }
     };
     let report = match &args.file {
@@ -77,14 +80,14 @@ async fn main() -> ExitCode {
             Ok(config) => config.poll().await,
             Err(e) => {
                 eprintln!("fleet: {e}");
-                return ExitCode::from(2);
+                return ExitCode::from(NO_REPORT);
             }
         },
         None => match demo::poll_demo().await {
             Ok(report) => report,
             Err(e) => {
                 eprintln!("fleet: the demo fleet could not start: {e}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(NO_REPORT);
             }
         },
     };
@@ -102,11 +105,11 @@ fn output(args: &Args, report: &FleetReport) -> ExitCode {
     if let Some(path) = &args.html {
         if let Err(e) = std::fs::write(path, report.to_html()) {
             eprintln!("fleet: cannot write {}: {e}", path.display());
-            return ExitCode::FAILURE;
+            return ExitCode::from(NO_REPORT);
         }
         eprintln!("fleet: wrote {}", path.display());
     }
-    ExitCode::SUCCESS
+    ExitCode::from(report.exit_code())
 }
 
 /// The demo fleet: mock appliances on loopback in several states of each product this

@@ -199,10 +199,24 @@ impl LoginRequest {
         let mut redactor = previous.cloned().unwrap_or_default();
         redactor.extend(&self.secrets);
         let body = wire::encode_request(id, self.method, &**self.params.expose())?;
-        let reply = transport.post(url, self.method, body, None).await?;
+        let wrong_endpoint = |e: Error| {
+            if e.suggests_wrong_endpoint() {
+                Error::WrongEndpoint {
+                    method: self.method,
+                    url: url.to_string(),
+                    reason: Box::new(e),
+                }
+            } else {
+                e
+            }
+        };
+        let reply = transport
+            .post(url, self.method, body, None)
+            .await
+            .map_err(wrong_endpoint)?;
         let mut reply_redactor = redactor.clone();
         reply_redactor.extend(&self.redactor);
-        let token = (self.decode)(id, &reply, &reply_redactor)?;
+        let token = (self.decode)(id, &reply, &reply_redactor).map_err(wrong_endpoint)?;
         let mut cookies = SessionCookies::default();
         cookies.absorb(&reply.headers);
         if cookies.names().is_empty() {

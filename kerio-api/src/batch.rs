@@ -4,7 +4,8 @@
 //! `{"commandList": [{"method": NAME, "params": {...}}, ...], "ignoreErrors": true}` and
 //! the result is a JSON array with one item per command, in order, each
 //! `{"result": ...}` or `{"error": ...}`. A request holds at most [`BATCH_LIMIT`]
-//! commands; longer batches are split and sent one request after the other.
+//! commands; longer batches are split and sent one request after the other, and what
+//! ran is kept per command when a later request fails.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -33,9 +34,11 @@ static NEXT_BATCH_ID: AtomicU64 = AtomicU64::new(1);
 /// The batch request's params are
 /// `{"commandList": [{"method": NAME, "params": {...}}, ...], "ignoreErrors": true}`:
 /// every command runs even when an earlier one fails, and each has its own outcome.
-/// The result is a JSON array of one `{"result": ...}` or `{"error": ...}` item per
-/// command, in order (see [`Api::BATCH_METHOD`]). Batches longer than [`BATCH_LIMIT`]
-/// are split into several requests, sent one after the other.
+/// [`ignore_errors(false)`](Batch::ignore_errors) asks the appliance to stop at the
+/// first failing command instead. The result is a JSON array of one `{"result": ...}`
+/// or `{"error": ...}` item per command, in order (see [`Api::BATCH_METHOD`]). Batches
+/// longer than [`BATCH_LIMIT`] are split into several requests, sent one after the
+/// other; when one fails as a whole, the results of the requests before it are kept.
 ///
 /// ```no_run
 /// # use kerio_api::{Api, Method, Session, Error};
@@ -57,6 +60,7 @@ pub struct Batch<A: Api> {
     session: Session<A>,
     id: u64,
     commands: Vec<Command>,
+    ignore_errors: bool,
 }
 
 /// One command of a batch, its parameters serialized when it was added.
@@ -113,6 +117,7 @@ impl<A: Api> Session<A> {
             session: self.clone(),
             id: NEXT_BATCH_ID.fetch_add(1, Ordering::Relaxed),
             commands: Vec::new(),
+            ignore_errors: true,
         }
     }
 }
@@ -141,6 +146,16 @@ impl<A: Api> Batch<A> {
         self.commands.len() - 1
     }
 
+    /// Whether commands after a failing one still run (default: true, each command has
+    /// its own outcome). With false, the batch's `ignoreErrors` is false, so the
+    /// appliance stops at the first failing command, and once a command has failed no
+    /// further request of a split batch is sent: the commands that did not run give
+    /// [`Error::NoBatchResult`]. For changes that only make sense together.
+    pub fn ignore_errors(&mut self, ignore: bool) -> &mut Self {
+        self.ignore_errors = ignore;
+        self
+    }
+
     /// How many commands the batch holds.
     pub fn len(&self) -> usize {
         self.commands.len()
@@ -155,37 +170,63 @@ impl<A: Api> Batch<A> {
     /// other, and returns their results in order. An empty batch sends nothing.
     ///
     /// A per-command error does not fail the run: it is the error of that command in
-    /// the results. When a request fails as a whole (transport, timeout, an error for
-    /// the batch itself, a reply that is not an array of one item per command), the run
-    /// fails with that error; the requests before it were executed.
+    /// the results. When the first request fails as a whole (transport, timeout, an
+    /// error for the batch itself, a reply that is not an array of one item per
+    /// command), nothing has run and the run fails with that error. When a later one
+    /// does, the run returns what ran: the commands of the requests before keep their
+    /// results, those of the failed request and after give [`Error::NoBatchResult`],
+    /// and [`BatchResults::failure`] is the request's error (so check it, or
+    /// [`BatchResults::check`], when the batch is run for its effect).
     pub async fn run(self) -> Result<BatchResults, Error> {
         let session = self.session.clone();
         run_on(&session, self).await
     }
 
-    pub(crate) fn into_parts(self) -> (u64, Vec<Command>) {
-        (self.id, self.commands)
+    pub(crate) fn into_parts(self) -> (u64, Vec<Command>, bool) {
+        (self.id, self.commands, self.ignore_errors)
     }
 }
 
-/// Runs `batch` on `session` (which may be another clone than the batch's own).
+/// Runs `batch` on `session` (which may be another clone than the batch's own); fails
+/// when its first request fails as a whole, since then nothing ran.
 pub(crate) async fn run_on<A: Api>(
     session: &Session<A>,
     batch: Batch<A>,
 ) -> Result<BatchResults, Error> {
-    let (id, commands) = batch.into_parts();
+    let mut results = run_keeping(session, batch).await?;
+    if results.completed() == 0
+        && let Some(e) = results.take_failure()
+    {
+        return Err(e);
+    }
+    Ok(results)
+}
+
+/// Runs `batch` on `session` and keeps a failed request's error in the results, the
+/// first request's too; fails only when the API has no batch method.
+pub(crate) async fn run_keeping<A: Api>(
+    session: &Session<A>,
+    batch: Batch<A>,
+) -> Result<BatchResults, Error> {
+    let (id, commands, ignore_errors) = batch.into_parts();
+    let mut results = BatchResults {
+        batch: id,
+        items: Vec::with_capacity(commands.len()),
+        redactor: Arc::new(Redactor::default()),
+        drift: None,
+        failure: None,
+    };
     if commands.is_empty() {
-        return Ok(BatchResults {
-            batch: id,
-            items: Vec::new(),
-            redactor: Arc::new(Redactor::default()),
-            drift: None,
-        });
+        return Ok(results);
     }
     let method = batch_method::<A>()?;
-    let mut items = Vec::with_capacity(commands.len());
     let chunks = commands.len().div_ceil(BATCH_LIMIT);
+    let mut stopped: Option<Arc<str>> = None;
     for (number, chunk) in commands.chunks(BATCH_LIMIT).enumerate() {
+        if let Some(reason) = &stopped {
+            results.not_run(chunk, reason);
+            continue;
+        }
         tracing::debug!(
             api = A::NAME,
             commands = chunk.len(),
@@ -193,37 +234,84 @@ pub(crate) async fn run_on<A: Api>(
             requests = chunks,
             "sending a batch"
         );
-        let params = BatchParams {
-            command_list: chunk,
-            ignore_errors: true,
-        };
-        let result: Box<RawValue> = session.send(method, &params).await?;
-        let list: Vec<Box<RawValue>> =
-            serde_json::from_str(result.get()).map_err(|_| Error::InvalidResponse {
-                method,
-                reason: "the batch result is not an array".into(),
-            })?;
-        if list.len() != chunk.len() {
-            return Err(Error::InvalidResponse {
-                method,
-                reason: format!(
-                    "the batch result has {} items for {} commands",
-                    list.len(),
-                    chunk.len()
-                ),
-            });
+        match send_chunk(session, method, chunk, ignore_errors).await {
+            Ok(list) => {
+                let ran = list.len();
+                let failed = list.iter().any(|raw| is_error_item(raw));
+                results
+                    .items
+                    .extend(chunk.iter().zip(list).map(|(command, raw)| Item {
+                        method: command.method,
+                        outcome: Outcome::Ran(raw),
+                    }));
+                if !ignore_errors && (failed || ran < chunk.len()) {
+                    let reason: Arc<str> = Arc::from(
+                        "not run: an earlier command failed and the batch does not ignore errors",
+                    );
+                    results.not_run(&chunk[ran..], &reason);
+                    stopped = Some(reason);
+                }
+            }
+            Err(e) => {
+                let reason: Arc<str> = Arc::from(format!(
+                    "the batch request holding it failed, so whether it ran is not known: {e}"
+                ));
+                results.not_run(chunk, &reason);
+                results.failure = Some(e);
+                stopped = Some(reason);
+            }
         }
-        items.extend(chunk.iter().zip(list).map(|(command, raw)| Item {
-            method: command.method,
-            raw,
-        }));
     }
-    Ok(BatchResults {
-        batch: id,
-        items,
-        redactor: Arc::new(session.auth().redactor.clone()),
-        drift: session.inner.drift.clone(),
-    })
+    results.redactor = Arc::new(session.auth().redactor.clone());
+    results.drift = session.inner.drift.clone();
+    Ok(results)
+}
+
+/// Sends one request of a batch and returns its items, one per command (fewer, when the
+/// batch does not ignore errors and the appliance stopped early).
+async fn send_chunk<A: Api>(
+    session: &Session<A>,
+    method: &'static str,
+    chunk: &[Command],
+    ignore_errors: bool,
+) -> Result<Vec<Box<RawValue>>, Error> {
+    let params = BatchParams {
+        command_list: chunk,
+        ignore_errors,
+    };
+    let result: Box<RawValue> = session.send(method, &params).await?;
+    let list: Vec<Box<RawValue>> =
+        serde_json::from_str(result.get()).map_err(|_| Error::InvalidResponse {
+            method,
+            reason: "the batch result is not an array".into(),
+        })?;
+    // Whether an appliance that stops at an error lists the commands after it is not
+    // known: a shorter list is accepted then, never a longer one.
+    let fits = list.len() == chunk.len() || (!ignore_errors && list.len() < chunk.len());
+    if !fits {
+        return Err(Error::InvalidResponse {
+            method,
+            reason: format!(
+                "the batch result has {} items for {} commands",
+                list.len(),
+                chunk.len()
+            ),
+        });
+    }
+    Ok(list)
+}
+
+/// Whether a batch item is an `{"error": ...}` (not null).
+fn is_error_item(raw: &RawValue) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe<'a> {
+        #[serde(borrow, default)]
+        error: Option<&'a RawValue>,
+    }
+    serde_json::from_str::<Probe<'_>>(raw.get())
+        .ok()
+        .and_then(|p| p.error)
+        .is_some_and(|e| e.get() != "null")
 }
 
 fn batch_method<A: Api>() -> Result<&'static str, Error> {
@@ -248,7 +336,15 @@ impl<A: Api> fmt::Debug for Batch<A> {
 
 struct Item {
     method: &'static str,
-    raw: Box<RawValue>,
+    outcome: Outcome,
+}
+
+/// What became of one command.
+enum Outcome {
+    /// It was sent and this is its item of the batch result.
+    Ran(Box<RawValue>),
+    /// It has no result, for this reason.
+    NotRun(Arc<str>),
 }
 
 /// The results of a [`Batch`], one per command in order; each decoded on demand with
@@ -259,6 +355,8 @@ pub struct BatchResults {
     redactor: Arc<Redactor>,
     /// The session's drift log, for tolerant decoding of the items.
     drift: Option<Arc<DriftLog>>,
+    /// The error of the request that ended the run early, when one did.
+    failure: Option<Error>,
 }
 
 impl BatchResults {
@@ -271,14 +369,38 @@ impl BatchResults {
     pub fn get<M: Method>(&self, handle: BatchHandle<M>) -> Result<M::Output, Error> {
         let item = self.item(handle)?;
         let drift = self.drift.as_deref();
-        let wire = wire::decode_batch_item::<M::Wire>(
-            M::NAME,
-            handle.index,
-            &item.raw,
-            &self.redactor,
-            drift,
-        )?;
+        let raw = item.raw(handle.index)?;
+        let wire =
+            wire::decode_batch_item::<M::Wire>(M::NAME, handle.index, raw, &self.redactor, drift)?;
         Ok(M::output(wire))
+    }
+
+    /// The error of the request that ended the run early (transport, timeout, an error
+    /// for the batch itself), when one did; the commands it held and those after it give
+    /// [`Error::NoBatchResult`].
+    pub fn failure(&self) -> Option<&Error> {
+        self.failure.as_ref()
+    }
+
+    /// How many commands have a result (a result or an error of their own), in order
+    /// from the first: the others did not run or their request failed.
+    pub fn completed(&self) -> usize {
+        self.items
+            .iter()
+            .take_while(|i| matches!(i.outcome, Outcome::Ran(_)))
+            .count()
+    }
+
+    /// Takes the error of the request that ended the run early.
+    pub(crate) fn take_failure(&mut self) -> Option<Error> {
+        self.failure.take()
+    }
+
+    fn not_run(&mut self, commands: &[Command], reason: &Arc<str>) {
+        self.items.extend(commands.iter().map(|c| Item {
+            method: c.method,
+            outcome: Outcome::NotRun(reason.clone()),
+        }));
     }
 
     fn item<M: Method>(&self, handle: BatchHandle<M>) -> Result<&Item, Error> {
@@ -288,14 +410,14 @@ impl BatchResults {
         }
     }
 
-    /// The error of the first command that failed, if any: for batches run for their
-    /// effect (create, set, apply) rather than their outputs.
+    /// The error of the first command that failed or has no result, if any: for
+    /// batches run for their effect (create, set, apply) rather than their outputs.
     pub fn check(&self) -> Result<(), Error> {
         for (index, item) in self.items.iter().enumerate() {
             wire::decode_batch_item::<serde::de::IgnoredAny>(
                 item.method,
                 index,
-                &item.raw,
+                item.raw(index)?,
                 &self.redactor,
                 None,
             )?;
@@ -315,8 +437,19 @@ impl BatchResults {
 
     /// Removes the last result (the command appended by
     /// [`Session::apply_and_confirm`]).
-    pub(crate) fn pop(&mut self) -> Option<(&'static str, Box<RawValue>)> {
-        self.items.pop().map(|item| (item.method, item.raw))
+    pub(crate) fn pop(&mut self) -> Option<(&'static str, Result<Box<RawValue>, Error>)> {
+        let index = self.items.len().checked_sub(1)?;
+        self.items.pop().map(|item| {
+            let raw = match item.outcome {
+                Outcome::Ran(raw) => Ok(raw),
+                Outcome::NotRun(reason) => Err(Error::NoBatchResult {
+                    method: item.method,
+                    index,
+                    reason: reason.to_string(),
+                }),
+            };
+            (item.method, raw)
+        })
     }
 
     pub(crate) fn redactor(&self) -> &Redactor {
@@ -333,5 +466,19 @@ impl fmt::Debug for BatchResults {
                 &self.items.iter().map(|i| i.method).collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
+    }
+}
+
+impl Item {
+    /// The command's item of the batch result, or why it has none.
+    fn raw(&self, index: usize) -> Result<&RawValue, Error> {
+        match &self.outcome {
+            Outcome::Ran(raw) => Ok(raw),
+            Outcome::NotRun(reason) => Err(Error::NoBatchResult {
+                method: self.method,
+                index,
+                reason: reason.to_string(),
+            }),
+        }
     }
 }

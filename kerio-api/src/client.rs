@@ -9,6 +9,7 @@ use reqwest::Url;
 
 use crate::error::Error;
 use crate::method::Api;
+use crate::retry::RetryPolicy;
 use crate::tls::{Fingerprint, TlsSettings};
 use crate::transport::Transport;
 
@@ -59,15 +60,21 @@ struct ClientInner {
     auto_relogin: bool,
     strict_decoding: bool,
     transfer_timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl Client {
     /// Starts configuring a client for the appliance at `base_url`, e.g.
     /// `https://fw.example.com:4081`.
     ///
-    /// The URL is used as given: scheme, host and port (HTTPS defaults to 443; Kerio
-    /// Control's administration listens on 4081, so give the port). A path in the URL is
-    /// kept as a prefix of every API path, for appliances behind a reverse proxy.
+    /// The URL gives scheme, host and port (HTTPS defaults to 443; Kerio Control's
+    /// administration listens on 4081, so give the port). The address a browser shows
+    /// works too: a path that ends in an API's endpoint path or in a leading part of one
+    /// (`/admin/`, `/admin/api/jsonrpc/`, `/webmail/`: every path the generated APIs
+    /// declare, [`Api::DEFAULT_PATH`] and [`Api::ALTERNATIVE_PATHS`]) is taken off, and so
+    /// is a fragment (`#dashboard`). Any other path is kept as a prefix of every API
+    /// path, for appliances behind a reverse proxy (`https://proxy/fw1` calls
+    /// `https://proxy/fw1/admin/api/jsonrpc/`).
     pub fn builder(base_url: impl AsRef<str>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.as_ref().to_owned(),
@@ -83,6 +90,8 @@ impl Client {
             allow_http: false,
             use_system_proxy: true,
             reuse_connections: true,
+            retry: RetryPolicy::default(),
+            max_in_flight: None,
         }
     }
 
@@ -116,6 +125,10 @@ impl Client {
 
     pub(crate) fn transfer_timeout(&self) -> Duration {
         self.inner.transfer_timeout
+    }
+
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
     }
 }
 
@@ -152,6 +165,8 @@ pub struct ClientBuilder {
     allow_http: bool,
     use_system_proxy: bool,
     reuse_connections: bool,
+    retry: RetryPolicy,
+    max_in_flight: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -288,6 +303,35 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times an idempotent call is sent again after a connection reset or an
+    /// HTTP 502 or 503 (default [`DEFAULT_RETRIES`](crate::DEFAULT_RETRIES); 0 turns
+    /// retries off). Only methods the spec declares idempotent (reads,
+    /// [`Method::IDEMPOTENT`](crate::Method::IDEMPOTENT)) are retried, never a change,
+    /// a batch or an upload; timeouts are not retried. The waits between tries start at
+    /// [`retry_backoff`](Self::retry_backoff) and double.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retry.retries = retries;
+        self
+    }
+
+    /// The wait before the first retry of an idempotent call (default
+    /// [`DEFAULT_RETRY_BACKOFF`](crate::DEFAULT_RETRY_BACKOFF)); it doubles with each
+    /// further retry, up to 8 s.
+    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
+        self.retry.backoff = backoff;
+        self
+    }
+
+    /// The most requests this client has in flight to the appliance at once (default:
+    /// no limit); further calls wait for one to end. Every request counts: calls,
+    /// batches, logins, uploads and downloads (until their body is read). Small
+    /// appliances serve many parallel requests slowly; a dashboard that starts dozens of
+    /// calls at once can keep them to a few. A limit of 0 is taken as 1.
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = Some(requests.max(1));
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] for a malformed or non-HTTPS URL, a bad API path, or
@@ -332,13 +376,14 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                transport: Transport::new(http, self.max_reply_size),
+                transport: Transport::new(http, self.max_reply_size, self.max_in_flight),
                 base_url,
                 api_paths: self.api_paths,
                 tls_mode: self.tls.mode(),
                 auto_relogin: self.auto_relogin,
                 strict_decoding: self.strict_decoding,
                 transfer_timeout: self.transfer_timeout,
+                retry: self.retry,
             }),
         })
     }
@@ -354,6 +399,8 @@ impl fmt::Debug for ClientBuilder {
             .field("strict_decoding", &self.strict_decoding)
             .field("max_reply_size", &self.max_reply_size)
             .field("reuse_connections", &self.reuse_connections)
+            .field("retries", &self.retry.retries)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }
@@ -372,9 +419,44 @@ fn without_credentials(text: &str) -> String {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/api_paths.rs"));
+
+/// The part of a base URL's path before the API path it ends in, or in a leading part
+/// of one (`/admin/` of `/admin/api/jsonrpc/`), the longest that matches; `None` when
+/// it ends in none of them.
+fn strip_api_path<'p>(path: &'p str, api_paths: &[&str]) -> Option<&'p str> {
+    let trimmed = path.trim_end_matches('/');
+    api_paths
+        .iter()
+        .flat_map(|api| {
+            // `/admin`, `/admin/api`, `/admin/api/jsonrpc`: each leading part of the path.
+            let api = api.trim_end_matches('/');
+            api.match_indices('/')
+                .map(|(i, _)| i)
+                .skip(1)
+                .chain(std::iter::once(api.len()))
+                .map(move |end| &api[..end])
+        })
+        .filter(|part| part.len() > 1 && trimmed.ends_with(part))
+        .max_by_key(|part| part.len())
+        .map(|part| &trimmed[..trimmed.len() - part.len()])
+}
+
 /// Checks the base URL and returns it without a trailing `/`.
 fn normalize_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
-    let url = Url::parse(text.trim())
+    let text = text.trim();
+    if !text.contains("://") {
+        // `fw.example.com:4081` would parse as scheme `fw.example.com`.
+        let example = if text.contains('@') || text.is_empty() {
+            "https://fw.example.com:4081".to_owned()
+        } else {
+            format!("https://{text}")
+        };
+        return Err(Error::Config(format!(
+            "the base URL has no scheme; add https:// (`{example}`)"
+        )));
+    }
+    let mut url = Url::parse(text)
         .map_err(|e| Error::Config(format!("the base URL is not a valid URL: {e}")))?;
     match url.scheme() {
         "https" => {}
@@ -401,10 +483,17 @@ fn normalize_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
             "the base URL must not hold a user name or password; log in instead".into(),
         ));
     }
-    if url.query().is_some() || url.fragment().is_some() {
+    if url.query().is_some() {
         return Err(Error::Config(
-            "the base URL must not have a query or a fragment".into(),
+            "the base URL must not have a query; give scheme, host and port (`https://fw.example.com:4081`)"
+                .into(),
         ));
+    }
+    // A browser's address (`https://fw:4081/admin/#dashboard`): never sent, so dropped.
+    url.set_fragment(None);
+    if let Some(prefix) = strip_api_path(url.path(), API_PATHS) {
+        let prefix = prefix.to_owned();
+        url.set_path(&prefix);
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -434,6 +523,31 @@ mod tests {
     }
 
     #[test]
+    fn browser_addresses_are_the_appliance() {
+        for (given, base) in [
+            ("https://fw:4081/admin/", "https://fw:4081"),
+            ("https://fw:4081/admin", "https://fw:4081"),
+            ("https://fw:4081/admin/#dashboard", "https://fw:4081"),
+            ("https://fw:4081/admin/api/jsonrpc/", "https://fw:4081"),
+            ("https://fw:4081/lib/api/jsonrpc", "https://fw:4081"),
+            ("https://proxy/fw1/admin/", "https://proxy/fw1"),
+            ("https://proxy/fw1/", "https://proxy/fw1"),
+            (
+                "https://proxy/administration/",
+                "https://proxy/administration",
+            ),
+        ] {
+            assert_eq!(normalize_base_url(given, false).unwrap(), base, "{given}");
+        }
+        // Every path of every product, and their leading parts.
+        let paths = ["/admin/api/jsonrpc/", "/webmail/api/jsonrpc/"];
+        assert_eq!(strip_api_path("/webmail/", &paths), Some(""));
+        assert_eq!(strip_api_path("/x/webmail/api/", &paths), Some("/x"));
+        assert_eq!(strip_api_path("/webmail2/", &paths), None);
+        assert_eq!(strip_api_path("/", &paths), None);
+    }
+
+    #[test]
     fn bad_base_urls_are_rejected() {
         for bad in [
             "fw.example.com",
@@ -441,11 +555,18 @@ mod tests {
             "ftp://fw",
             "https://admin:pw@fw:4081",
             "https://fw/?x=1",
+            "admin:pw@fw:4081",
         ] {
             let err = normalize_base_url(bad, false).unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
             assert!(!err.to_string().contains("pw@"), "{err}");
         }
+        let err = normalize_base_url("fw.example.com:4081", false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no scheme; add https:// (`https://fw.example.com:4081`)"),
+            "{err}"
+        );
         let builder = Client::builder("https://admin:s3cret@fw:4081");
         assert!(!format!("{builder:?}").contains("s3cret"));
     }

@@ -133,11 +133,40 @@ pub enum Error {
         feature: &'static str,
     },
 
+    /// A command of a batch has no result: the batch request holding it failed (see
+    /// [`BatchResults::failure`](crate::BatchResults::failure)), or an earlier command
+    /// failed in a batch that does not ignore errors.
+    #[error("{method} (command {index} of the batch): no result: {reason}")]
+    NoBatchResult {
+        /// The command's method.
+        method: &'static str,
+        /// Its position in the batch, from 0.
+        index: usize,
+        /// Why it has none.
+        reason: String,
+    },
+
     /// A batch handle was used with the results of another batch.
     #[error("{method}: the batch handle belongs to another batch")]
     ForeignHandle {
         /// The method the handle was made for.
         method: &'static str,
+    },
+
+    /// A login failed in a way that says no API is served at its URL: HTTP 404 or 405, a
+    /// web page or a redirect instead of JSON-RPC, an unknown method, or a session error
+    /// to the login itself. The base URL or the API path is likely wrong.
+    #[error(
+        "{method}: no API seems to be served at {url} ({reason}); give the base URL as scheme, host and port (`https://fw.example.com:4081`), or the API's path with `ClientBuilder::api_path`"
+    )]
+    WrongEndpoint {
+        /// The login method that was called.
+        method: &'static str,
+        /// The endpoint URL that was called (it holds no credentials).
+        url: String,
+        /// What the appliance answered.
+        #[source]
+        reason: Box<Error>,
     },
 
     /// Reading or writing a local file or writer failed (downloads, uploads).
@@ -183,7 +212,21 @@ impl Error {
             Error::Config(_) => "configuration error",
             Error::Unsupported { .. } => "unsupported",
             Error::ForeignHandle { .. } => "foreign handle",
+            Error::NoBatchResult { .. } => "no batch result",
             Error::Io { .. } => "io error",
+            Error::WrongEndpoint { .. } => "wrong endpoint",
+        }
+    }
+
+    /// Whether this error of a login says that no API is served where it was sent:
+    /// HTTP 404 or 405, a page or a redirect instead of JSON-RPC (2xx, 3xx), method not
+    /// found (-32601), or a session error, which a login cannot otherwise get. Server
+    /// errors (5xx) and refusals (401, 403) say nothing of the path.
+    pub(crate) fn suggests_wrong_endpoint(&self) -> bool {
+        match self {
+            Error::Http { status, .. } => matches!(status, 200..=399 | 404 | 405),
+            Error::Rpc(e) => e.is_session_expired() || e.code == -32601,
+            _ => false,
         }
     }
 

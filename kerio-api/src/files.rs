@@ -160,6 +160,8 @@ pub struct Download {
     body: DownloadBody,
     content_length: Option<u64>,
     content_type: Option<String>,
+    /// The request's slot while its body is read, when requests in flight are limited.
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 enum DownloadBody {
@@ -375,6 +377,7 @@ impl<A: Api> Session<A> {
         let span = transfer_span(A::NAME, DOWNLOAD);
         let started = Instant::now();
         let result = async {
+            let permit = self.client().transport().permit().await;
             let request = self
                 .client()
                 .transport()
@@ -438,6 +441,7 @@ impl<A: Api> Session<A> {
                 body,
                 content_length,
                 content_type,
+                _permit: permit,
             })
         }
         .instrument(span.clone())

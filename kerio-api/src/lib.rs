@@ -74,6 +74,7 @@ pub mod paging;
 #[cfg(any(kerio_type = "shared::SearchQuery", kerio_type = "admin::SearchQuery"))]
 pub mod query;
 mod reply_error;
+mod retry;
 mod secret;
 mod session;
 mod sessionless;
@@ -87,11 +88,12 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_SIZE, DEFAULT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
 };
-pub use confirm::Confirmation;
+pub use confirm::{Confirmation, DEFAULT_CONFIRM_WINDOW};
 pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
 pub use method::{Api, ConfirmConfig, Empty, Method, Sessionless};
+pub use retry::{DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF};
 pub use secret::Secret;
 pub use session::Session;
 

@@ -48,6 +48,11 @@ pub trait Method: Serialize + Send + Sync {
     type Api: Api;
     /// Wire name, `Interface.method`.
     const NAME: &'static str;
+    /// Whether sending the method twice does what sending it once does (a read), as the
+    /// spec declares it (`"idempotent": true`). Only such methods are sent again after a
+    /// connection reset or an HTTP 502 or 503 (see
+    /// [`ClientBuilder::retries`](crate::ClientBuilder::retries)).
+    const IDEMPOTENT: bool = false;
     /// The JSON `result` object of the method, as decoded from the wire.
     type Wire: DeserializeOwned + Send + 'static;
     /// What a caller gets back: the method's result struct (`<Method>Result`, one field

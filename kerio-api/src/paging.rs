@@ -2,7 +2,11 @@
 //! result) as one stream of items.
 //!
 //! Generated code builds per-method `*_stream` helpers on [`pages`]; it can also be used
-//! directly with any method that pages this way.
+//! directly with any method that pages this way. The helpers send the flags the spec
+//! declares `firstPageOnly` (`refresh`) as given with the first page only and as `false`
+//! with the others: a refresh with every page makes the appliance recompute the list
+//! between pages, so items would be duplicated or skipped. Code calling [`pages`]
+//! directly should do the same (the first call of `fetch` has `start == 0`).
 
 use std::future::Future;
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use reqwest::header::HeaderMap;
@@ -20,6 +20,7 @@ use crate::client::Client;
 use crate::drift::{DriftLog, SpecDrift};
 use crate::error::Error;
 use crate::method::{Api, Method};
+use crate::retry;
 use crate::wire::{self, Quoting};
 
 /// The request id of a login; the session's own requests count on from there.
@@ -37,6 +38,9 @@ const LOGIN_ID: u64 = 1;
 /// the first login and is sent once more; the new token and cookies serve every clone.
 pub struct Session<A: Api> {
     pub(crate) inner: Arc<SessionInner>,
+    /// How long each call made through this handle may take in all; see
+    /// [`Session::with_timeout`].
+    timeout: Option<Duration>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -90,8 +94,22 @@ impl<A: Api> Session<A> {
                 next_id: AtomicU64::new(LOGIN_ID + 1),
                 closed: AtomicBool::new(false),
             }),
+            timeout: None,
             api: PhantomData,
         })
+    }
+
+    /// The same session, whose calls each fail with [`Error::Timeout`] when they take
+    /// longer than `timeout` in all: retries, a re-login and every request of a batch
+    /// included. For one slow call among quick ones
+    /// (`session.with_timeout(Duration::from_secs(5)).users().get(&q, "local").await`);
+    /// each request also has the client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn with_timeout(&self, timeout: Duration) -> Session<A> {
+        Session {
+            inner: self.inner.clone(),
+            timeout: Some(timeout),
+            api: PhantomData,
+        }
     }
 
     /// Calls a method of the API and returns its output.
@@ -100,8 +118,14 @@ impl<A: Api> Session<A> {
     /// [session-expired](Error::is_session_expired) error means the appliance dropped
     /// the session: log in again and retry, or let the client do it with
     /// [`ClientBuilder::auto_relogin`](crate::ClientBuilder::auto_relogin).
+    ///
+    /// A method the spec declares idempotent is sent again after a connection reset or
+    /// an HTTP 502 or 503, as [`ClientBuilder::retries`](crate::ClientBuilder::retries)
+    /// says.
     pub async fn call<M: Method<Api = A>>(&self, method: &M) -> Result<M::Output, Error> {
-        let wire = self.send::<M::Wire, M>(M::NAME, method).await?;
+        let wire = self
+            .send_as::<M::Wire, M>(M::NAME, method, M::IDEMPOTENT)
+            .await?;
         Ok(M::output(wire))
     }
 
@@ -120,8 +144,70 @@ impl<A: Api> Session<A> {
 
     /// Sends any request of this session and decodes its `result` as `W`, logging in
     /// again once when allowed: the building block of [`Session::call`], batches and
-    /// cut-off prevention.
+    /// cut-off prevention. Never retried after a connection failure.
     pub(crate) async fn send<W, P>(&self, method: &'static str, params: &P) -> Result<W, Error>
+    where
+        W: DeserializeOwned,
+        P: Serialize + Sync + ?Sized,
+    {
+        self.send_as(method, params, false).await
+    }
+
+    /// [`Session::send`], retried after a connection failure when `idempotent`, within
+    /// the handle's timeout.
+    pub(crate) async fn send_as<W, P>(
+        &self,
+        method: &'static str,
+        params: &P,
+        idempotent: bool,
+    ) -> Result<W, Error>
+    where
+        W: DeserializeOwned,
+        P: Serialize + Sync + ?Sized,
+    {
+        let attempts = self.send_retrying(method, params, idempotent);
+        match self.timeout {
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or(Err(Error::Timeout { method })),
+            None => attempts.await,
+        }
+    }
+
+    async fn send_retrying<W, P>(
+        &self,
+        method: &'static str,
+        params: &P,
+        idempotent: bool,
+    ) -> Result<W, Error>
+    where
+        W: DeserializeOwned,
+        P: Serialize + Sync + ?Sized,
+    {
+        let policy = self.inner.client.retry_policy();
+        let mut retry = 0;
+        loop {
+            match self.send_once(method, params).await {
+                Err(e) if idempotent && retry < policy.retries && retry::retryable(&e) => {
+                    let delay = policy.delay(retry);
+                    retry += 1;
+                    tracing::debug!(
+                        api = A::NAME,
+                        method,
+                        retry,
+                        delay_ms = delay.as_millis() as u64,
+                        error = %e,
+                        "sending an idempotent call again"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One try: the request, and once more after a re-login when allowed.
+    async fn send_once<W, P>(&self, method: &'static str, params: &P) -> Result<W, Error>
     where
         W: DeserializeOwned,
         P: Serialize + Sync + ?Sized,
@@ -334,6 +420,7 @@ pub(crate) fn rebind<A: Api, B: Api>(session: Session<A>) -> Result<Session<B>, 
     if session.inner.client.endpoint::<B>() == session.inner.endpoint {
         Ok(Session {
             inner: session.inner,
+            timeout: session.timeout,
             api: PhantomData,
         })
     } else {
@@ -367,6 +454,7 @@ impl<A: Api> Clone for Session<A> {
     fn clone(&self) -> Self {
         Session {
             inner: self.inner.clone(),
+            timeout: self.timeout,
             api: PhantomData,
         }
     }

@@ -1,6 +1,6 @@
 //! Validation of `paging` declarations: the offset and page size name integer params (or
 //! integer fields of one struct param), the list and total name out-parameters of a list
-//! and an integer type.
+//! and an integer type, and `firstPageOnly` names required boolean params.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,7 @@ use crate::spec::*;
 /// What a type reference is once aliases are followed.
 enum Resolved<'a> {
     Integer,
+    Boolean,
     List,
     Struct(&'a [Field]),
     Other,
@@ -20,6 +21,7 @@ fn resolve<'a>(ty: &'a TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Resolved
     for _ in 0..=types.len() {
         match ty {
             TypeRef::Primitive(Primitive::Int32 | Primitive::Int64) => return Resolved::Integer,
+            TypeRef::Primitive(Primitive::Boolean) => return Resolved::Boolean,
             TypeRef::List(_) => return Resolved::List,
             TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Alias(of)) => ty = of,
@@ -107,6 +109,22 @@ fn check_method(
             "both params of their own, or both fields of the same param",
         );
     }
+    for (i, name) in p.first_page_only.iter().enumerate() {
+        let param = m.params.iter().find(|q| &q.name == name);
+        let driven = p.offset.first() == Some(name) || p.limit.first() == Some(name);
+        let ok = param.is_some_and(|q| {
+            !q.optional && !driven && matches!(resolve(&q.ty, types), Resolved::Boolean)
+        });
+        if !ok {
+            err(
+                &format!("firstPageOnly/{i}"),
+                format!(
+                    "paging `firstPageOnly` of `{method}` names `{name}`, which is not a required boolean param"
+                ),
+                "name the flags (`refresh`) the stream sends as given with the first page and as false with the others",
+            );
+        }
+    }
     let out = |name: &str| m.result.iter().find(|o| o.name == name);
     if !out(&p.list).is_some_and(|o| matches!(resolve(&o.ty, types), Resolved::List)) {
         err(
@@ -176,6 +194,53 @@ mod tests {
         let params =
             r#"{"offset": "from", "limit": "count", "list": "list", "total": "totalItems"}"#;
         assert_eq!(messages(params), Vec::<String>::new());
+    }
+
+    #[test]
+    fn first_page_only_names_required_boolean_params() {
+        let api = |params: &str, first: &str| {
+            let text = format!(
+                r#"{{"api": {{"name": "demo", "path": "/a/", "port": 4081}},
+                "interfaces": {{"Things": {{"methods": {{"get": {{
+                    "params": [{{"name": "start", "type": "int32"}}, {{"name": "limit", "type": "int32"}}, {params}],
+                    "result": [{{"name": "list", "type": {{"list": "string"}}}}, {{"name": "total", "type": "int32"}}],
+                    "paging": {{"offset": "start", "limit": "limit", "list": "list", "total": "total",
+                        "firstPageOnly": {first}}}
+                }}}}}}}}}}"#
+            );
+            load_sources(vec![Source::new("api.json", text)]).unwrap()
+        };
+        let fine = api(
+            r#"{"name": "refresh", "type": "boolean"}"#,
+            r#"["refresh"]"#,
+        );
+        assert!(validate(&fine).is_ok());
+        assert_eq!(
+            fine.interfaces[0].methods[0]
+                .paging
+                .as_ref()
+                .unwrap()
+                .first_page_only,
+            ["refresh"]
+        );
+        for (params, first) in [
+            (
+                r#"{"name": "refresh", "type": "boolean", "optional": true}"#,
+                r#"["refresh"]"#,
+            ),
+            (r#"{"name": "refresh", "type": "string"}"#, r#"["refresh"]"#),
+            (r#"{"name": "refresh", "type": "boolean"}"#, r#"["other"]"#),
+            (r#"{"name": "refresh", "type": "boolean"}"#, r#"["start"]"#),
+        ] {
+            let diags = validate(&api(params, first)).unwrap_err();
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.pointer.ends_with("/paging/firstPageOnly/0")
+                        && d.message.contains("not a required boolean param")),
+                "{params} {first}: {diags:?}"
+            );
+        }
     }
 
     #[test]

@@ -21,8 +21,14 @@
 //! by its shape ([`is_password_shape`]): its `value` is secret whatever the key above.
 //!
 //! By value: a PEM private key ([`is_private_key`]) is secret wherever it is; a URL's
-//! query and fragment parameters are redacted by name ([`redact_url`]); a key that looks
-//! like a token ([`looks_like_token`]) is itself a secret and is never learned as a name.
+//! user info is removed and its query and fragment parameters are redacted by name
+//! ([`redact_url`]); a key that looks like a token ([`looks_like_token`]) is itself a
+//! secret and is never learned as a name, nor is such a string learned as an enum value.
+//!
+//! In any encoding: a string holding a JSON document (`"{\"password\": \"x\"}"`, as
+//! the web administration stores some settings) is parsed and redacted as JSON, to any
+//! depth the input has; a string that opens like one but cannot be parsed is replaced
+//! whole, since what cannot be checked is not kept.
 //!
 //! Headers: `Cookie`, `Set-Cookie`, `Authorization`, `Proxy-Authorization` and any header
 //! whose name is a secret key (`X-Token`, `X-Csrf-Token`) are secret.
@@ -125,6 +131,26 @@ pub fn looks_like_token(key: &str) -> bool {
     key.len() >= 16 && digits >= 4 && letters >= 4
 }
 
+/// True for a string that looks like a token rather than a value of an enum: it looks
+/// like a token key ([`looks_like_token`]) and letters and digits alternate in it at
+/// least five times (`5f1e2d3c4b5a`, a UUID), so that values such as
+/// `SpeedDuplexFull1000` still count as enum values.
+pub fn looks_like_token_value(s: &str) -> bool {
+    if !looks_like_token(s) {
+        return false;
+    }
+    let mut runs = 0;
+    let mut last = None;
+    for c in s.bytes().filter(u8::is_ascii_alphanumeric) {
+        let digit = c.is_ascii_digit();
+        if last != Some(digit) {
+            runs += 1;
+            last = Some(digit);
+        }
+    }
+    runs > 5
+}
+
 /// Replaces every secret string of `v` with [`REDACTED`]: strings under a secret key
 /// (`secret` says whether `v` itself is under one), the `value` of `Password`-shaped
 /// objects, private keys anywhere, the secret parameters of URLs; keys that look like
@@ -132,13 +158,12 @@ pub fn looks_like_token(key: &str) -> bool {
 pub fn redact_json(v: &mut Value, secret: bool, found: &mut dyn FnMut(&str)) {
     match v {
         Value::String(s) if s == REDACTED => {}
-        Value::String(s) if secret || is_private_key(s) => {
+        Value::String(s) if secret => {
             found(s);
             *s = REDACTED.to_owned();
         }
-        Value::String(s) if is_url(s) => {
-            let clean = redact_url(s, found);
-            if clean != *s {
+        Value::String(s) => {
+            if let Some(clean) = redact_text(s, found) {
                 *s = clean;
             }
         }
@@ -170,17 +195,82 @@ pub fn redact_json(v: &mut Value, secret: bool, found: &mut dyn FnMut(&str)) {
     }
 }
 
-/// True for a string that is a URL or an absolute path (`https://...`, `/admin/...`),
-/// whose query and fragment are checked for secrets.
+/// The redacted form of a string that is not under a secret key, or `None` when nothing
+/// in it is secret: a private key is replaced whole, a URL loses its user info and its
+/// secret parameters, JSON text (`{...}`, `[...]`, or a JSON string holding such text,
+/// to any depth) is redacted as JSON, and text that opens like a JSON object or array
+/// but cannot be parsed is replaced whole.
+pub fn redact_text(s: &str, found: &mut dyn FnMut(&str)) -> Option<String> {
+    if s == REDACTED {
+        return None;
+    }
+    if is_private_key(s) {
+        found(s);
+        return Some(REDACTED.to_owned());
+    }
+    if is_url(s) {
+        let clean = redact_url(s, found);
+        return (clean != s).then_some(clean);
+    }
+    if opens_json(s) {
+        return match serde_json::from_str::<Value>(s) {
+            Ok(mut inner) => {
+                let mut changed = false;
+                redact_json(&mut inner, false, &mut |v| {
+                    changed = true;
+                    found(v);
+                });
+                // Unchanged text stays byte for byte.
+                changed.then(|| inner.to_string())
+            }
+            // Too deep or not JSON after all: not checked, so not kept.
+            Err(_) => {
+                found(s);
+                Some(REDACTED.to_owned())
+            }
+        };
+    }
+    // JSON text encoded once more: a JSON string whose content may be JSON.
+    if s.trim_start().starts_with('"')
+        && let Ok(inner) = serde_json::from_str::<String>(s)
+    {
+        return redact_text(&inner, found).map(|clean| Value::String(clean).to_string());
+    }
+    None
+}
+
+/// True for a string that opens like a JSON object or array (after white space): text
+/// to parse and redact as JSON.
+pub fn opens_json(s: &str) -> bool {
+    matches!(s.trim_start().as_bytes().first(), Some(b'{' | b'['))
+}
+
+/// True for a string that is a URL or an absolute path (`https://...`, `/admin/...`)
+/// with a query, a fragment or user info to check for secrets.
 pub fn is_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    (lower.starts_with("http://")
+    let scheme = lower.starts_with("http://")
         || lower.starts_with("https://")
         || lower.starts_with("ws://")
-        || lower.starts_with("wss://")
-        || s.starts_with('/'))
-        && (s.contains('?') || s.contains('#'))
+        || lower.starts_with("wss://");
+    (scheme || s.starts_with('/'))
+        && (s.contains('?') || s.contains('#') || (scheme && user_info(s).is_some()))
         && !s.contains(char::is_whitespace)
+}
+
+/// True for a URL with user info (`https://user@host/`, `https://user:password@host/`).
+pub fn has_user_info(url: &str) -> bool {
+    user_info(url).is_some()
+}
+
+/// Where the user info of a URL is (`user:password@` in `https://user:password@host/`),
+/// its `@` included.
+fn user_info(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let at = authority.rfind('@')?;
+    Some(start..start + at + 1)
 }
 
 /// Redacts the values of secret parameters in a query string or form body
@@ -199,8 +289,22 @@ pub fn redact_query(query: &str, found: &mut dyn FnMut(&str)) -> String {
         .join("&")
 }
 
-/// Redacts the query and the fragment parameters of a URL (see [`redact_query`]).
+/// Removes the user info of a URL (calling `found` with its password) and redacts its
+/// query and fragment parameters (see [`redact_query`]).
 pub fn redact_url(url: &str, found: &mut dyn FnMut(&str)) -> String {
+    let without_user;
+    let url = match user_info(url) {
+        Some(range) => {
+            let info = &url[range.start..range.end - 1];
+            // The user name goes too: it is half of the credentials.
+            if let Some((_, password)) = info.split_once(':') {
+                found(&percent_decode(password));
+            }
+            without_user = format!("{}{}", &url[..range.start], &url[range.end..]);
+            without_user.as_str()
+        }
+        None => url,
+    };
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
@@ -362,6 +466,37 @@ mod tests {
         assert!(looks_like_token("550e8400-e29b-41d4-a716-446655440000"));
         assert!(!looks_like_token("ipAddressFromDHCP"));
         assert!(!looks_like_token("ip6Addresses"));
+    }
+
+    #[test]
+    fn redacts_user_info_and_json_inside_strings() {
+        let mut seen = Vec::new();
+        let url = redact_url("https://admin:pa%21ss@fw:4081/admin/?a=1", &mut |s| {
+            seen.push(s.to_owned())
+        });
+        assert_eq!(url, "https://fw:4081/admin/?a=1");
+        assert_eq!(seen, ["pa!ss"]);
+        assert!(is_url("https://user@fw/"));
+        let inner = json!({"psk": "k-1"}).to_string();
+        let twice = Value::String(json!({"vpn": inner}).to_string()).to_string();
+        let mut v = json!({"a": inner, "b": twice, "c": "[cut", "d": "\"quoted\" text"});
+        let mut seen = Vec::new();
+        redact_json(&mut v, false, &mut |s| seen.push(s.to_owned()));
+        assert_eq!(v["a"], json!(r#"{"psk":"[redacted]"}"#));
+        assert!(!v.to_string().contains("k-1"), "{v}");
+        assert_eq!(v["c"], json!(REDACTED));
+        assert_eq!(v["d"], json!("\"quoted\" text"));
+        assert_eq!(seen.len(), 3, "{seen:?}");
+    }
+
+    #[test]
+    fn token_values() {
+        assert!(looks_like_token_value("5f1e2d3c4b5a69788796a5b4"));
+        assert!(looks_like_token_value(
+            "550e8400-e29b-41d4-a716-446655440000"
+        ));
+        assert!(!looks_like_token_value("SpeedDuplexFull1000"));
+        assert!(!looks_like_token_value("ActiveHostHost"));
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub struct Method {
     pub paging: Option<Paging>,
     /// Callable without a session, before logging in (first-run set-up methods).
     pub sessionless: bool,
+    /// Sending it twice does what sending it once does (a read): the client may send it
+    /// again after a connection reset or an HTTP 502 or 503 (`idempotent`).
+    pub idempotent: bool,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -179,6 +182,10 @@ pub struct Paging {
     pub list: String,
     /// The out-parameter holding the number of items in all pages (an integer).
     pub total: String,
+    /// Required boolean params sent as given with the first page only and as `false`
+    /// with the others (`refresh`: the appliance recomputes the list when it is true,
+    /// which would duplicate or skip items between pages).
+    pub first_page_only: Vec<String>,
     /// Where it is declared.
     pub loc: Loc,
 }

@@ -1,7 +1,7 @@
 //! `learn::sanitize`: a shareable capture holds no secret, wherever it was.
 
 use base64::Engine as _;
-use kerio_codegen::learn::sanitize::{Stats, sanitize};
+use kerio_codegen::learn::sanitize::{Dropped, Stats, sanitize};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -135,9 +135,11 @@ fn every_finding_of_the_review_is_removed() {
     );
     let out: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(out["log"]["comment"], json!("kerio-capture: recorded"));
-    // Non-UTF-8, too deep, multipart, text/plain, the entry comment, the log comment.
-    assert_eq!(stats.dropped, 6, "{stats:?}");
-    assert!(stats.values >= 7, "{stats:?}");
+    // Non-UTF-8, too deep, multipart, text/plain; the entry comment, the log comment.
+    assert_eq!(stats.dropped(Dropped::Body), 4, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Comment), 2, "{stats:?}");
+    assert!(stats.values >= 6, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Header), 2, "{stats:?}");
     assert_eq!(stats.entries, 4);
 }
 
@@ -147,7 +149,91 @@ fn a_log_comment_without_marker_is_dropped() {
     assert_clean(&text, &["CANARY-notes-1234"]);
     let out: Value = serde_json::from_str(&text).expect("json");
     assert!(out["log"].get("comment").is_none(), "{text}");
-    assert_eq!(stats.dropped, 1);
+    assert_eq!(stats.dropped(Dropped::Comment), 1);
+}
+
+/// The families that got through the sanitizer that patched secrets one by one: JSON
+/// inside JSON strings, browser extras, user info in URLs, comments everywhere HAR
+/// allows them.
+#[test]
+fn what_is_not_understood_is_dropped() {
+    let settings =
+        json!({"vpn": json!({"psk": "CANARY-double-psk", "name": "office"}).to_string()});
+    let request = json!({"method": "WebInterface.set", "params": {"config": settings.to_string()}});
+    let mut e = entry(
+        json_body(&request),
+        json_body(&json!({"result": {}})),
+        json!([]),
+    );
+    e["request"]["url"] = json!("https://admin:CANARY-userinfo-pass@fw:4081/admin/api/jsonrpc/");
+    e["request"]["comment"] = json!("CANARY-request-comment");
+    e["response"]["content"]["comment"] = json!("CANARY-content-comment");
+    e["comment"] = json!("CANARY-entry-comment");
+    e["_webSocketMessages"] = json!([
+        {"type": "send", "time": 1.5, "opcode": 1, "data": "{\"sid\": \"CANARY-websocket\"}"},
+        {"type": "receive", "time": 1.6, "opcode": 1, "data": "CANARY-websocket-plain"}
+    ]);
+    e["_initiator"] = json!({"type": "script", "url": "https://fw/?CANARY-initiator"});
+    e["_extra"] = json!("CANARY-extra");
+    e["request"]["_priority"] = json!("CANARY-priority");
+    let mut doc = har(
+        vec![e],
+        json!([{"id": "page_1", "title": "CANARY-page-title-text", "comment": "CANARY-page-comment",
+            "pageTimings": {"onLoad": 1, "comment": "CANARY-timings-comment"}}]),
+        "kerio-capture: recorded",
+    );
+    doc["log"]["creator"]["comment"] = json!("CANARY-creator-comment");
+    doc["log"]["browser"] =
+        json!({"name": "Firefox", "version": "128", "comment": "CANARY-browser"});
+    doc["log"]["_custom"] = json!("CANARY-log-extra");
+    doc["other"] = json!("CANARY-top-level");
+    let (text, stats) = run(&doc);
+    let canaries = [
+        "CANARY-double-psk",
+        "CANARY-userinfo-pass",
+        "CANARY-request-comment",
+        "CANARY-content-comment",
+        "CANARY-entry-comment",
+        "CANARY-websocket",
+        "CANARY-initiator",
+        "CANARY-extra",
+        "CANARY-priority",
+        "CANARY-page-title-text",
+        "CANARY-page-comment",
+        "CANARY-timings-comment",
+        "CANARY-creator-comment",
+        "CANARY-browser",
+        "CANARY-log-extra",
+        "CANARY-top-level",
+    ];
+    assert_clean(&text, &canaries);
+    let out: Value = serde_json::from_str(&text).expect("json");
+    let e = &out["log"]["entries"][0];
+    assert_eq!(
+        e["request"]["url"],
+        json!("https://fw:4081/admin/api/jsonrpc/")
+    );
+    // The double-encoded body is still JSON holding JSON: only the secret changed.
+    let body: Value =
+        serde_json::from_str(e["request"]["postData"]["text"].as_str().expect("body"))
+            .expect("json");
+    let config: Value =
+        serde_json::from_str(body["params"]["config"].as_str().expect("config")).expect("json");
+    let vpn: Value = serde_json::from_str(config["vpn"].as_str().expect("vpn")).expect("json");
+    assert_eq!(vpn, json!({"psk": "[redacted]", "name": "office"}));
+    assert_eq!(
+        out["log"]["browser"],
+        json!({"name": "Firefox", "version": "128"})
+    );
+    assert_eq!(stats.dropped(Dropped::WebSocket), 2, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Comment), 7, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Extra), 4, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::UserInfo), 1, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Title), 1, "{stats:?}");
+    assert_eq!(stats.dropped(Dropped::Other), 1, "{stats:?}");
+    let summary = stats.to_string();
+    assert!(summary.contains("2 WebSocket messages"), "{summary}");
+    assert!(summary.contains("7 comments"), "{summary}");
 }
 
 /// A random JSON value without secrets: names from a small set, short strings.
@@ -262,7 +348,11 @@ fn plant(target: &mut Value, key: String, v: Value, pick: &[usize]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 48 cases by default; `PROPTEST_CASES` for more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
 
     /// Canaries hidden anywhere in bodies (plain or base64), URLs and page titles never
     /// reach the sanitized capture.

@@ -440,3 +440,44 @@ fn rewrites_the_canonical_layout() {
     assert_eq!(regen(&fx, &[], &[]).code, 0);
     assert_eq!(regen(&fx, &["--check"], &[]).code, 0);
 }
+
+#[test]
+fn an_out_param_that_breaks_a_role_is_not_learned_alone() {
+    let fx = Fixture::new();
+    let odd_login = admin(
+        "Session.login",
+        json!({"userName": "admin", "password": CANARIES[3],
+               "application": {"name": "t", "vendor": "v", "version": "1"}}),
+        json!({"token": CANARIES[4], "expires": 3600}),
+        Style::Chrome,
+    );
+    let mut odd = host(1);
+    odd["vendor"] = json!("Example");
+    let cap = fx.write(
+        "odd-login.har",
+        &har(vec![
+            odd_login,
+            admin(
+                "ActiveHosts.get",
+                json!({"query": {"start": 0, "limit": 1}, "refresh": false}),
+                json!({"list": [odd], "totalItems": 1}),
+                Style::Chrome,
+            ),
+        ]),
+    );
+    let run = regen(&fx, &[], &[&cap]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("/result/1: login method `Session.login`"),
+        "{}",
+        run.stderr
+    );
+    let session = fx.spec("control-admin/interfaces/Session.json");
+    let result = &session["interfaces"]["Session"]["methods"]["login"]["result"];
+    assert_eq!(result.as_array().map(Vec::len), Some(1), "{result}");
+    let hosts = fx
+        .spec("control-admin/interfaces/ActiveHosts.json")
+        .to_string();
+    assert!(hosts.contains("\"vendor\""), "the rest is learned: {hosts}");
+}

@@ -101,25 +101,29 @@
 //! # Ok(()) }
 //! ```
 
-mod config;
+pub(crate) mod config;
 #[cfg(feature = "connect-admin")]
 mod connect;
+mod figures;
 mod html;
 #[cfg(feature = "operator-admin")]
 mod operator;
-mod poll;
-mod product;
-mod read;
+pub(crate) mod poll;
+pub(crate) mod product;
+pub(crate) mod read;
+mod reason_kind;
 mod report;
-mod status;
+pub(crate) mod status;
 
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub use config::{ConfigError, FleetConfig};
+pub use figures::Figures;
 pub use poll::poll;
 pub use product::{Product, UnknownProduct};
+pub use reason_kind::ReasonKind;
 pub use report::{ApplianceReport, FleetReport};
 pub use status::{Reason, Status, Thresholds};
 

@@ -12,6 +12,7 @@ use crate::{Client, Error, Method, Session};
 
 use super::FleetOptions;
 use super::read;
+use super::reason_kind::ReasonKind;
 use super::status::{Reason, Status, assess};
 
 #[cfg(feature = "connect-admin")]
@@ -157,11 +158,11 @@ pub(crate) async fn visit(
     password: &str,
     options: &FleetOptions,
     now: i64,
-) -> Result<Visited, String> {
+) -> Result<Visited, Reason> {
     let product = match product {
         Some(product) => {
             if let Some(why) = product.unsupported() {
-                return Err(why);
+                return Err(Reason::new(Status::Red, why).kind(ReasonKind::Configuration));
             }
             product
         }
@@ -205,9 +206,10 @@ async fn detect(
     password: &str,
     options: &FleetOptions,
     now: i64,
-) -> Result<Visited, String> {
+) -> Result<Visited, Reason> {
     let Some(&first) = candidates.first() else {
-        return Err("No product is supported by this build".into());
+        return Err(Reason::new(Status::Red, "No product is supported by this build")
+            .kind(ReasonKind::Configuration));
     };
     let mut session = Logged::login(first, client, user, password)
         .await
@@ -229,15 +231,23 @@ async fn detect(
             Identity::IsNot(why) => tried.push(format!("not {}: {why}", product.title())),
             Identity::Failed(e) => {
                 session.logout().await;
-                return Err(format!("The product could not be found out: {e}"));
+                return Err(Reason::new(
+                    Status::Red,
+                    format!("The product could not be found out: {e}"),
+                )
+                .kind(ReasonKind::Offline));
             }
         }
     }
     session.logout().await;
-    Err(format!(
-        "The product could not be found out ({}); set `product` for this appliance",
-        tried.join("; ")
-    ))
+    Err(Reason::new(
+        Status::Red,
+        format!(
+            "The product could not be found out ({}); set `product` for this appliance",
+            tried.join("; ")
+        ),
+    )
+    .kind(ReasonKind::Configuration))
 }
 
 /// What a product's identifying read said.

@@ -78,6 +78,17 @@ impl FleetReport {
             .unwrap_or(Status::Grey)
     }
 
+    /// The exit status of a program that reports this fleet, by its worst colour, as
+    /// monitoring checks give it: 0 when every appliance is green or grey, 1 when the
+    /// worst is yellow, 2 when any is red.
+    pub fn exit_code(&self) -> u8 {
+        match self.worst() {
+            Status::Red => 2,
+            Status::Yellow => 1,
+            _ => 0,
+        }
+    }
+
     /// One line: how many appliances of each colour and how long the poll took.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
@@ -105,8 +116,11 @@ impl FleetReport {
     }
 
     /// The report as pretty-printed JSON: `{"appliances": [{"name", "url", "product",
-    /// "status", "reasons": [{"status", "text"}], "version", "elapsed_ms"}],
-    /// "elapsed_ms"}` (`product`: `control`, `connect`, `operator` or `null`).
+    /// "status", "reasons": [{"status", "text", "kind", "figures"}], "version",
+    /// "elapsed_ms"}], "elapsed_ms"}` (`product`: `control`, `connect`, `operator` or
+    /// `null`); `kind` is the reason's stable code ([`ReasonKind`](super::ReasonKind))
+    /// and `figures` the numbers behind its text ([`Figures`](super::Figures), left out
+    /// when there are none).
     pub fn to_json(&self) -> String {
         // A report holds only strings, numbers and lists: serializing cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()

@@ -155,3 +155,22 @@ fn summary_and_worst() {
     assert_eq!(empty.worst(), Status::Grey);
     assert_eq!(empty.summary(), "0 appliances in 0 ms");
 }
+
+#[test]
+fn the_exit_code_is_the_worst_colour() {
+    let report = sample();
+    assert_eq!(report.exit_code(), 2);
+    let only = |statuses: &[Status]| FleetReport {
+        appliances: statuses
+            .iter()
+            .map(|s| row("X", *s, &[(*s, "x")], 1))
+            .collect(),
+        elapsed: Duration::ZERO,
+    };
+    assert_eq!(
+        only(&[Status::Green, Status::Yellow, Status::Grey]).exit_code(),
+        1
+    );
+    assert_eq!(only(&[Status::Green, Status::Grey]).exit_code(), 0);
+    assert_eq!(only(&[]).exit_code(), 0);
+}

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::figures::Figures;
+use super::reason_kind::ReasonKind;
+
 use crate::admin::{
     ExpireInfo, ExpireType, ProductInformation, RegistrationFullStatus, RegistrationType,
     SystemHealthData, UpdateCheckerInfo, UpdateStatus,
@@ -64,15 +67,35 @@ pub struct Reason {
     pub status: Status,
     /// What was found, e.g. "Memory is low: 94% of 2.0 GiB in use".
     pub text: String,
+    /// What the reason is about, for programs: the text may change, the kind does not.
+    #[serde(default)]
+    pub kind: ReasonKind,
+    /// The figures behind the text, for programs (none for reasons without numbers).
+    #[serde(default, skip_serializing_if = "Figures::is_empty")]
+    pub figures: Figures,
 }
 
 impl Reason {
-    /// A reason with its status and text.
+    /// A reason with its status and text, of kind [`ReasonKind::Other`].
     pub fn new(status: Status, text: impl Into<String>) -> Self {
         Reason {
             status,
             text: text.into(),
+            kind: ReasonKind::Other,
+            figures: Figures::default(),
         }
+    }
+
+    /// Sets [`figures`](Self::figures).
+    pub fn figures(mut self, figures: Figures) -> Self {
+        self.figures = figures;
+        self
+    }
+
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(mut self, kind: ReasonKind) -> Self {
+        self.kind = kind;
+        self
     }
 }
 
@@ -213,31 +236,43 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
         .ok()
         .and_then(|p| p.version_string.as_deref());
     if let Err(e) = &readings.product {
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("The product version could not be read: {e}"),
-        ));
+        issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The product version could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        );
     }
     match &readings.update {
         Ok(info) => update(info, version, &mut issues),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The update state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The update state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.health {
         Ok(data) => health(data, limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("Memory and disk could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("Memory and disk could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.registration {
         Ok(status) => registration(status, limits, now, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The licence state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The licence state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     conclude(issues, &good)
 }
@@ -255,7 +290,10 @@ pub(crate) fn conclude(mut issues: Vec<Reason>, good: &[String]) -> (Status, Vec
             } else {
                 format!("Online, nothing needs attention: {}", good.join(", "))
             };
-            (Status::Green, vec![Reason::new(Status::Green, text)])
+            (
+                Status::Green,
+                vec![Reason::new(Status::Green, text).kind(ReasonKind::Online)],
+            )
         }
     }
 }
@@ -267,7 +305,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(d) if !d.is_empty() => format!("An update is available{running}: {d}"),
             _ => format!("An update is available{running}"),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateAvailable));
     }
     let failed = match &info.status {
         Some(UpdateStatus::UpdateStatusCheckFailed) => Some("The last update check failed"),
@@ -280,7 +318,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(detail) if !detail.is_empty() => format!("{failed}: {detail}"),
             _ => failed.to_owned(),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateFailed));
     }
 }
 
@@ -301,15 +339,23 @@ pub(crate) fn health(
         .collect();
     if !samples.is_empty() {
         let used = samples.iter().sum::<f64>() / samples.len() as f64;
-        let total = data
-            .memory_total
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .map_or_else(String::new, |t| format!(" of {}", bytes(t)));
+        let total_bytes = data.memory_total.filter(|t| t.is_finite() && *t > 0.0);
+        let total = total_bytes.map_or_else(String::new, |t| format!(" of {}", bytes(t)));
+        let figures = Figures {
+            memory_used_percent: Some(used),
+            memory_total_bytes: total_bytes,
+            threshold: Some(limits.memory_used_percent),
+            ..Figures::default()
+        };
         if used >= limits.memory_used_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
-            ));
+            issues.push(
+                Reason::new(
+                    Status::Yellow,
+                    format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
+                )
+                .kind(ReasonKind::MemoryLow)
+                .figures(figures),
+            );
         } else {
             good.push(format!("memory {used:.0}%{total} in use"));
         }
@@ -321,16 +367,25 @@ pub(crate) fn health(
     {
         let percent = free / total * 100.0;
         let figure = format!("{} free of {} ({percent:.0}%)", bytes(free), bytes(total));
+        let figures = |threshold: f64| Figures {
+            disk_free_bytes: Some(free),
+            disk_total_bytes: Some(total),
+            disk_free_percent: Some(percent),
+            threshold: Some(threshold),
+            ..Figures::default()
+        };
         if percent < limits.disk_free_critical_percent {
-            issues.push(Reason::new(
-                Status::Red,
-                format!("The disk is nearly full: {figure}"),
-            ));
+            issues.push(
+                Reason::new(Status::Red, format!("The disk is nearly full: {figure}"))
+                    .kind(ReasonKind::DiskFull)
+                    .figures(figures(limits.disk_free_critical_percent)),
+            );
         } else if percent < limits.disk_free_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Disk space is low: {figure}"),
-            ));
+            issues.push(
+                Reason::new(Status::Yellow, format!("Disk space is low: {figure}"))
+                    .kind(ReasonKind::DiskLow)
+                    .figures(figures(limits.disk_free_percent)),
+            );
         } else {
             good.push(format!("disk {figure}"));
         }
@@ -345,10 +400,13 @@ pub(crate) fn registration(
     good: &mut Vec<String>,
 ) {
     if status.reg_type == Some(RegistrationType::RsTrialExpired) {
-        issues.push(Reason::new(
-            Status::Red,
-            "The trial licence has expired (registration state rsTrialExpired)",
-        ));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                "The trial licence has expired (registration state rsTrialExpired)",
+            )
+            .kind(ReasonKind::TrialExpired),
+        );
     }
     for expiry in status.expirations.iter().flatten() {
         expiration(expiry, limits, now, issues, good);
@@ -397,11 +455,26 @@ fn expiration(
         ),
         None => ("expiry".to_owned(), "An expiry date".to_owned()),
     };
+    let (expired, expiring) = match &expiry.r#type {
+        Some(ExpireType::License) => (ReasonKind::LicenseExpired, ReasonKind::LicenseExpiring),
+        Some(ExpireType::Subscription) => (
+            ReasonKind::MaintenanceExpired,
+            ReasonKind::MaintenanceExpiring,
+        ),
+        _ => (ReasonKind::Expired, ReasonKind::Expiring),
+    };
     if let Some(ago_days) = expired_days_ago {
-        issues.push(Reason::new(
-            Status::Red,
-            format!("{what_capital} expired {}", ago(ago_days)),
-        ));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                format!("{what_capital} expired {}", ago(ago_days)),
+            )
+            .kind(expired)
+            .figures(Figures {
+                days_expired: Some(ago_days),
+                ..Figures::default()
+            }),
+        );
         return;
     }
     let Some(days) = days_left else {
@@ -413,10 +486,15 @@ fn expiration(
             1 => "in 1 day".to_owned(),
             n => format!("in {n} days"),
         };
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("{what_capital} expires {when}"),
-        ));
+        issues.push(
+            Reason::new(Status::Yellow, format!("{what_capital} expires {when}"))
+                .kind(expiring)
+                .figures(Figures {
+                    days_left: Some(days),
+                    threshold: Some(limits.expiry_warning_days as f64),
+                    ..Figures::default()
+                }),
+        );
     } else {
         good.push(format!("{what} valid for {days} more days"));
     }

@@ -362,3 +362,72 @@ fn dates_that_are_not_epoch_seconds_are_ignored() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn every_reason_has_its_kind() {
+    let kinds = |readings: &Readings| -> Vec<ReasonKind> {
+        judge(readings, &Thresholds::default())
+            .1
+            .iter()
+            .map(|r| r.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&healthy()), [ReasonKind::Online]);
+    let mut worn = healthy();
+    worn.health = Ok(health(95.0));
+    worn.update = Ok(update(true));
+    worn.registration = Ok(registration(-3, 12));
+    assert_eq!(
+        kinds(&worn),
+        [
+            ReasonKind::LicenseExpired,
+            ReasonKind::UpdateAvailable,
+            ReasonKind::MemoryLow,
+            ReasonKind::MaintenanceExpiring
+        ]
+    );
+    let mut failed = healthy();
+    failed.product = Err("timeout".into());
+    assert_eq!(kinds(&failed), [ReasonKind::ReadFailed]);
+    assert_eq!(ReasonKind::MemoryLow.as_str(), "memory_low");
+    let json = serde_json::to_string(&ReasonKind::LicenseExpiring).unwrap_or_default();
+    assert_eq!(json, "\"license_expiring\"");
+}
+
+#[test]
+fn reasons_carry_their_figures() {
+    let limits = Thresholds::default();
+    let mut worn = healthy();
+    worn.health = Ok(SystemHealthData {
+        disk_free: Some(5.0 * 1024.0 * 1024.0 * 1024.0),
+        ..health(95.0)
+    });
+    worn.registration = Ok(registration(-3, 12));
+    let (_, reasons) = judge(&worn, &limits);
+    let by_kind = |kind: ReasonKind| {
+        reasons
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.figures.clone())
+            .unwrap_or_else(|| panic!("no {kind:?} in {reasons:?}"))
+    };
+    let memory = by_kind(ReasonKind::MemoryLow);
+    assert_eq!(memory.memory_used_percent, Some(95.0));
+    assert_eq!(
+        memory.memory_total_bytes,
+        Some(4.0 * 1024.0 * 1024.0 * 1024.0)
+    );
+    assert_eq!(memory.threshold, Some(90.0));
+    let disk = by_kind(ReasonKind::DiskLow);
+    assert_eq!(disk.disk_free_percent, Some(5.0));
+    assert_eq!(disk.threshold, Some(10.0));
+    assert_eq!(by_kind(ReasonKind::LicenseExpired).days_expired, Some(3));
+    let soon = by_kind(ReasonKind::MaintenanceExpiring);
+    assert_eq!((soon.days_left, soon.threshold), (Some(12), Some(30.0)));
+    // In JSON: the code and the figures beside the text; no figures, no member.
+    let json = serde_json::to_value(&reasons).unwrap_or_default();
+    assert_eq!(json[0]["kind"], "license_expired");
+    assert_eq!(json[0]["figures"], serde_json::json!({"days_expired": 3}));
+    let plain = serde_json::to_value(Reason::new(Status::Yellow, "x")).unwrap_or_default();
+    assert!(plain.get("figures").is_none(), "{plain}");
+}

@@ -75,6 +75,10 @@ pub enum Reply {
     WithCookies(Vec<String>, Box<Reply>),
     /// Answers with this `id` in the envelope instead of the request's.
     WithId(Value, Box<Reply>),
+    /// Answers with the other reply, then restarts the listener, as an appliance whose
+    /// web server restarts after an apply: for the duration, every new connection is
+    /// closed as soon as it is accepted and every request on an open one is dropped.
+    ThenRestart(Duration, Box<Reply>),
     /// What the mock answers without a handler: login and logout, batches, state,
     /// captures, or a reply made up from the spec.
     Builtin,
@@ -116,6 +120,11 @@ impl Reply {
     /// This reply after a delay.
     pub fn delayed(self, delay: Duration) -> Reply {
         Reply::Delay(delay, Box::new(self))
+    }
+
+    /// This reply, then the listener down for `down` (see [`Reply::ThenRestart`]).
+    pub fn then_restart(self, down: Duration) -> Reply {
+        Reply::ThenRestart(down, Box::new(self))
     }
 
     /// An HTML page with a status.

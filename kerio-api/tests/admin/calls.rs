@@ -268,3 +268,47 @@ async fn listing_methods_stream_every_item_page_after_page() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn refresh_goes_with_the_first_page_only() {
+    use futures_util::TryStreamExt;
+    guarded(async {
+        let (appliance, session) = logged_in().await;
+        appliance.on("ActiveHosts.get", |call| {
+            let start = call.params["query"]["start"].as_i64().unwrap_or(0);
+            let end = (start + 10).min(25);
+            let list: Vec<_> = (start..end)
+                .map(|i| json!({"id": i.to_string(), "hostname": format!("pc-{i}")}))
+                .collect();
+            Reply::result(json!({"list": list, "totalItems": 25}))
+        });
+        let hosts: Vec<_> = session
+            .active_hosts()
+            .get_stream(&SearchQuery::new(), true, 10)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(hosts.len(), 25);
+        // A refresh with every page would make the appliance recompute the list between
+        // pages: the spec declares it `firstPageOnly`.
+        let refresh: Vec<_> = appliance
+            .requests_for("ActiveHosts.get")
+            .iter()
+            .map(|c| c.params["refresh"].clone())
+            .collect();
+        assert_eq!(refresh, [json!(true), json!(false), json!(false)]);
+    })
+    .await;
+}
+
+#[test]
+fn reads_are_idempotent_as_the_spec_declares() {
+    use kerio_api::Method;
+    use kerio_api::admin::{active_hosts, ip_address_groups, users};
+    // `"idempotent": true` in the spec: sent again after a connection reset.
+    assert!(<active_hosts::Get<'static> as Method>::IDEMPOTENT);
+    assert!(<users::Get<'static> as Method>::IDEMPOTENT);
+    // Changes are not.
+    assert!(!<ip_address_groups::Apply as Method>::IDEMPOTENT);
+    assert!(!<users::Set<'static> as Method>::IDEMPOTENT);
+}

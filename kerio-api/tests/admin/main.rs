@@ -5,6 +5,7 @@
 mod support;
 
 mod calls;
+mod enums;
 mod errors;
 mod example;
 

@@ -3,6 +3,7 @@
 mod crud;
 #[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
 mod products;
+mod paths;
 mod python;
 mod requests;
 mod state;

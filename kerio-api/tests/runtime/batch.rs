@@ -106,6 +106,82 @@ async fn a_long_batch_is_split_into_requests_of_100() {
 }
 
 #[tokio::test]
+async fn a_later_request_that_fails_keeps_what_ran() {
+    guarded(async {
+        let app = Appliance::start().await;
+        app.on("Test.echo", echo_handler);
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = sent.clone();
+        app.on(BATCH, move |_| {
+            match count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Reply::Builtin,
+                _ => Reply::Drop,
+            }
+        });
+        let session = app.client().login(&admin_login()).await.unwrap();
+        let mut batch = session.batch();
+        let handles: Vec<_> = (0..250).map(|n| batch.add(&Echo { n }).unwrap()).collect();
+        let results = batch.run().await.unwrap();
+        assert_eq!((results.len(), results.completed()), (250, BATCH_LIMIT));
+        assert_eq!(results.get(handles[99]).unwrap(), 99);
+        for h in &handles[BATCH_LIMIT..] {
+            let err = results.get(*h).unwrap_err();
+            assert!(
+                matches!(&err, Error::NoBatchResult { reason, .. } if reason.contains("whether it ran is not known")),
+                "{err:?}"
+            );
+        }
+        assert!(
+            matches!(results.failure(), Some(Error::Transport { .. })),
+            "{:?}",
+            results.failure()
+        );
+        assert!(matches!(
+            results.check(),
+            Err(Error::NoBatchResult { index: 100, .. })
+        ));
+        // The third request was not sent after the second failed.
+        assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_ignore_errors_the_first_failure_stops_the_batch() {
+    guarded(async {
+        let app = Appliance::start().await;
+        app.on("Test.echo", |call| {
+            if call.params["n"] == 10 {
+                Reply::error(1000, "Refused.", &[])
+            } else {
+                echo_handler(call)
+            }
+        });
+        let session = app.client().login(&admin_login()).await.unwrap();
+        let mut batch = session.batch();
+        let handles: Vec<_> = (0..150).map(|n| batch.add(&Echo { n }).unwrap()).collect();
+        batch.ignore_errors(false);
+        let results = batch.run().await.unwrap();
+        assert_eq!(results.completed(), 11);
+        assert_eq!(results.get(handles[9]).unwrap(), 9);
+        assert_eq!(
+            results.get(handles[10]).unwrap_err().rpc().map(|e| e.code),
+            Some(1000)
+        );
+        assert!(matches!(
+            results.get(handles[11]),
+            Err(Error::NoBatchResult { index: 11, .. })
+        ));
+        assert!(results.get(handles[149]).is_err());
+        assert!(results.failure().is_none());
+        let requests = app.requests_for(BATCH);
+        assert_eq!(requests.len(), 1, "the second request is not sent");
+        assert_eq!(requests[0].params["ignoreErrors"], json!(false));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn decode_errors_name_the_item_and_path() {
     guarded(async {
         let app = Appliance::start().await;

@@ -159,3 +159,92 @@ async fn apply_and_confirm_with_nothing_to_confirm_or_a_failed_timestamp() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_confirmation_lost_to_a_listener_restart_is_sent_again() {
+    guarded(async {
+        let app = Appliance::start().await;
+        // The apply restarts the web server: the batch is answered, then for 0.7 s every
+        // connection is closed.
+        app.reply(
+            "IpAddressGroups.apply",
+            Reply::result(json!({})).then_restart(std::time::Duration::from_millis(700)),
+        );
+        app.reply(
+            TIMESTAMP,
+            Reply::result(json!({"clientTimestampList": stamps()})),
+        );
+        app.reply(CONFIRM, Reply::result(json!({"confirmed": true})));
+        let session = app.client().login(&admin_login()).await.unwrap();
+        let mut batch = session.batch();
+        let apply = batch.add(&ApplyGroups::default()).unwrap();
+        let (results, confirmation) = session.apply_and_confirm(batch).await.unwrap();
+        assert_eq!(confirmation, Confirmation::Confirmed);
+        results.get(apply).unwrap();
+        // The tries during the restart never reached the appliance; one did after it.
+        assert_eq!(app.requests_for(CONFIRM).len(), 1);
+        assert_eq!(
+            app.requests_for(CONFIRM)[0].params,
+            json!({"clientTimestampList": stamps()})
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_batch_reply_lost_to_a_restart_reads_the_timestamps_again() {
+    guarded(async {
+        let app = Appliance::start().await;
+        app.replies(
+            "Batch.run",
+            vec![Reply::Drop.then_restart(std::time::Duration::from_millis(300))],
+        );
+        app.reply(
+            TIMESTAMP,
+            Reply::result(json!({"clientTimestampList": stamps()})),
+        );
+        app.reply(CONFIRM, Reply::result(json!({"confirmed": true})));
+        let session = app.client().login(&admin_login()).await.unwrap();
+        let mut batch = session.batch();
+        let apply = batch.add(&ApplyGroups::default()).unwrap();
+        let (results, confirmation) = session.apply_and_confirm(batch).await.unwrap();
+        assert_eq!(confirmation, Confirmation::Confirmed);
+        // What became of the apply is not known; the timestamps were read on their own.
+        assert!(matches!(
+            results.get(apply),
+            Err(Error::NoBatchResult { .. })
+        ));
+        assert!(matches!(results.failure(), Some(Error::Transport { .. })));
+        assert_eq!(app.requests_for(TIMESTAMP).len(), 1);
+        assert_eq!(app.requests_for(CONFIRM).len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn confirming_gives_up_when_the_window_passes() {
+    guarded(async {
+        let app = Appliance::start().await;
+        app.reply(
+            "IpAddressGroups.apply",
+            Reply::result(json!({})).then_restart(std::time::Duration::from_secs(30)),
+        );
+        app.reply(
+            TIMESTAMP,
+            Reply::result(json!({"clientTimestampList": stamps()})),
+        );
+        let session = app.client().login(&admin_login()).await.unwrap();
+        let mut batch = session.batch();
+        batch.add(&ApplyGroups::default()).unwrap();
+        let err = session
+            .apply_and_confirm_within(batch, std::time::Duration::from_secs(1))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Transport { .. } | Error::Timeout { .. }),
+            "{err:?}"
+        );
+        assert!(app.requests_for(CONFIRM).is_empty());
+    })
+    .await;
+}

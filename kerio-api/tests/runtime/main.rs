@@ -13,6 +13,7 @@ mod files;
 mod hostile;
 mod paging;
 mod relogin;
+mod retry;
 mod secrets;
 mod session;
 mod stats;

@@ -237,7 +237,7 @@ fn handle_trait(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
             call,
             has_lifetime,
             ..
-        } = call_sig(cx, iface, m);
+        } = call_sig(cx, iface, m, &format!("{module}::"));
         // Paths as seen from the extension's top level, not from inside `#module`.
         let args: Vec<TokenStream> = args.into_iter().map(super_to_self).collect();
         let call = super_to_self(call);

@@ -46,8 +46,10 @@ pub(super) fn required_args(
 }
 
 /// The signature of a handle method returning its call bound to the session; `session`
-/// is the type of the session reference (`&'a Session<Admin>`).
-pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> CallSig {
+/// is the type of the session reference (`&'a Session<Admin>`). `module` is the path of
+/// the interface module as seen where the method is declared (empty inside it), for the
+/// link to the result type.
+pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method, module: &str) -> CallSig {
     let rt = &cx.rt;
     let marker = &cx.marker;
     let fname = ident(&naming::snake(&m.name));
@@ -78,8 +80,18 @@ pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> CallSi
             setters.join(", ")
         ));
     }
+    // The page of the method shows the bound call it returns; what awaiting it gives is
+    // said here, and the wire name makes the method a search result for `Users.get`.
+    let result = result_name(&cx.model.method_struct(iface, m));
+    text.push_str(&format!(
+        "\n\nReturns `Result<`[`{result}`]({module}{result})`, Error>` when awaited \
+         (wire method `{}.{}`).",
+        iface.name, m.name
+    ));
+    let wire = format!("{}.{}", iface.name, m.name);
+    let text = doc(&text);
     CallSig {
-        doc: doc(&text),
+        doc: quote!(#text #[doc(alias = #wire)]),
         many,
         fname,
         sname,
@@ -132,7 +144,7 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
             optional,
             call,
             has_lifetime,
-        } = call_sig(cx, iface, m);
+        } = call_sig(cx, iface, m, "");
         let bound = has_lifetime.then(|| quote!(where 's: 'a));
         quote! {
             #doc
@@ -286,22 +298,60 @@ fn page_stream(
     } else {
         quote!(i64::from(page.#total_field))
     };
+    // Flags such as `refresh` go with the first page only: sent again, they make the
+    // appliance recompute the list between pages, which duplicates or skips items.
+    let first_only: Vec<Ident> = paging
+        .first_page_only
+        .iter()
+        .map(|p| ident(&naming::snake(p)))
+        .collect();
+    let first_setup = if first_only.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let first = ::std::mem::replace(&mut first_page, false);
+            #(let #first_only = #first_only && first;)*
+        }
+    };
+    let first_decl = if first_only.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(let mut first_page = true;)
+    };
+    let first_doc = if paging.first_page_only.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = paging
+            .first_page_only
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect();
+        format!(
+            " {} {} sent as given with the first page only and as `false` with the others, so that the list is not recomputed between pages.",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" }
+        )
+    };
     let sdoc = doc(&format!(
-        "Every item `{}` lists, fetched page after page with `page_size` items per request (its `{}` and `{}` are set for each page; optional params are left out); the stream ends after the last page or with the first error.",
+        "Every item `{}` lists, fetched page after page with `page_size` items per request (its `{}` and `{}` are set for each page; optional params are left out); the stream ends after the last page or with the first error.{first_doc}",
         m.name,
         paging.offset.join("."),
         paging.limit.join(".")
     ));
     // The total is an int32 or an int64 on the wire; one conversion serves both.
+    let wire = format!("{}.{}", iface.name, m.name);
     Some(quote! {
         #sdoc
+        #[doc(alias = #wire)]
         #[allow(clippy::useless_conversion)]
         pub fn #fname(&self, #(#args,)* page_size: u32)
             -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
         {
             let session = self.0;
+            #first_decl
             #rt::paging::pages(page_size, move |start, limit| {
                 #setup
+                #first_setup
                 async move {
                     let page = session.call(&#sname::new(#(#names),*)).await?;
                     Ok((#items, #count))

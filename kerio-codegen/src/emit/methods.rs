@@ -102,6 +102,7 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
     ));
     let mut items = vec![quote! {
         #sdoc
+        #[doc(alias = #wire_name)]
         #[derive(Clone, Copy, #serde::Serialize)]
         #[serde(crate = #serde_crate, rename_all = "camelCase")]
         #[non_exhaustive]
@@ -189,10 +190,19 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
         _ => (quote!(#result), quote!(wire)),
     };
     items.extend(result_struct(cx, m, &result, &wire_name));
+    // Only what the spec declares a read is sent again after a connection failure.
+    let idempotent = if m.idempotent {
+        quote!(
+            const IDEMPOTENT: bool = true;
+        )
+    } else {
+        TokenStream::new()
+    };
     items.push(quote! {
         impl #impl_s #rt::Method for #name #ty_s where S: ::core::marker::Send + ::core::marker::Sync {
             type Api = #marker;
             const NAME: &'static str = #wire_name;
+            #idempotent
             type Wire = #result;
             type Output = #output;
             fn output(wire: Self::Wire) -> Self::Output {

@@ -206,7 +206,6 @@ pub(super) fn debug_impl(
 /// A string enum that keeps values it does not know in a catch-all variant.
 fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<TokenStream> {
     let name = ident(&naming::camel(&def.name));
-    let docs = type_doc(def);
     let rt = &cx.rt;
     let serde = &cx.serde;
     let type_name = &def.name;
@@ -220,11 +219,24 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
         Some(d) => doc(d),
         None => doc(&format!("`{}`", v.value)),
     });
-    let unknown_doc =
-        doc("A value this version of the spec does not know (newer firmware), kept as sent.");
+    let unknown_doc = doc(
+        "A value this version of the spec does not know (newer firmware), kept as sent.\n\
+         It equals the variant of the same wire value, if a newer spec has one.",
+    );
+    // Equality, hashing and order follow the wire string, not the variant: an `Unknown`
+    // holding a known value is that value, and the order is the wire strings' (which
+    // regen cannot move, as it would move the order of the variants by inserting one).
+    let docs = doc(&format!(
+        "{}\n\n\
+         Values compare, hash and sort by their wire string ([`as_str`](Self::as_str)):\n\
+         the order is the same whatever values a newer spec adds, and `Unknown` holding a\n\
+         known value equals that value's variant. A `match` still tells them apart, so\n\
+         build values from wire strings with `From`, which picks the variant.",
+        def.doc.as_deref().unwrap_or(&format!("`{}`", def.name))
+    ));
     let ty = quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #name {
             #(#vdocs #vid,)*
@@ -232,6 +244,56 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
             #unknown(String),
         }
     };
+    // Each its own item: the caller puts the type's `cfg` on every item.
+    let by_wire = [
+        quote! {
+            impl ::std::cmp::PartialEq for #name {
+                fn eq(&self, other: &Self) -> bool {
+                    self.as_str() == other.as_str()
+                }
+            }
+        },
+        quote! {
+            impl ::std::cmp::Eq for #name {}
+        },
+        quote! {
+            impl ::std::hash::Hash for #name {
+                fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                    ::std::hash::Hash::hash(self.as_str(), state)
+                }
+            }
+        },
+        quote! {
+            impl ::std::cmp::PartialOrd for #name {
+                fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                    Some(self.cmp(other))
+                }
+            }
+        },
+        quote! {
+            impl ::std::cmp::Ord for #name {
+                fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                    self.as_str().cmp(other.as_str())
+                }
+            }
+        },
+        quote! {
+            impl ::std::convert::From<&str> for #name {
+                /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+                fn from(value: &str) -> Self {
+                    <Self as #rt::__private::codec::WireEnum>::from_wire(value)
+                }
+            }
+        },
+        quote! {
+            impl ::std::convert::From<String> for #name {
+                /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+                fn from(value: String) -> Self {
+                    <Self as #rt::__private::codec::WireEnum>::from_wire_owned(value)
+                }
+            }
+        },
+    ];
     let inherent = quote! {
         impl #name {
             /// The wire string of this value.
@@ -284,5 +346,8 @@ fn enumeration(cx: &Cx<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Vec<Toke
             }
         }
     };
-    vec![ty, inherent, wire_enum, ser, de, display]
+    let mut items = vec![ty, inherent];
+    items.extend(by_wire);
+    items.extend([wire_enum, ser, de, display]);
+    items
 }

@@ -30,9 +30,20 @@ pub(crate) fn drop_learned(api: &mut ApiSpec, diags: &Diagnostics) -> Option<Vec
             .original
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok());
-        let item = learned_item(&f.value, original.as_ref(), &d.pointer)
-            .or_else(|| learned_partner(&f.value, original.as_ref(), &d.pointer, &d.message))?;
-        targets.push((file, item, d.message.clone()));
+        let items = match learned_item(&f.value, original.as_ref(), &d.pointer)
+            .or_else(|| learned_partner(&f.value, original.as_ref(), &d.pointer, &d.message))
+        {
+            Some(item) => vec![item],
+            None => {
+                let mut inside = Vec::new();
+                learned_inside(&f.value, original.as_ref(), &d.pointer, &mut inside);
+                inside
+            }
+        };
+        if items.is_empty() {
+            return None;
+        }
+        targets.extend(items.into_iter().map(|i| (file, i, d.message.clone())));
     }
     // Deepest and last first, so removing one array element does not move another.
     targets.sort_by_key(|t| std::cmp::Reverse((t.0, item_key(&t.1))));
@@ -116,6 +127,37 @@ fn learned_partner(
         let new = original.is_none_or(|o| o.pointer(&at).is_none());
         (new && at != pointer && named(&name)).then_some(at)
     })
+}
+
+/// When a diagnostic points at an item the file had before and no learned sibling is
+/// named (a login method that a learned out-parameter no longer fits), every item
+/// learned inside it.
+fn learned_inside(value: &Value, original: Option<&Value>, pointer: &str, out: &mut Vec<String>) {
+    let Some(Value::Object(map)) = value.pointer(pointer) else {
+        return;
+    };
+    for (key, list) in map {
+        if !ITEM_LISTS.contains(&key.as_str()) {
+            continue;
+        }
+        let base = format!("{pointer}/{}", crate::json::escape_pointer_token(key));
+        let children: Vec<String> = match list {
+            Value::Object(m) => m
+                .keys()
+                .map(|k| crate::json::escape_pointer_token(k))
+                .collect(),
+            Value::Array(items) => (0..items.len()).map(|i| i.to_string()).collect(),
+            _ => continue,
+        };
+        for child in children {
+            let at = format!("{base}/{child}");
+            if original.is_none_or(|o| o.pointer(&at).is_none()) {
+                out.push(at);
+            } else {
+                learned_inside(value, original, &at, out);
+            }
+        }
+    }
 }
 
 /// A JSON pointer token as the key it stands for (RFC 6901).

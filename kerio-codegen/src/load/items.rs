@@ -360,7 +360,7 @@ impl FileDecoder<'_> {
             p,
             v,
             "a method",
-            &["role", "sessionless", "doc", "params", "result", "paging"],
+            &["role", "sessionless", "idempotent", "doc", "params", "result", "paging"],
         )?;
         let role = members.iter().find(|m| m.key == "role").and_then(|m| {
             let rp = ptr(p, "role");
@@ -388,6 +388,7 @@ impl FileDecoder<'_> {
             .find(|m| m.key == "paging")
             .and_then(|m| self.paging(&ptr(p, "paging"), &m.value));
         let sessionless = self.flag(p, members, "sessionless");
+        let idempotent = self.flag(p, members, "idempotent");
         Some(Method {
             name: name.to_owned(),
             role,
@@ -396,19 +397,37 @@ impl FileDecoder<'_> {
             result: result?,
             paging,
             sessionless,
+            idempotent,
             loc: self.loc(p, v.offset),
         })
     }
 
     /// `"paging": {"offset": "query.start", "limit": "query.limit", "list": "list",
-    /// "total": "totalItems"}`; what the paths name is checked by validation.
+    /// "total": "totalItems", "firstPageOnly": ["refresh"]}`; what the paths and names
+    /// name is checked by validation.
     fn paging(&mut self, p: &str, v: &Json) -> Option<Paging> {
         const KEYS: [&str; 4] = ["offset", "limit", "list", "total"];
-        let members = self.object(p, v, "a paging declaration", &KEYS)?;
+        let members = self.object(
+            p,
+            v,
+            "a paging declaration",
+            &["offset", "limit", "list", "total", "firstPageOnly"],
+        )?;
         let [offset, limit, list, total] = KEYS.map(|key| {
             self.required(p, v, members, key, "a paging declaration")
                 .and_then(|mv| self.string(&ptr(p, key), mv))
         });
+        let mut first_page_only = Vec::new();
+        if let Some(m) = members.iter().find(|m| m.key == "firstPageOnly") {
+            let fp = ptr(p, "firstPageOnly");
+            let hint = Some("name the boolean params to send with the first page only");
+            if let Some(items) = self.array(&fp, &m.value, "expected an array of param names", hint)
+            {
+                for (i, item) in items.iter().enumerate() {
+                    first_page_only.extend(self.string(&ptr(&fp, &i.to_string()), item));
+                }
+            }
+        }
         let (offset, limit, list, total) = (offset?, limit?, list?, total?);
         let path = |s: &str| s.split('.').map(str::to_owned).collect::<Vec<_>>();
         Some(Paging {
@@ -416,6 +435,7 @@ impl FileDecoder<'_> {
             limit: path(&limit),
             list,
             total,
+            first_page_only,
             loc: self.loc(p, v.offset),
         })
     }

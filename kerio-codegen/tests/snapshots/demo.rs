@@ -131,6 +131,7 @@ pub mod demo {
         /// Params of `Session.confirmConfig`: Confirms a change.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Session.confirmConfig")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -192,6 +193,7 @@ pub mod demo {
         /// Params of `Session.getConfigTimestamp`: Timestamps to confirm.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Session.getConfigTimestamp")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -251,6 +253,7 @@ pub mod demo {
         /// Params of `Session.login`: Opens a session.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Session.login")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -309,6 +312,7 @@ pub mod demo {
         /// Params of `Session.logout`: Ends the session.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Session.logout")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -355,6 +359,9 @@ pub mod demo {
         pub struct Handle<'s>(pub(crate) &'s crate::Session<super::Demo>);
         impl<'s> Handle<'s> {
             /// Confirms a change.
+            ///
+            /// Returns `Result<`[`ConfirmConfigResult`](ConfirmConfigResult)`, Error>` when awaited (wire method `Session.confirmConfig`).
+            #[doc(alias = "Session.confirmConfig")]
             pub fn confirm_config<'a>(
                 &self,
                 client_timestamp_list: &'a [String],
@@ -368,6 +375,9 @@ pub mod demo {
                 }
             }
             /// Timestamps to confirm.
+            ///
+            /// Returns `Result<`[`GetConfigTimestampResult`](GetConfigTimestampResult)`, Error>` when awaited (wire method `Session.getConfigTimestamp`).
+            #[doc(alias = "Session.getConfigTimestamp")]
             pub fn get_config_timestamp(
                 &self,
             ) -> GetConfigTimestamp<&'s crate::Session<super::Demo>> {
@@ -388,6 +398,7 @@ pub mod demo {
         /// Params of `Things.get`: Lists things.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Things.get")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -471,6 +482,7 @@ pub mod demo {
         /// Params of `Things.getState`: Reads the state.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Things.getState")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -537,6 +549,7 @@ pub mod demo {
         /// Params of `Things.remove`: Removes things.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Things.remove")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -595,6 +608,7 @@ pub mod demo {
         /// Params of `Things.thingState`: A method named like a type of its module.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Things.thingState")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -666,6 +680,9 @@ pub mod demo {
             /// Lists things.
             ///
             /// Optional params are set on the returned call: `.refresh(..)`.
+            ///
+            /// Returns `Result<`[`GetResult`](GetResult)`, Error>` when awaited (wire method `Things.get`).
+            #[doc(alias = "Things.get")]
             pub fn get<'a>(
                 &self,
                 query: &'a super::Query,
@@ -680,10 +697,16 @@ pub mod demo {
                 }
             }
             /// Reads the state.
+            ///
+            /// Returns `Result<`[`GetStateResult`](GetStateResult)`, Error>` when awaited (wire method `Things.getState`).
+            #[doc(alias = "Things.getState")]
             pub fn get_state(&self) -> GetState<&'s crate::Session<super::Demo>> {
                 GetState { __session: self.0 }
             }
             /// Removes things.
+            ///
+            /// Returns `Result<`[`RemoveResult`](RemoveResult)`, Error>` when awaited (wire method `Things.remove`).
+            #[doc(alias = "Things.remove")]
             pub fn remove<'a>(
                 &self,
                 ids: &'a [super::KId],
@@ -694,6 +717,9 @@ pub mod demo {
                 Remove { __session: self.0, ids }
             }
             /// A method named like a type of its module.
+            ///
+            /// Returns `Result<`[`ThingStateParamsResult`](ThingStateParamsResult)`, Error>` when awaited (wire method `Things.thingState`).
+            #[doc(alias = "Things.thingState")]
             pub fn thing_state<'a>(
                 &self,
                 secret: &'a str,
@@ -707,6 +733,7 @@ pub mod demo {
                 }
             }
             /// Every item `get` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
+            #[doc(alias = "Things.get")]
             #[allow(clippy::useless_conversion)]
             pub fn get_stream(
                 &self,
@@ -856,7 +883,12 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         /// States of a thing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        ///
+        /// Values compare, hash and sort by their wire string ([`as_str`](Self::as_str)):
+        /// the order is the same whatever values a newer spec adds, and `Unknown` holding a
+        /// known value equals that value's variant. A `match` still tells them apart, so
+        /// build values from wire strings with `From`, which picks the variant.
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum ThingState {
             /// Literally `None`.
@@ -866,6 +898,7 @@ pub mod demo {
             /// Misspelt on the wire.
             ThingFirevall,
             /// A value this version of the spec does not know (newer firmware), kept as sent.
+            /// It equals the variant of the same wire value, if a newer spec has one.
             Unknown(String),
         }
         #[cfg(feature = "status")]
@@ -878,6 +911,46 @@ pub mod demo {
                     Self::ThingFirevall => "ThingFirevall",
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::PartialEq for ThingState {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::Eq for ThingState {}
+        #[cfg(feature = "status")]
+        impl ::std::hash::Hash for ThingState {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::PartialOrd for ThingState {
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::cmp::Ord for ThingState {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::convert::From<&str> for ThingState {
+            /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+            fn from(value: &str) -> Self {
+                <Self as crate::__private::codec::WireEnum>::from_wire(value)
+            }
+        }
+        #[cfg(feature = "status")]
+        impl ::std::convert::From<String> for ThingState {
+            /// The variant of a wire string; `Unknown` only for a value the spec lacks.
+            fn from(value: String) -> Self {
+                <Self as crate::__private::codec::WireEnum>::from_wire_owned(value)
             }
         }
         #[cfg(feature = "status")]

@@ -207,6 +207,7 @@ impl Lowering<'_> {
             result,
             paging: None,
             sessionless: false,
+            idempotent: false,
             loc: loc(pointer),
         }
     }

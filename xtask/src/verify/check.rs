@@ -135,7 +135,7 @@ fn check(target: &Target, at: &Origin<'_>, x: &Exchange, quiet: bool, done: &mut
             }),
             Some(report) => findings.extend(report.findings.iter().map(|f| Finding {
                 error: f.severity != Severity::Warning,
-                path: f.path.clone(),
+                path: redact::path(&f.path).into_owned(),
                 message: redact::message(&f.path, &f.message).into_owned(),
             })),
         }

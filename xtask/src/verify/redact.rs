@@ -5,10 +5,12 @@
 //! key on the finding's JSON path names a secret by the regen rules (see
 //! [`kerio_codegen::secrets`]: `password`, `psk`, `token`, ...; everything under such a key
 //! is secret, `psk.enabled` included), every quoted value in the message is replaced.
+//! Paths name keys, and a key that looks like a token (a session id used as a map key)
+//! is a secret itself: it is replaced in the path, and the path counts as secret.
 
 use std::borrow::Cow;
 
-use kerio_codegen::secrets::{REDACTED, is_secret_name};
+use kerio_codegen::secrets::{REDACTED, is_secret_name, looks_like_token};
 
 /// Words after which serde writes a value in backticks (``integer `5` ``,
 /// ``unknown variant `x` ``); other backticks quote names of the types (``missing field
@@ -20,7 +22,26 @@ const VALUE_BEFORE_BACKTICK: [&str; 4] = ["integer ", "floating point ", "charac
 pub fn is_secret_path(path: &str) -> bool {
     path.split('.')
         .map(|segment| segment.split('[').next().unwrap_or(segment))
-        .any(is_secret_name)
+        .any(|key| is_secret_name(key) || looks_like_token(key))
+}
+
+/// A JSON path with every key that looks like a token replaced by `[redacted]`.
+pub fn path(path: &str) -> Cow<'_, str> {
+    if !path.split(['.', '[']).any(looks_like_token) {
+        return Cow::Borrowed(path);
+    }
+    let segments: Vec<String> = path
+        .split('.')
+        .map(|segment| {
+            let (key, rest) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+            if looks_like_token(key) {
+                format!("{REDACTED}{rest}")
+            } else {
+                segment.to_owned()
+            }
+        })
+        .collect();
+    Cow::Owned(segments.join("."))
 }
 
 /// The message of a finding at `path`, its quoted values redacted when the path is secret.
@@ -105,6 +126,17 @@ mod tests {
             "missing field `value`"
         );
         assert_eq!(redact_quoted(r#"cut "abc"#), r#"cut "[redacted]""#);
+    }
+
+    #[test]
+    fn token_keys_leave_paths() {
+        let key = "5f1e2d3c4b5a69788796a5b4";
+        assert_eq!(
+            path(&format!("result.map.{key}[2].name")),
+            "result.map.[redacted][2].name"
+        );
+        assert_eq!(path("result.list[0].hostname"), "result.list[0].hostname");
+        assert!(is_secret_path(&format!("params.{key}")));
     }
 
     #[test]

@@ -72,8 +72,14 @@ impl State {
             .is_some_and(|m| m.sessionless)
     }
 
-    /// The session check, then a handler or the built-in reply.
+    /// The session check, then a handler or the built-in reply. A path where no API and
+    /// no file is served gets what an appliance's web server answers there, HTTP 404,
+    /// before any session check: a session error would send a client looking for the
+    /// wrong cause.
     pub(super) fn route(&self, call: &RpcCall) -> Reply {
+        if self.api(&call.path).is_none() && !lock(&self.files).contains_key(&call.path) {
+            return not_found();
+        }
         let login = self.is_login(call) || self.is_sessionless(call);
         let handler = lock(&self.handlers).get(&call.method).cloned();
         if !login && !call.batch {
@@ -105,10 +111,7 @@ impl State {
         }
         let Some((served, api)) = self.api(&call.path).map(|(p, a)| (p.to_owned(), a.clone()))
         else {
-            return (
-                Reply::html(404, "<html><title>404 Not Found</title></html>"),
-                vec![],
-            );
+            return (not_found(), vec![]);
         };
         let Some(method) = api.methods.get(&call.method) else {
             return (
@@ -269,26 +272,37 @@ impl State {
         if commands.len() > BATCH_LIMIT {
             return Reply::error(-32606, "Too many commands in batch.", &[]);
         }
-        let items = commands
-            .iter()
-            .map(|command| {
-                let sub = RpcCall {
-                    path: call.path.clone(),
-                    method: command
-                        .get("method")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    id: Value::Null,
-                    params: command.get("params").cloned().unwrap_or(Value::Null),
-                    headers: call.headers.clone(),
-                    body: Bytes::new(),
-                    batch: true,
-                };
-                self.record(&sub);
-                self.batch_item(&sub, self.route(&sub))
-            })
-            .collect();
+        // Without `ignoreErrors` the mock stops after the first failing command and
+        // lists the commands that ran (what an appliance lists then is not known; the
+        // client accepts the full list too).
+        let ignore_errors = call
+            .params
+            .get("ignoreErrors")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let mut items = Vec::with_capacity(commands.len());
+        for command in commands {
+            let sub = RpcCall {
+                path: call.path.clone(),
+                method: command
+                    .get("method")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                id: Value::Null,
+                params: command.get("params").cloned().unwrap_or(Value::Null),
+                headers: call.headers.clone(),
+                body: Bytes::new(),
+                batch: true,
+            };
+            self.record(&sub);
+            let item = self.batch_item(&sub, self.route(&sub));
+            let failed = item.get("error").is_some();
+            items.push(item);
+            if failed && !ignore_errors {
+                break;
+            }
+        }
         Reply::result(Value::Array(items))
     }
 
@@ -306,6 +320,10 @@ impl State {
                 parameters,
             } => json!({ "error": error_object(code, &message, &parameters) }),
             Reply::Builtin => self.batch_item(call, self.builtin(call).0),
+            Reply::ThenRestart(down, inner) => {
+                self.restart(down);
+                self.batch_item(call, *inner)
+            }
             Reply::Status(_, inner)
             | Reply::Delay(_, inner)
             | Reply::WithCookies(_, inner)
@@ -336,4 +354,9 @@ fn problem_reply(problem: &Problem) -> Reply {
 pub(super) fn error_object(code: i64, message: &str, parameters: &[Value]) -> Value {
     json!({"code": code, "message": message,
         "data": {"messageParameters": {"positionalParameters": parameters, "plurality": 1}}})
+}
+
+/// What the appliance's web server answers on a path it serves nothing at.
+fn not_found() -> Reply {
+    Reply::html(404, "<html><title>404 Not Found</title></html>")
 }

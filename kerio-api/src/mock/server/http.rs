@@ -25,6 +25,11 @@ pub(super) async fn accept_loop(listener: TcpListener, acceptor: TlsAcceptor, st
         let Ok((tcp, _)) = listener.accept().await else {
             continue;
         };
+        if state.is_down() {
+            // Restarting: the connection is closed before TLS.
+            drop(tcp);
+            continue;
+        }
         state.connections.fetch_add(1, Ordering::SeqCst);
         let _ = tcp.set_nodelay(!state.faults.nagle);
         let acceptor = acceptor.clone();
@@ -46,6 +51,11 @@ async fn handle(
     state: Arc<State>,
     request: Request<Incoming>,
 ) -> Result<Response<MockBody>, io::Error> {
+    if state.is_down() {
+        return Err(io::Error::other(
+            "the mock appliance's listener is restarting",
+        ));
+    }
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(io::Error::other)?.to_bytes();
     if let Some(latency) = state.faults.latency {
@@ -120,6 +130,10 @@ async fn respond(
             }
             Reply::WithId(new, inner) => {
                 id = new;
+                *inner
+            }
+            Reply::ThenRestart(down, inner) => {
+                state.restart(down);
                 *inner
             }
             Reply::Builtin => {

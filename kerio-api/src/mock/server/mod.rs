@@ -43,6 +43,8 @@ pub(crate) struct State {
     pub(super) appliance: Mutex<ApplianceState>,
     /// Configuration timestamps waiting for confirmation since an `apply`.
     pending_confirm: Mutex<Vec<Value>>,
+    /// Until when the listener plays restarting ([`Reply::ThenRestart`]).
+    down_until: Mutex<Option<std::time::Instant>>,
     /// Endpoint paths and the API each serves, longest path first.
     apis: Vec<(String, Arc<ApiSpec>)>,
     captures: Captures,
@@ -108,6 +110,7 @@ pub(super) async fn start(builder: MockBuilder) -> Result<MockAppliance, Error> 
         store: Mutex::default(),
         appliance: Mutex::new(builder.state),
         pending_confirm: Mutex::default(),
+        down_until: Mutex::default(),
         apis: served_paths(&apis, &builder.api_paths),
         captures,
         user: builder.user.clone(),
@@ -189,6 +192,24 @@ fn served_paths(apis: &[Arc<ApiSpec>], extra: &[(String, String)]) -> Vec<(Strin
 }
 
 impl State {
+    /// Plays a listener restart for `down` from now.
+    pub(super) fn restart(&self, down: std::time::Duration) {
+        *super::lock(&self.down_until) = Some(std::time::Instant::now() + down);
+    }
+
+    /// Whether the listener is restarting.
+    pub(super) fn is_down(&self) -> bool {
+        let mut until = super::lock(&self.down_until);
+        match *until {
+            Some(t) if t > std::time::Instant::now() => true,
+            Some(_) => {
+                *until = None;
+                false
+            }
+            None => false,
+        }
+    }
+
     /// A fresh random-looking hex string of `len` digits.
     pub(in crate::mock) fn random_hex(&self, len: usize) -> String {
         random_hex(len)

@@ -87,6 +87,14 @@ impl<'a> Merger<'a> {
                         if values.iter().any(|e| e.value == v) || v.is_empty() {
                             continue;
                         }
+                        // A token echoed where an enum value goes, or what sanitize left
+                        // of one, is not a value of the enum.
+                        if secrets::looks_like_token_value(v) || v.contains(secrets::REDACTED) {
+                            self.review(format!(
+                                "{name}: a value that looks like a token or was redacted (not shown); not learned"
+                            ));
+                            continue;
+                        }
                         self.report.new_values.push(format!("{name}: {v}"));
                         self.edits.push(Edit::Push(
                             file,

@@ -201,6 +201,27 @@ fn keys_that_are_not_names_are_not_learned() {
 }
 
 #[test]
+fn tokens_and_redacted_strings_are_not_enum_values() {
+    let (_dir, mut api) = spec();
+    let obs = methods(vec![(
+        "Hosts.get",
+        call(
+            "{}",
+            r#"{"list": [{"kind": "B1000Value"}, {"kind": "5f1e2d3c4b5a69788796"},
+                {"kind": "[redacted]"}]}"#,
+        ),
+    )]);
+    let report = merge(&mut api, &obs);
+    assert_eq!(report.new_values, ["Kind: B1000Value"]);
+    assert_eq!(report.review.len(), 2, "{:?}", report.review);
+    assert!(
+        report.review.iter().all(|r| !r.contains("5f1e2d")),
+        "{:?}",
+        report.review
+    );
+}
+
+#[test]
 fn a_method_without_a_successful_reply_is_not_added() {
     let (_dir, mut api) = spec();
     let mut obs = call("{}", "null");

@@ -1,5 +1,6 @@
 //! Secrets in JSON text: strings under secret keys and `Password`-shaped objects are
-//! replaced, everything else is copied byte for byte (key order, spacing).
+//! replaced, strings holding JSON are redacted as JSON (to any depth), everything else
+//! is copied byte for byte (key order, spacing).
 
 use serde_json::Value;
 
@@ -91,6 +92,7 @@ fn rewrite(
             let raw = text.get(start..=end)?;
             *i = end + 1;
             let check = secret
+                || raw.get(1..).is_some_and(secrets::opens_json)
                 || raw.contains('\\')
                 || raw.contains("PRIVATE")
                 || raw.starts_with("\"/")
@@ -104,14 +106,26 @@ fn rewrite(
             let value: String = serde_json::from_str(raw).ok()?;
             if value == REDACTED {
                 out.push_str(raw);
-            } else if secret || secrets::is_private_key(&value) {
+            } else if secret {
                 found(&value);
                 out.push_str(&format!("\"{REDACTED}\""));
-            } else if secrets::is_url(&value) {
-                let clean = secrets::redact_url(&value, found);
-                out.push_str(&serde_json::to_string(&clean).ok()?);
+            } else if secrets::opens_json(&value) {
+                // A JSON document carried as a string: redacted as JSON, its layout kept,
+                // and what cannot be parsed as JSON is not kept.
+                match redact_json_text(&value, found) {
+                    Some(inner) if inner == value => out.push_str(raw),
+                    Some(inner) => out.push_str(&serde_json::to_string(&inner).ok()?),
+                    None => {
+                        found(&value);
+                        out.push_str(&format!("\"{REDACTED}\""));
+                    }
+                }
             } else {
-                out.push_str(raw);
+                // Private keys, URLs, JSON encoded more than once: the one policy.
+                match secrets::redact_text(&value, found) {
+                    Some(clean) => out.push_str(&serde_json::to_string(&clean).ok()?),
+                    None => out.push_str(raw),
+                }
             }
             Some(())
         }
