@@ -79,6 +79,9 @@ struct File {
     thresholds: Thresholds,
     #[serde(default)]
     appliance: Vec<Entry>,
+    /// The exporter's section (`kerio_api::exporter`), which the fleet report ignores.
+    #[serde(default, rename = "exporter")]
+    _exporter: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -146,7 +149,9 @@ impl FleetConfig {
     }
 }
 
-fn parse(text: &str, base: &Path, origin: &str) -> Result<FleetConfig, ConfigError> {
+/// Reads a fleet file's `text`; relative paths are relative to `base`, and errors name
+/// `origin`.
+pub(crate) fn parse(text: &str, base: &Path, origin: &str) -> Result<FleetConfig, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         origin: origin.to_owned(),
         message,

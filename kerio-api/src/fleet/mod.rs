@@ -41,12 +41,13 @@
 //! # Ok(()) }
 //! ```
 
-mod config;
+pub(crate) mod config;
 mod html;
-mod poll;
-mod read;
+pub(crate) mod poll;
+pub(crate) mod read;
+mod reason_kind;
 mod report;
-mod status;
+pub(crate) mod status;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -55,6 +56,7 @@ use std::time::Duration;
 pub use config::{ConfigError, FleetConfig};
 pub use poll::poll;
 pub use report::{ApplianceReport, FleetReport};
+pub use reason_kind::ReasonKind;
 pub use status::{Reason, Status, Thresholds};
 
 use crate::Secret;

@@ -8,6 +8,7 @@ use crate::{Client, Error, TlsErrorKind};
 
 use super::read;
 use super::report::{ApplianceReport, FleetReport};
+use super::reason_kind::ReasonKind;
 use super::status::{Reason, Status, assess};
 use super::{Appliance, Credentials, FleetOptions, Trust};
 
@@ -60,10 +61,13 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
     let (status, reasons, version) = match &appliance.credentials {
         None => (
             Status::Grey,
-            vec![Reason::new(
-                Status::Grey,
-                "Listed, not managed: no credentials are configured",
-            )],
+            vec![
+                Reason::new(
+                    Status::Grey,
+                    "Listed, not managed: no credentials are configured",
+                )
+                .kind(ReasonKind::Unmanaged),
+            ],
             None,
         ),
         Some(credentials) => {
@@ -71,18 +75,8 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
                 .await
             {
                 Ok(Ok((status, reasons, version))) => (status, reasons, version),
-                Ok(Err(reason)) => (Status::Red, vec![Reason::new(Status::Red, reason)], None),
-                Err(_) => (
-                    Status::Red,
-                    vec![Reason::new(
-                        Status::Red,
-                        format!(
-                            "No answer within {}: offline or too slow",
-                            seconds(options.timeout)
-                        ),
-                    )],
-                    None,
-                ),
+                Ok(Err(reason)) => (Status::Red, vec![reason], None),
+                Err(_) => (Status::Red, vec![no_answer(options.timeout)], None),
             }
         }
     };
@@ -98,23 +92,30 @@ pub(crate) async fn poll_one(appliance: &Appliance, options: &FleetOptions) -> A
 
 type Visit = (Status, Vec<Reason>, Option<String>);
 
+/// The red reason of an appliance that gave no answer within `timeout`.
+pub(crate) fn no_answer(timeout: Duration) -> Reason {
+    Reason::new(
+        Status::Red,
+        format!("No answer within {}: offline or too slow", seconds(timeout)),
+    )
+    .kind(ReasonKind::Offline)
+}
+
 /// Logs in, reads, logs out; `Err` is the reason of a red row.
 async fn visit(
     appliance: &Appliance,
     credentials: &Credentials,
     options: &FleetOptions,
-) -> Result<Visit, String> {
-    let password = credentials.password.read()?;
-    let client = client(appliance, options)?;
+) -> Result<Visit, Reason> {
+    let unusable = |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
+    let password = credentials.password.read().map_err(unusable)?;
+    let client = client(appliance, options.timeout).map_err(unusable)?;
     let session = read::login(&client, &credentials.user, password.expose())
         .await
         .map_err(|e| login_failure(&e, options.timeout))?;
     let readings = read::read(&session, options.read_mode).await;
     read::logout(&session).await;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let (status, reasons) = assess(&readings, &options.thresholds, now);
+    let (status, reasons) = assess(&readings, &options.thresholds, unix_now());
     let version = readings
         .product
         .ok()
@@ -123,10 +124,29 @@ async fn visit(
     Ok((status, reasons, version))
 }
 
-fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, String> {
+/// Now, in seconds since the Unix epoch.
+pub(crate) fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A client for the appliance, each request within `timeout`; `Err` says why the
+/// configuration cannot be used.
+pub(crate) fn client(appliance: &Appliance, timeout: Duration) -> Result<Client, String> {
+    client_builder(appliance, timeout)?
+        .build()
+        .map_err(|e| format!("The configuration is not usable: {e}"))
+}
+
+/// The builder of [`client`], for callers that set more.
+pub(crate) fn client_builder(
+    appliance: &Appliance,
+    timeout: Duration,
+) -> Result<crate::ClientBuilder, String> {
     let mut builder = Client::builder(&appliance.url)
-        .timeout(options.timeout)
-        .connect_timeout(options.timeout.min(CONNECT_TIMEOUT));
+        .timeout(timeout)
+        .connect_timeout(timeout.min(CONNECT_TIMEOUT));
     let config = |e: Error| format!("The configuration is not usable: {e}");
     builder = match &appliance.trust {
         Trust::System => builder,
@@ -143,11 +163,21 @@ fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, Strin
         }
         Trust::DangerAcceptInvalidCerts => builder.danger_accept_invalid_certs(),
     };
-    builder.build().map_err(config)
+    Ok(builder)
 }
 
-/// The reason of a failed login, sorted by what the user can do about it.
-fn login_failure(e: &Error, timeout: Duration) -> String {
+/// The red reason of a failed login, sorted by what the user can do about it.
+pub(crate) fn login_failure(e: &Error, timeout: Duration) -> Reason {
+    let kind = match e {
+        Error::Timeout { .. } | Error::Transport { .. } => ReasonKind::Offline,
+        Error::Tls { .. } => ReasonKind::CertificateRejected,
+        Error::Rpc(_) => ReasonKind::LoginRefused,
+        _ => ReasonKind::Other,
+    };
+    Reason::new(Status::Red, login_failure_text(e, timeout)).kind(kind)
+}
+
+fn login_failure_text(e: &Error, timeout: Duration) -> String {
     match e {
         Error::Timeout { .. } => format!(
             "No answer within {}: offline or too slow ({e})",

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::reason_kind::ReasonKind;
+
 use crate::admin::{
     ExpireInfo, ExpireType, ProductInformation, RegistrationFullStatus, RegistrationType,
     SystemHealthData, UpdateCheckerInfo, UpdateStatus,
@@ -64,15 +66,25 @@ pub struct Reason {
     pub status: Status,
     /// What was found, e.g. "Memory is low: 94% of 2.0 GiB in use".
     pub text: String,
+    /// What the reason is about, for programs: the text may change, the kind does not.
+    #[serde(default)]
+    pub kind: ReasonKind,
 }
 
 impl Reason {
-    /// A reason with its status and text.
+    /// A reason with its status and text, of kind [`ReasonKind::Other`].
     pub fn new(status: Status, text: impl Into<String>) -> Self {
         Reason {
             status,
             text: text.into(),
+            kind: ReasonKind::Other,
         }
+    }
+
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(mut self, kind: ReasonKind) -> Self {
+        self.kind = kind;
+        self
     }
 }
 
@@ -184,28 +196,32 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
         issues.push(Reason::new(
             Status::Yellow,
             format!("The product version could not be read: {e}"),
-        ));
+        )
+        .kind(ReasonKind::ReadFailed));
     }
     match &readings.update {
         Ok(info) => update(info, version, &mut issues),
         Err(e) => issues.push(Reason::new(
             Status::Yellow,
             format!("The update state could not be read: {e}"),
-        )),
+        )
+        .kind(ReasonKind::ReadFailed)),
     }
     match &readings.health {
         Ok(data) => health(data, limits, &mut issues, &mut good),
         Err(e) => issues.push(Reason::new(
             Status::Yellow,
             format!("Memory and disk could not be read: {e}"),
-        )),
+        )
+        .kind(ReasonKind::ReadFailed)),
     }
     match &readings.registration {
         Ok(status) => registration(status, limits, now, &mut issues, &mut good),
         Err(e) => issues.push(Reason::new(
             Status::Yellow,
             format!("The licence state could not be read: {e}"),
-        )),
+        )
+        .kind(ReasonKind::ReadFailed)),
     }
     issues.sort_by_key(|r| r.status.sort_rank());
     match issues.iter().map(|r| r.status).max() {
@@ -216,7 +232,10 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
             } else {
                 format!("Online, nothing needs attention: {}", good.join(", "))
             };
-            (Status::Green, vec![Reason::new(Status::Green, text)])
+            (
+                Status::Green,
+                vec![Reason::new(Status::Green, text).kind(ReasonKind::Online)],
+            )
         }
     }
 }
@@ -228,7 +247,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(d) if !d.is_empty() => format!("An update is available{running}: {d}"),
             _ => format!("An update is available{running}"),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateAvailable));
     }
     let failed = match &info.status {
         Some(UpdateStatus::UpdateStatusCheckFailed) => Some("The last update check failed"),
@@ -241,7 +260,7 @@ fn update(info: &UpdateCheckerInfo, version: Option<&str>, issues: &mut Vec<Reas
             Some(detail) if !detail.is_empty() => format!("{failed}: {detail}"),
             _ => failed.to_owned(),
         };
-        issues.push(Reason::new(Status::Yellow, text));
+        issues.push(Reason::new(Status::Yellow, text).kind(ReasonKind::UpdateFailed));
     }
 }
 
@@ -270,7 +289,8 @@ fn health(
             issues.push(Reason::new(
                 Status::Yellow,
                 format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
-            ));
+            )
+            .kind(ReasonKind::MemoryLow));
         } else {
             good.push(format!("memory {used:.0}%{total} in use"));
         }
@@ -286,12 +306,14 @@ fn health(
             issues.push(Reason::new(
                 Status::Red,
                 format!("The disk is nearly full: {figure}"),
-            ));
+            )
+            .kind(ReasonKind::DiskFull));
         } else if percent < limits.disk_free_percent {
             issues.push(Reason::new(
                 Status::Yellow,
                 format!("Disk space is low: {figure}"),
-            ));
+            )
+            .kind(ReasonKind::DiskLow));
         } else {
             good.push(format!("disk {figure}"));
         }
@@ -309,7 +331,8 @@ fn registration(
         issues.push(Reason::new(
             Status::Red,
             "The trial licence has expired (registration state rsTrialExpired)",
-        ));
+        )
+        .kind(ReasonKind::TrialExpired));
     }
     for expiry in status.expirations.iter().flatten() {
         expiration(expiry, limits, now, issues, good);
@@ -358,11 +381,20 @@ fn expiration(
         ),
         None => ("expiry".to_owned(), "An expiry date".to_owned()),
     };
+    let (expired, expiring) = match &expiry.r#type {
+        Some(ExpireType::License) => (ReasonKind::LicenseExpired, ReasonKind::LicenseExpiring),
+        Some(ExpireType::Subscription) => (
+            ReasonKind::MaintenanceExpired,
+            ReasonKind::MaintenanceExpiring,
+        ),
+        _ => (ReasonKind::Expired, ReasonKind::Expiring),
+    };
     if let Some(ago_days) = expired_days_ago {
         issues.push(Reason::new(
             Status::Red,
             format!("{what_capital} expired {}", ago(ago_days)),
-        ));
+        )
+        .kind(expired));
         return;
     }
     let Some(days) = days_left else {
@@ -377,9 +409,26 @@ fn expiration(
         issues.push(Reason::new(
             Status::Yellow,
             format!("{what_capital} expires {when}"),
-        ));
+        )
+        .kind(expiring));
     } else {
         good.push(format!("{what} valid for {days} more days"));
+    }
+}
+
+/// The moment an expiry counts as passed by the rules of [`expiration`], in seconds
+/// since the Unix epoch: a day after a plausible `date` (its last day of validity), else
+/// the end of the `remainingDays`-th day from `now`; `None` when it never expires or
+/// neither field says when.
+pub(crate) fn expires_at(expiry: &ExpireInfo, now: i64) -> Option<i64> {
+    if expiry.is_unlimited == Some(true) {
+        return None;
+    }
+    match expiry.date.filter(|d| PLAUSIBLE_DATES.contains(d)) {
+        Some(date) => Some(date.saturating_add(DAY)),
+        None => expiry
+            .remaining_days
+            .map(|days| now.saturating_add(days.saturating_add(1).saturating_mul(DAY))),
     }
 }
 
