@@ -191,7 +191,7 @@ impl Exporter {
                     .inner
                     .targets
                     .iter()
-                    .filter(|t| std::ptr::eq(t.product, product))
+                    .filter(|t| t.product.name == product.name)
                     .map(|t| t.name.as_str())
                     .collect();
                 (!names.is_empty()).then(|| {

@@ -33,7 +33,7 @@ pub(crate) struct ProductDef {
 }
 
 /// The products, by name. Connect and Operator join here with collectors of their own.
-pub(crate) const PRODUCTS: &[ProductDef] = &[control::PRODUCT];
+pub(crate) static PRODUCTS: &[ProductDef] = &[control::PRODUCT];
 
 /// The product of an appliance. Appliances are Kerio Control ones until the fleet file
 /// can say otherwise.
