@@ -210,8 +210,8 @@ fn parse(text: &str, base: &Path, origin: &str) -> Result<ExporterConfig, Config
         ));
     }
     config.max_probes_in_flight = section.max_probes_in_flight;
-    config.timeout_margin = Duration::try_from_secs_f64(section.timeout_margin_seconds)
-        .map_err(|_| {
+    config.timeout_margin =
+        Duration::try_from_secs_f64(section.timeout_margin_seconds).map_err(|_| {
             invalid(format!(
                 "[exporter]: timeout_margin_seconds must be a number of seconds, not {}",
                 section.timeout_margin_seconds

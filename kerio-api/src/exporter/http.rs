@@ -40,7 +40,10 @@ async fn probe(
     headers: HeaderMap,
 ) -> Response {
     let Some(target) = params.get("target") else {
-        return text(StatusCode::BAD_REQUEST, "the target parameter is missing\n".into());
+        return text(
+            StatusCode::BAD_REQUEST,
+            "the target parameter is missing\n".into(),
+        );
     };
     let module = params.get("module").map(String::as_str);
     let timeout = headers
@@ -56,9 +59,10 @@ async fn probe(
                 body(StatusCode::OK, PROMETHEUS_TEXT, probe.to_prometheus_text())
             }
         }
-        Err(e @ (ProbeError::UnknownTarget(_) | ProbeError::UnknownModule(_))) => {
-            text(StatusCode::BAD_REQUEST, format!("{}\n", cut(&e.to_string())))
-        }
+        Err(e @ (ProbeError::UnknownTarget(_) | ProbeError::UnknownModule(_))) => text(
+            StatusCode::BAD_REQUEST,
+            format!("{}\n", cut(&e.to_string())),
+        ),
         Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
     }
 }

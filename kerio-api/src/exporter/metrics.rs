@@ -255,7 +255,10 @@ mod tests {
         f.state_set(&S, &[], "state", &["A", "B"], "C");
         f.info(&I, vec![("version", "9.5 \"beta\"\n".to_owned())]);
         let om = f.to_openmetrics();
-        assert!(om.contains("# TYPE kerio_test_bytes gauge\nkerio_test_bytes 1.5\n"), "{om}");
+        assert!(
+            om.contains("# TYPE kerio_test_bytes gauge\nkerio_test_bytes 1.5\n"),
+            "{om}"
+        );
         assert!(om.contains("kerio_test_state{state=\"A\"} 0.0"), "{om}");
         assert!(om.contains("kerio_test_state{state=\"C\"} 1.0"), "{om}");
         assert!(om.contains("# TYPE kerio_test info"), "{om}");

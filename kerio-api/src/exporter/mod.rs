@@ -194,9 +194,9 @@ impl Exporter {
                     .filter(|t| t.product.name == product.name)
                     .map(|t| t.name.as_str())
                     .collect();
-                (!names.is_empty()).then(|| {
-                    json!({"targets": names, "labels": {"__meta_kerio_product": product.name}})
-                })
+                (!names.is_empty()).then(
+                    || json!({"targets": names, "labels": {"__meta_kerio_product": product.name}}),
+                )
             })
             .collect();
         serde_json::to_string_pretty(&groups).unwrap_or_else(|_| "[]".into())
@@ -289,7 +289,9 @@ impl Exporter {
 /// half of it), and never longer than the module allows.
 fn budget(module: Duration, scrape: Option<Duration>, margin: Duration) -> Duration {
     match scrape {
-        Some(scrape) if !scrape.is_zero() => module.min(scrape.saturating_sub(margin).max(scrape / 2)),
+        Some(scrape) if !scrape.is_zero() => {
+            module.min(scrape.saturating_sub(margin).max(scrape / 2))
+        }
         _ => module,
     }
 }
@@ -316,8 +318,17 @@ mod tests {
             assert!(names.insert(def.name), "{} twice", def.name);
             assert!(def.name.starts_with("kerio_"), "{}", def.name);
             assert!(!def.name.ends_with("_total"), "{} is no counter", def.name);
-            assert_eq!(def.kind == MetricKind::Info, def.name.ends_with("_info"), "{}", def.name);
-            assert!(def.help.ends_with('.') || def.help.ends_with(')'), "{}", def.name);
+            assert_eq!(
+                def.kind == MetricKind::Info,
+                def.name.ends_with("_info"),
+                "{}",
+                def.name
+            );
+            assert!(
+                def.help.ends_with('.') || def.help.ends_with(')'),
+                "{}",
+                def.name
+            );
         }
         for fixed in ["kerio_up", "kerio_status"] {
             assert!(names.contains(fixed), "{fixed}");

@@ -165,7 +165,9 @@ impl OwnMetrics {
     pub(crate) fn login(&self, target: &str, ok: bool) {
         self.logins.get_or_create(&Self::target(target)).inc();
         if !ok {
-            self.login_failures.get_or_create(&Self::target(target)).inc();
+            self.login_failures
+                .get_or_create(&Self::target(target))
+                .inc();
         }
     }
 

@@ -156,7 +156,11 @@ pub(crate) struct Shop {
 }
 
 impl Target {
-    pub(crate) fn new(appliance: Appliance, product: &'static ProductDef, probe: Box<dyn TargetProbe>) -> Target {
+    pub(crate) fn new(
+        appliance: Appliance,
+        product: &'static ProductDef,
+        probe: Box<dyn TargetProbe>,
+    ) -> Target {
         Target {
             name: appliance.name.clone(),
             appliance,
@@ -277,7 +281,14 @@ async fn run(
         shop.own.in_flight().dec();
         let findings = std::mem::take(&mut *lock(&findings));
         let planned = planned(target.product, &module);
-        let probe = finish(&target, &module_name, findings, &planned, started.elapsed(), budget);
+        let probe = finish(
+            &target,
+            &module_name,
+            findings,
+            &planned,
+            started.elapsed(),
+            budget,
+        );
         let counted_up = probe.up || probe.status == Status::Grey;
         shop.own
             .probe_done(&target.name, counted_up, probe.duration.as_secs_f64());
@@ -296,7 +307,11 @@ async fn run(
 /// The collectors a probe with `module` runs.
 fn planned(product: &ProductDef, module: &Module) -> Vec<&'static str> {
     let mut names = product.status_collectors.to_vec();
-    names.extend((product.collectors)().into_iter().filter(|n| module.runs(n)));
+    names.extend(
+        (product.collectors)()
+            .into_iter()
+            .filter(|n| module.runs(n)),
+    );
     names
 }
 

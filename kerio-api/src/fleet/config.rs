@@ -24,6 +24,9 @@
 //! url = "https://branch.example.com:4081"
 //! ```
 //!
+//! An `[exporter]` section belongs to the Prometheus exporter (`kerio_api::exporter`,
+//! feature `exporter`) and is ignored here.
+//!
 //! Passwords are never read from the file itself: a `password` key is an error.
 //! Relative `password_file` and `ca_file` paths are relative to the fleet file.
 

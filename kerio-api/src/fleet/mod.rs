@@ -55,8 +55,8 @@ use std::time::Duration;
 
 pub use config::{ConfigError, FleetConfig};
 pub use poll::poll;
-pub use report::{ApplianceReport, FleetReport};
 pub use reason_kind::ReasonKind;
+pub use report::{ApplianceReport, FleetReport};
 pub use status::{Reason, Status, Thresholds};
 
 use crate::Secret;

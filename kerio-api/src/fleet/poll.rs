@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use crate::{Client, Error, TlsErrorKind};
 
 use super::read;
-use super::report::{ApplianceReport, FleetReport};
 use super::reason_kind::ReasonKind;
+use super::report::{ApplianceReport, FleetReport};
 use super::status::{Reason, Status, assess};
 use super::{Appliance, Credentials, FleetOptions, Trust};
 

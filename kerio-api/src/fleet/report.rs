@@ -100,7 +100,7 @@ impl FleetReport {
     }
 
     /// The report as pretty-printed JSON: `{"appliances": [{"name", "url", "status",
-    /// "reasons": [{"status", "text"}], "version", "elapsed_ms"}], "elapsed_ms"}`.
+    /// "reasons": [{"status", "text", "kind"}], "version", "elapsed_ms"}], "elapsed_ms"}`.
     pub fn to_json(&self) -> String {
         // A report holds only strings, numbers and lists: serializing cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()

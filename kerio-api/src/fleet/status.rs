@@ -193,35 +193,43 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
         .ok()
         .and_then(|p| p.version_string.as_deref());
     if let Err(e) = &readings.product {
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("The product version could not be read: {e}"),
-        )
-        .kind(ReasonKind::ReadFailed));
+        issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The product version could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        );
     }
     match &readings.update {
         Ok(info) => update(info, version, &mut issues),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The update state could not be read: {e}"),
-        )
-        .kind(ReasonKind::ReadFailed)),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The update state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.health {
         Ok(data) => health(data, limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("Memory and disk could not be read: {e}"),
-        )
-        .kind(ReasonKind::ReadFailed)),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("Memory and disk could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     match &readings.registration {
         Ok(status) => registration(status, limits, now, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The licence state could not be read: {e}"),
-        )
-        .kind(ReasonKind::ReadFailed)),
+        Err(e) => issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The licence state could not be read: {e}"),
+            )
+            .kind(ReasonKind::ReadFailed),
+        ),
     }
     issues.sort_by_key(|r| r.status.sort_rank());
     match issues.iter().map(|r| r.status).max() {
@@ -286,11 +294,13 @@ fn health(
             .filter(|t| t.is_finite() && *t > 0.0)
             .map_or_else(String::new, |t| format!(" of {}", bytes(t)));
         if used >= limits.memory_used_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
-            )
-            .kind(ReasonKind::MemoryLow));
+            issues.push(
+                Reason::new(
+                    Status::Yellow,
+                    format!("Memory is low: {used:.0}%{total} in use over the last two hours"),
+                )
+                .kind(ReasonKind::MemoryLow),
+            );
         } else {
             good.push(format!("memory {used:.0}%{total} in use"));
         }
@@ -303,17 +313,15 @@ fn health(
         let percent = free / total * 100.0;
         let figure = format!("{} free of {} ({percent:.0}%)", bytes(free), bytes(total));
         if percent < limits.disk_free_critical_percent {
-            issues.push(Reason::new(
-                Status::Red,
-                format!("The disk is nearly full: {figure}"),
-            )
-            .kind(ReasonKind::DiskFull));
+            issues.push(
+                Reason::new(Status::Red, format!("The disk is nearly full: {figure}"))
+                    .kind(ReasonKind::DiskFull),
+            );
         } else if percent < limits.disk_free_percent {
-            issues.push(Reason::new(
-                Status::Yellow,
-                format!("Disk space is low: {figure}"),
-            )
-            .kind(ReasonKind::DiskLow));
+            issues.push(
+                Reason::new(Status::Yellow, format!("Disk space is low: {figure}"))
+                    .kind(ReasonKind::DiskLow),
+            );
         } else {
             good.push(format!("disk {figure}"));
         }
@@ -328,11 +336,13 @@ fn registration(
     good: &mut Vec<String>,
 ) {
     if status.reg_type == Some(RegistrationType::RsTrialExpired) {
-        issues.push(Reason::new(
-            Status::Red,
-            "The trial licence has expired (registration state rsTrialExpired)",
-        )
-        .kind(ReasonKind::TrialExpired));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                "The trial licence has expired (registration state rsTrialExpired)",
+            )
+            .kind(ReasonKind::TrialExpired),
+        );
     }
     for expiry in status.expirations.iter().flatten() {
         expiration(expiry, limits, now, issues, good);
@@ -390,11 +400,13 @@ fn expiration(
         _ => (ReasonKind::Expired, ReasonKind::Expiring),
     };
     if let Some(ago_days) = expired_days_ago {
-        issues.push(Reason::new(
-            Status::Red,
-            format!("{what_capital} expired {}", ago(ago_days)),
-        )
-        .kind(expired));
+        issues.push(
+            Reason::new(
+                Status::Red,
+                format!("{what_capital} expired {}", ago(ago_days)),
+            )
+            .kind(expired),
+        );
         return;
     }
     let Some(days) = days_left else {
@@ -406,11 +418,9 @@ fn expiration(
             1 => "in 1 day".to_owned(),
             n => format!("in {n} days"),
         };
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("{what_capital} expires {when}"),
-        )
-        .kind(expiring));
+        issues.push(
+            Reason::new(Status::Yellow, format!("{what_capital} expires {when}")).kind(expiring),
+        );
     } else {
         good.push(format!("{what} valid for {days} more days"));
     }
@@ -420,6 +430,7 @@ fn expiration(
 /// since the Unix epoch: a day after a plausible `date` (its last day of validity), else
 /// the end of the `remainingDays`-th day from `now`; `None` when it never expires or
 /// neither field says when.
+#[cfg_attr(not(feature = "exporter"), allow(dead_code))]
 pub(crate) fn expires_at(expiry: &ExpireInfo, now: i64) -> Option<i64> {
     if expiry.is_unlimited == Some(true) {
         return None;

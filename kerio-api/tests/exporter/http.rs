@@ -27,7 +27,10 @@ async fn the_endpoints_answer_in_the_formats_asked_for() {
 
     for (query, says) in [
         ("", "the target parameter is missing"),
-        ("?target=elsewhere.example.com", "unknown target `elsewhere.example.com`"),
+        (
+            "?target=elsewhere.example.com",
+            "unknown target `elsewhere.example.com`",
+        ),
         ("?target=new%20site&module=nope", "unknown module `nope`"),
     ] {
         let (status, _, text) = get(&format!("{base}/probe{query}"), &[]).await;
@@ -41,7 +44,10 @@ async fn the_endpoints_answer_in_the_formats_asked_for() {
         text.contains("kerio_exporter_logins_total{target=\"Branch <Brno>\"} 1"),
         "{text}"
     );
-    assert!(text.contains("kerio_exporter_build_info{version="), "{text}");
+    assert!(
+        text.contains("kerio_exporter_build_info{version="),
+        "{text}"
+    );
 
     let (_, _, page) = get(&format!("{base}/"), &[]).await;
     assert!(page.contains("Branch &lt;Brno&gt;"), "{page}");
@@ -82,7 +88,11 @@ async fn shutdown_logs_out_every_session() {
 
 #[tokio::test]
 async fn no_password_token_or_cookie_in_any_output() {
-    let m = mock(ApplianceState::LicenseExpired, Faults::new().expire_after(5)).await;
+    let m = mock(
+        ApplianceState::LicenseExpired,
+        Faults::new().expire_after(5),
+    )
+    .await;
     let wrong = MockAppliance::builder()
         .credentials("admin", "the-right-one")
         .start()
@@ -96,7 +106,9 @@ async fn no_password_token_or_cookie_in_any_output() {
     let mut seen = String::new();
     for _ in 0..4 {
         for target in ["fw", "refused"] {
-            seen += &get(&format!("{}/probe?target={target}", served.url), &[]).await.2;
+            seen += &get(&format!("{}/probe?target={target}", served.url), &[])
+                .await
+                .2;
         }
     }
     for path in ["/", "/metrics", "/fleet", "/sd"] {
@@ -106,9 +118,16 @@ async fn no_password_token_or_cookie_in_any_output() {
     served.stop().await;
     assert!(m.logins() > 1, "sessions expired and were renewed");
     let mut secrets = m.issued_secrets();
-    secrets.extend([m.password().to_owned(), "a-wrong-password".into(), "the-right-one".into()]);
+    secrets.extend([
+        m.password().to_owned(),
+        "a-wrong-password".into(),
+        "the-right-one".into(),
+    ]);
     for secret in secrets {
         assert!(!seen.contains(&secret), "a secret leaked");
     }
-    assert!(seen.contains("The login was refused"), "the reason is shown");
+    assert!(
+        seen.contains("The login was refused"),
+        "the reason is shown"
+    );
 }

@@ -60,11 +60,18 @@ async fn every_state_has_the_fleet_reports_colour_and_its_figures() {
     assert_eq!(healthy.value("kerio_active_hosts", &[]), Some(6.0));
     assert_eq!(healthy.value("kerio_mykerio_connected", &[]), Some(1.0));
     assert_eq!(healthy.value("kerio_warnings", &[]), Some(0.0));
-    assert!(healthy.value("kerio_uptime_seconds", &[]).is_some_and(|s| s > 86_400.0));
+    assert!(
+        healthy
+            .value("kerio_uptime_seconds", &[])
+            .is_some_and(|s| s > 86_400.0)
+    );
     assert!(healthy.collectors.iter().all(|(_, ok)| *ok), "{healthy:#?}");
     assert_eq!(healthy.collectors.len(), 13);
 
-    let update = e.probe("update-available", None, None).await.expect("probe");
+    let update = e
+        .probe("update-available", None, None)
+        .await
+        .expect("probe");
     assert_eq!(update.value("kerio_update_available", &[]), Some(1.0));
     let older = [("version", OLDER_VERSION)];
     assert_eq!(update.value("kerio_product_info", &older), Some(1.0));
@@ -86,7 +93,11 @@ async fn every_state_has_the_fleet_reports_colour_and_its_figures() {
 
     let grey = e.probe("unmanaged", None, None).await.expect("probe");
     assert_eq!((grey.up, grey.status), (false, Status::Grey));
-    assert_eq!(unmanaged.connections(), 0, "an unmanaged appliance is not contacted");
+    assert_eq!(
+        unmanaged.connections(),
+        0,
+        "an unmanaged appliance is not contacted"
+    );
 
     let dead = e.probe("dead", None, None).await.expect("probe");
     assert_eq!(dead.value("kerio_up", &[]), Some(0.0));
@@ -133,15 +144,29 @@ async fn concurrent_scrapes_of_a_target_share_one_probe() {
         assert!(Arc::ptr_eq(&first, probe.as_ref().expect("probe")));
     }
     assert_eq!(m.logins(), 1);
-    assert_eq!(m.requests_for("Batch.run").len(), 2, "one status and one extras batch");
+    assert_eq!(
+        m.requests_for("Batch.run").len(),
+        2,
+        "one status and one extras batch"
+    );
     let own = e.own_metrics();
-    assert!(own.contains("kerio_exporter_probes_shared_total 4"), "{own}");
-    assert!(own.contains("kerio_exporter_probes_total{target=\"fw\"} 1"), "{own}");
+    assert!(
+        own.contains("kerio_exporter_probes_shared_total 4"),
+        "{own}"
+    );
+    assert!(
+        own.contains("kerio_exporter_probes_total{target=\"fw\"} 1"),
+        "{own}"
+    );
 }
 
 #[tokio::test]
 async fn a_slow_or_dead_appliance_costs_its_own_probe_only() {
-    let slow = mock(ApplianceState::Healthy, Faults::new().latency(Duration::from_secs(8))).await;
+    let slow = mock(
+        ApplianceState::Healthy,
+        Faults::new().latency(Duration::from_secs(8)),
+    )
+    .await;
     let fine = mock(ApplianceState::Healthy, Faults::new()).await;
     let e = exporter(vec![
         managed("slow", &slow),
@@ -161,7 +186,11 @@ async fn a_slow_or_dead_appliance_costs_its_own_probe_only() {
     assert!(started.elapsed() < Duration::from_secs(8));
     assert_eq!((slow_probe.up, slow_probe.status), (false, Status::Red));
     assert_eq!(kinds(&slow_probe), [ReasonKind::Offline]);
-    assert!(slow_probe.reasons[0].text.contains("No answer within 1.5 s"));
+    assert!(
+        slow_probe.reasons[0]
+            .text
+            .contains("No answer within 1.5 s")
+    );
     let fine_probe = fine_probe.expect("probe");
     assert!(fine_probe.up && fine_probe.status == Status::Green);
     assert!(!dead_probe.expect("probe").up);
@@ -186,7 +215,10 @@ async fn a_probe_cut_off_by_its_deadline_reports_what_it_has() {
     assert!(probe.up && probe.status == Status::Green, "{probe:#?}");
     assert!(probe.value("kerio_disk_free_bytes", &[]).is_some());
     let interfaces = [("collector", "interfaces")];
-    assert_eq!(probe.value("kerio_collector_success", &interfaces), Some(0.0));
+    assert_eq!(
+        probe.value("kerio_collector_success", &interfaces),
+        Some(0.0)
+    );
     assert_eq!(
         probe.value("kerio_collector_success", &[("collector", "health")]),
         Some(1.0)
@@ -197,7 +229,10 @@ async fn a_probe_cut_off_by_its_deadline_reports_what_it_has() {
 #[tokio::test]
 async fn a_failing_collector_drops_its_own_series_only() {
     let m = mock(ApplianceState::Healthy, Faults::new()).await;
-    m.reply("Interfaces.get", Reply::error(-32000, "Internal failure.", &[]));
+    m.reply(
+        "Interfaces.get",
+        Reply::error(-32000, "Internal failure.", &[]),
+    );
     // Firmware without high availability does not know the method: no failure.
     m.reply(
         "HighAvailability.getStatus",
@@ -238,17 +273,28 @@ async fn modules_choose_the_collectors_and_unknown_names_are_refused() {
         e.probe("fw", Some("nope"), None).await.err(),
         Some(ProbeError::UnknownModule("nope".into()))
     );
-    assert_eq!(m.connections(), 0, "nothing is contacted for a refused probe");
+    assert_eq!(
+        m.connections(),
+        0,
+        "nothing is contacted for a refused probe"
+    );
     let quick = e.probe("fw", Some("quick"), None).await.expect("probe");
     let names: Vec<&str> = quick.collectors.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["product", "update", "health", "registration", "uptime"]);
+    assert_eq!(
+        names,
+        ["product", "update", "health", "registration", "uptime"]
+    );
     assert!(quick.value("kerio_interface_enabled", &[]).is_none());
     assert_eq!(quick.module, "quick");
 }
 
 #[tokio::test]
 async fn probes_beyond_the_limit_wait_then_give_up_as_busy() {
-    let slow = mock(ApplianceState::Healthy, Faults::new().latency(Duration::from_secs(3))).await;
+    let slow = mock(
+        ApplianceState::Healthy,
+        Faults::new().latency(Duration::from_secs(3)),
+    )
+    .await;
     let other = mock(ApplianceState::Healthy, Faults::new()).await;
     let options = FleetOptions::default();
     let config = ExporterConfig::for_appliances(
@@ -263,7 +309,24 @@ async fn probes_beyond_the_limit_wait_then_give_up_as_busy() {
     });
     assert!(first.expect("probe").up);
     assert_eq!(second.err(), Some(ProbeError::Busy(1)));
-    assert!(e.own_metrics().contains("kerio_exporter_probes_busy_total 1"));
+    assert!(
+        e.own_metrics()
+            .contains("kerio_exporter_probes_busy_total 1")
+    );
     // Once the slot is free, the same probe runs.
     assert!(e.probe("other", None, None).await.expect("probe").up);
+}
+
+#[test]
+fn the_readme_names_every_metric() {
+    // Outside the repository (a packaged crate) there is no README beside the crate.
+    let Ok(readme) = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+    else {
+        return;
+    };
+    for def in Exporter::metric_defs() {
+        let named = readme.contains(&format!("`{}`", def.name))
+            || readme.contains(&format!("`{}{{", def.name));
+        assert!(named, "the README's exporter section lacks {}", def.name);
+    }
 }

@@ -91,7 +91,11 @@ async fn promtool_accepts_the_metrics_of_probes_and_of_the_exporter() {
     ]);
     for target in ["fw", "dead"] {
         let probe = e.probe(target, None, None).await.expect("probe");
-        promtool(&tool, &["check", "metrics"], Some(&probe.to_prometheus_text()));
+        promtool(
+            &tool,
+            &["check", "metrics"],
+            Some(&probe.to_prometheus_text()),
+        );
     }
     let served = Served::start(&e).await;
     let own = get(&format!("{}/metrics", served.url), &[]).await.2;
@@ -126,7 +130,10 @@ impl Prometheus {
         let log_file = std::fs::File::create(&log).expect("log file");
         let child = Command::new(binary)
             .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .stdout(Stdio::null())
             .stderr(log_file)
@@ -140,7 +147,11 @@ impl Prometheus {
         let ready = format!("{}/-/ready", prometheus.url);
         prometheus
             .wait_for("readiness", || async {
-                http().get(&ready).send().await.is_ok_and(|r| r.status().is_success())
+                http()
+                    .get(&ready)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
             })
             .await;
         prometheus
@@ -211,7 +222,10 @@ impl Prometheus {
                     .filter_map(|a| a["labels"]["instance"].as_str().map(str::to_owned))
                     .collect();
                 instances.sort();
-                out.push((rule["name"].as_str().unwrap_or_default().to_owned(), instances));
+                out.push((
+                    rule["name"].as_str().unwrap_or_default().to_owned(),
+                    instances,
+                ));
             }
         }
         out
@@ -305,7 +319,10 @@ scrape_configs:
         .into_iter()
         .map(|(m, _)| {
             let instance = m["instance"].as_str().unwrap_or_default().to_owned();
-            (instance, m["status"].as_str().unwrap_or_default().to_owned())
+            (
+                instance,
+                m["status"].as_str().unwrap_or_default().to_owned(),
+            )
         })
         .collect();
     colours.sort();
@@ -329,10 +346,17 @@ scrape_configs:
             .map(|(m, _)| m["version"].as_str().unwrap_or_default().to_owned())
     };
     assert_eq!(version_of("healthy").as_deref(), Some(CURRENT_VERSION));
-    assert_eq!(version_of("update-available").as_deref(), Some(OLDER_VERSION));
+    assert_eq!(
+        version_of("update-available").as_deref(),
+        Some(OLDER_VERSION)
+    );
     assert_eq!(version_of("dead"), None);
     let products = prometheus.query("kerio_up{product=\"control\"}").await;
-    assert_eq!(products.len(), 6, "the product label comes from service discovery");
+    assert_eq!(
+        products.len(),
+        6,
+        "the product label comes from service discovery"
+    );
 
     // The alert rules see the same conditions (pending: their `for` has not passed).
     let expected = [
@@ -349,9 +373,9 @@ scrape_configs:
         .wait_for("the expected alerts", || async {
             let alerts = prometheus.alerts().await;
             expected.iter().all(|(name, instances)| {
-                alerts
-                    .iter()
-                    .any(|(n, i)| n == name && i.iter().map(String::as_str).eq(instances.iter().copied()))
+                alerts.iter().any(|(n, i)| {
+                    n == name && i.iter().map(String::as_str).eq(instances.iter().copied())
+                })
             })
         })
         .await;
@@ -360,10 +384,16 @@ scrape_configs:
     let failures = prometheus
         .query("kerio_exporter_login_failures_total{target=\"dead\"}")
         .await;
-    assert!(failures.first().is_some_and(|(_, v)| *v >= 1.0), "{failures:?}");
+    assert!(
+        failures.first().is_some_and(|(_, v)| *v >= 1.0),
+        "{failures:?}"
+    );
     assert_eq!(e.logins("healthy"), 1);
     assert!(mocks.iter().all(|m| m.logins() == 1));
     drop(prometheus);
     served.stop().await;
-    assert!(mocks.iter().all(|m| m.live_sessions() == 0), "logged out at shutdown");
+    assert!(
+        mocks.iter().all(|m| m.live_sessions() == 0),
+        "logged out at shutdown"
+    );
 }

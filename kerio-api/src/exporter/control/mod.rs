@@ -138,7 +138,8 @@ impl ControlTarget {
         if slot.take().is_some() {
             ctx.own.session_closed();
         }
-        let unusable = |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
+        let unusable =
+            |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
         let Some(credentials) = &self.appliance.credentials else {
             return Err(unusable("No credentials are configured".into()));
         };
@@ -306,5 +307,6 @@ fn unanswered(e: &Error) -> bool {
 
 /// Method not found (-32601) or unavailable (-32608): the firmware lacks it.
 fn unsupported(e: &Error) -> bool {
-    e.rpc().is_some_and(|rpc| matches!(rpc.code, -32601 | -32608))
+    e.rpc()
+        .is_some_and(|rpc| matches!(rpc.code, -32601 | -32608))
 }
