@@ -7,6 +7,9 @@
 //! cargo bench -p kerio-api --features exporter --bench exporter -- --targets 200 --rounds 3 --interval 20
 //! ```
 //!
+//! Without `--bench` (as `cargo test --all-targets` runs it) it only checks the setup:
+//! 20 targets, 2 rounds of 2 s.
+//!
 //! Three processes, so that each is measured alone: the mock appliances (this program,
 //! `serve N`, all of them in one process, each on its own port), the exporter (the
 //! `kerio_exporter` binary, on a fleet file written for the mocks) and the scraper
@@ -34,19 +37,28 @@ struct Options {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this without it, as a
+    // quick check that the setup works (a few targets, short intervals).
+    let benchmark = all.iter().any(|a| a == "--bench");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
     if let [serve, n] = args.as_slice()
         && serve == "serve"
     {
         return serve_mocks(number(n));
     }
-    let mut options = Options {
-        targets: 1000,
-        rounds: 5,
-        interval: Duration::from_secs(60),
+    let mut options = if benchmark {
+        Options {
+            targets: 1000,
+            rounds: 5,
+            interval: Duration::from_secs(60),
+        }
+    } else {
+        Options {
+            targets: 20,
+            rounds: 2,
+            interval: Duration::from_secs(2),
+        }
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -283,6 +295,10 @@ fn measure(options: &Options) {
         "shutdown (logout of all)     {:.2} s",
         shutdown.as_secs_f64()
     );
+    if ok.load(Ordering::Relaxed) != probes || logins != n as f64 {
+        eprintln!("failed: every probe must succeed, with one login per target");
+        std::process::exit(1);
+    }
 }
 
 /// One interval: every target probed once, at evenly spread offsets; the latency of

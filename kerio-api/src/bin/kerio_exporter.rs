@@ -21,7 +21,7 @@ use kerio_api::exporter::{DEFAULT_LISTEN, Exporter, ExporterConfig};
 #[derive(Debug, Parser)]
 #[command(name = "kerio_exporter", version)]
 struct Args {
-    /// The fleet file: appliances, credentials, trust, and the [exporter] section.
+    /// The fleet file: appliances, credentials, trust, and the `[exporter]` section.
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
     /// Where to listen (default: `listen` of the file, else 127.0.0.1:9783).

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a [`Reason`] is about: a stable code for alert rules, metric labels and scripts.
+/// What a [`Reason`](super::Reason) is about: a stable code for alert rules, metric labels and scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -275,7 +275,7 @@ scrape_configs:
     params:
       module: [default]
     http_sd_configs:
-      - url: {sd}
+      - url: {base}/sd
     relabel_configs:
       - source_labels: [__address__]
         target_label: __param_target
@@ -290,7 +290,7 @@ scrape_configs:
       - targets: ["{exporter_address}"]
 "#,
         rules = rules.display(),
-        sd = format!("{}/sd", served.url),
+        base = served.url,
     );
     let prometheus = Prometheus::start(&binary, dir.path(), &config).await;
     prometheus
