@@ -362,3 +362,60 @@ fn dates_that_are_not_epoch_seconds_are_ignored() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn every_reason_has_its_kind() {
+    let kinds = |readings: &Readings| -> Vec<ReasonKind> {
+        judge(readings, &Thresholds::default())
+            .1
+            .iter()
+            .map(|r| r.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&healthy()), [ReasonKind::Online]);
+    let mut worn = healthy();
+    worn.health = Ok(health(95.0));
+    worn.update = Ok(update(true));
+    worn.registration = Ok(registration(-3, 12));
+    assert_eq!(
+        kinds(&worn),
+        [
+            ReasonKind::LicenseExpired,
+            ReasonKind::UpdateAvailable,
+            ReasonKind::MemoryLow,
+            ReasonKind::MaintenanceExpiring
+        ]
+    );
+    let mut failed = healthy();
+    failed.product = Err("timeout".into());
+    assert_eq!(kinds(&failed), [ReasonKind::ReadFailed]);
+    assert_eq!(ReasonKind::MemoryLow.as_str(), "memory_low");
+    let json = serde_json::to_string(&ReasonKind::LicenseExpiring).unwrap_or_default();
+    assert_eq!(json, "\"license_expiring\"");
+}
+
+#[test]
+fn the_expiry_moment_agrees_with_the_rule() {
+    for days in [-5, -1, 0, 1, 30] {
+        let at = expires_at(&expiry(ExpireType::License, days), NOW).unwrap_or(i64::MIN);
+        let (status, _) = judge(
+            &Readings {
+                registration: Ok(registration(days, 365)),
+                ..healthy()
+            },
+            &Thresholds::default(),
+        );
+        assert_eq!(at <= NOW, status == Status::Red, "{days} days");
+    }
+    // A plausible date: expired a day after it.
+    let dated = ExpireInfo {
+        date: Some(NOW - 86_400 / 2),
+        ..expiry(ExpireType::License, 0)
+    };
+    assert_eq!(expires_at(&dated, NOW), Some(NOW + 86_400 / 2));
+    let unlimited = ExpireInfo {
+        is_unlimited: Some(true),
+        ..expiry(ExpireType::License, 0)
+    };
+    assert_eq!(expires_at(&unlimited, NOW), None);
+}
