@@ -62,6 +62,8 @@ pub mod contract;
 mod cookies;
 mod drift;
 mod error;
+#[cfg(feature = "exporter")]
+pub mod exporter;
 mod files;
 #[cfg(test)]
 mod fixture;

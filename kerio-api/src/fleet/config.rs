@@ -27,6 +27,9 @@
 //! url = "https://branch.example.com:4081"
 //! ```
 //!
+//! An `[exporter]` section belongs to the Prometheus exporter (`kerio_api::exporter`,
+//! feature `exporter`) and is ignored here.
+//!
 //! Passwords are never read from the file itself: a `password` key is an error. A
 //! `product` this build does not poll (`connect` without kerio-api's feature
 //! `connect-admin`, `operator` without `operator-admin`) is an error too.
@@ -85,6 +88,9 @@ struct File {
     thresholds: Thresholds,
     #[serde(default)]
     appliance: Vec<Entry>,
+    /// The exporter's section (`kerio_api::exporter`), which the fleet report ignores.
+    #[serde(default, rename = "exporter")]
+    _exporter: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -153,7 +159,9 @@ impl FleetConfig {
     }
 }
 
-fn parse(text: &str, base: &Path, origin: &str) -> Result<FleetConfig, ConfigError> {
+/// Reads a fleet file's `text`; relative paths are relative to `base`, and errors name
+/// `origin`.
+pub(crate) fn parse(text: &str, base: &Path, origin: &str) -> Result<FleetConfig, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         origin: origin.to_owned(),
         message,

@@ -5,7 +5,7 @@ use crate::admin::{
     Admin, ApiApplication, HistogramType, product_info, product_registration, system_health,
     update_checker,
 };
-use crate::{Client, Error, Session};
+use crate::{Batch, BatchHandle, BatchResults, Client, Error, Session};
 
 use super::ReadMode;
 use super::status::Readings;
@@ -19,8 +19,18 @@ pub(crate) async fn login(
     user: &str,
     password: &str,
 ) -> Result<Session<Admin>, Error> {
+    login_as(client, user, password, "kerio-rs fleet").await
+}
+
+/// Logs in as the application `name` (shown in the appliance's logs).
+pub(crate) async fn login_as(
+    client: &Client,
+    user: &str,
+    password: &str,
+    name: &str,
+) -> Result<Session<Admin>, Error> {
     let application = ApiApplication {
-        name: Some("kerio-rs fleet".into()),
+        name: Some(name.into()),
         vendor: Some("kerio-rs".into()),
         version: Some(env!("CARGO_PKG_VERSION").into()),
     };
@@ -59,47 +69,66 @@ async fn read_concurrent(session: &Session<Admin>) -> Readings {
 
 async fn read_batch(session: &Session<Admin>) -> Readings {
     let mut batch = session.batch();
-    let handles = (|| {
-        Ok::<_, Error>((
-            batch.add(&product_info::Get::new())?,
-            batch.add(&update_checker::GetStatus::new())?,
-            batch.add(&system_health::Get::new(&HISTORY))?,
-            batch.add(&product_registration::GetFullStatus::new())?,
-        ))
-    })();
-    let (product, update, health, registration) = match handles {
-        Ok(handles) => handles,
+    let Ok(reads) = StatusReads::add(&mut batch) else {
         // Encoding these parameters cannot fail; if it ever does, read one by one.
-        Err(_) => return read_concurrent(session).await,
+        return read_concurrent(session).await;
     };
     match batch.run().await {
-        Ok(results) => Readings {
+        Ok(results) => reads.take(&results),
+        Err(e) => Readings::failed(&e.to_string()),
+    }
+}
+
+/// The four reads that decide the status, as commands of a batch that may hold more.
+pub(crate) struct StatusReads {
+    product: BatchHandle<product_info::Get>,
+    update: BatchHandle<update_checker::GetStatus>,
+    health: BatchHandle<system_health::Get<'static>>,
+    registration: BatchHandle<product_registration::GetFullStatus>,
+}
+
+impl StatusReads {
+    /// Adds the four reads to `batch`.
+    pub(crate) fn add(batch: &mut Batch<Admin>) -> Result<Self, Error> {
+        Ok(StatusReads {
+            product: batch.add(&product_info::Get::new())?,
+            update: batch.add(&update_checker::GetStatus::new())?,
+            health: batch.add(&system_health::Get::new(&HISTORY))?,
+            registration: batch.add(&product_registration::GetFullStatus::new())?,
+        })
+    }
+
+    /// What the batch replied to each of the four.
+    pub(crate) fn take(&self, results: &BatchResults) -> Readings {
+        Readings {
             product: results
-                .get(product)
+                .get(self.product)
                 .map(|r| r.product_info)
                 .map_err(|e| e.to_string()),
             update: results
-                .get(update)
+                .get(self.update)
                 .map(|r| r.status)
                 .map_err(|e| e.to_string()),
             health: results
-                .get(health)
+                .get(self.health)
                 .map(|r| r.data)
                 .map_err(|e| e.to_string()),
             registration: results
-                .get(registration)
+                .get(self.registration)
                 .map(|r| r.status)
                 .map_err(|e| e.to_string()),
-        },
-        // The batch as a whole failed: every read failed with it.
-        Err(e) => {
-            let text = e.to_string();
-            Readings {
-                product: Err(text.clone()),
-                update: Err(text.clone()),
-                health: Err(text.clone()),
-                registration: Err(text),
-            }
+        }
+    }
+}
+
+impl Readings {
+    /// Every read failed with the same error (the batch as a whole failed).
+    pub(crate) fn failed(text: &str) -> Readings {
+        Readings {
+            product: Err(text.to_owned()),
+            update: Err(text.to_owned()),
+            health: Err(text.to_owned()),
+            registration: Err(text.to_owned()),
         }
     }
 }

@@ -500,6 +500,23 @@ fn expiration(
     }
 }
 
+/// The moment an expiry counts as passed by the rules of [`expiration`], in seconds
+/// since the Unix epoch: a day after a plausible `date` (its last day of validity), else
+/// the end of the `remainingDays`-th day from `now`; `None` when it never expires or
+/// neither field says when.
+#[cfg_attr(not(feature = "exporter"), allow(dead_code))]
+pub(crate) fn expires_at(expiry: &ExpireInfo, now: i64) -> Option<i64> {
+    if expiry.is_unlimited == Some(true) {
+        return None;
+    }
+    match expiry.date.filter(|d| PLAUSIBLE_DATES.contains(d)) {
+        Some(date) => Some(date.saturating_add(DAY)),
+        None => expiry
+            .remaining_days
+            .map(|days| now.saturating_add(days.saturating_add(1).saturating_mul(DAY))),
+    }
+}
+
 fn ago(days: i64) -> String {
     if days == 1 {
         "1 day ago".to_owned()

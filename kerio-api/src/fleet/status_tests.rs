@@ -431,3 +431,29 @@ fn reasons_carry_their_figures() {
     let plain = serde_json::to_value(Reason::new(Status::Yellow, "x")).unwrap_or_default();
     assert!(plain.get("figures").is_none(), "{plain}");
 }
+
+#[test]
+fn the_expiry_moment_agrees_with_the_rule() {
+    for days in [-5, -1, 0, 1, 30] {
+        let at = expires_at(&expiry(ExpireType::License, days), NOW).unwrap_or(i64::MIN);
+        let (status, _) = judge(
+            &Readings {
+                registration: Ok(registration(days, 365)),
+                ..healthy()
+            },
+            &Thresholds::default(),
+        );
+        assert_eq!(at <= NOW, status == Status::Red, "{days} days");
+    }
+    // A plausible date: expired a day after it.
+    let dated = ExpireInfo {
+        date: Some(NOW - 86_400 / 2),
+        ..expiry(ExpireType::License, 0)
+    };
+    assert_eq!(expires_at(&dated, NOW), Some(NOW + 86_400 / 2));
+    let unlimited = ExpireInfo {
+        is_unlimited: Some(true),
+        ..expiry(ExpireType::License, 0)
+    };
+    assert_eq!(expires_at(&unlimited, NOW), None);
+}

@@ -1,5 +1,7 @@
 //! The appliance the mock plays: a small office firewall, registered, with a 64 GiB
-//! data disk and a handful of active hosts.
+//! data disk, a handful of active hosts, an Internet link, a LAN and a VPN tunnel to a
+//! branch, up for twelve days, its antivirus and intrusion prevention up to date,
+//! connected to MyKerio, without high availability.
 //!
 //! Every value is made up and obviously fictitious (`example.com` names, addresses of
 //! the documentation ranges 192.0.2.0/24 and 2001:db8::/32, MAC addresses of the
@@ -13,6 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
+/// One day, in seconds.
+const DAY: i64 = 86_400;
 /// One GiB, in bytes.
 const GIB: f64 = 1_073_741_824.0;
 
@@ -39,6 +43,37 @@ pub(crate) fn patch(method: &str, result: &mut Value) {
                 "showActual": false});
             merge(result, "data", data);
         }
+        "ProductInfo.getUptime" => {
+            if let Some(o) = result.as_object_mut() {
+                o.insert("uptime".into(), json!(12 * DAY + 3 * 3600 + 17 * 60));
+            }
+        }
+        "ProductInfo.getWarnings" => {
+            if let Some(o) = result.as_object_mut() {
+                o.insert("warnings".into(), json!([]));
+            }
+        }
+        "Antivirus.getUpdateStatus" => {
+            let status = json!({"phase": "AntivirusUpdateOk", "percentage": 100,
+                "databaseAge": {"isValid": true, "days": 0, "hours": 5, "minutes": 12},
+                "lastUpdateCheck": {"isValid": true, "days": 0, "hours": 0, "minutes": 42}});
+            merge(result, "status", status);
+        }
+        "IntrusionPrevention.getUpdateStatus" => {
+            let status = json!({"phase": "IntrusionPreventionUpdateOk", "errorMessage": "",
+                "lastUpdateCheck": {"isValid": true, "days": 0, "hours": 1, "minutes": 5}});
+            merge(result, "status", status);
+        }
+        "CentralManagement.getStatus" => {
+            let status = json!({"connected": true, "paired": true,
+                "url": {"enabled": true, "value": "https://manage.example.com/"}});
+            merge(result, "status", status);
+        }
+        "HighAvailability.getStatus" => {
+            let status = json!({"status": "HADisabled", "health": "HAHealthDisabled",
+                "daemonText": "", "statusText": "", "statusDetail": ""});
+            merge(result, "status", status);
+        }
         "UpdateChecker.getStatus" => {
             let checked = now() - 2 * 3600;
             let status = json!({"lastCheckTime": checked,
@@ -52,26 +87,80 @@ pub(crate) fn patch(method: &str, result: &mut Value) {
 }
 
 /// Puts the profile into the first list of a listing interface (the result of its
-/// `get`, before any change): for now the active hosts.
+/// `get`, before any change): the active hosts and the interfaces.
 pub(crate) fn seed(get: &str, result: &mut Value) {
-    if get != "ActiveHosts.get" {
-        return;
-    }
+    let items: Vec<Value> = match get {
+        "ActiveHosts.get" => HOSTS
+            .iter()
+            .enumerate()
+            .map(|(i, host)| host.json(i + 1))
+            .collect(),
+        "Interfaces.get" => INTERFACES.iter().map(|i| i.json()).collect(),
+        _ => return,
+    };
     let Some(list) = result.get_mut("list").and_then(Value::as_array_mut) else {
         return;
     };
     let template = list.first().cloned().unwrap_or_else(|| json!({}));
-    *list = HOSTS
-        .iter()
-        .enumerate()
-        .map(|(i, host)| {
+    let count = items.len();
+    *list = items
+        .into_iter()
+        .map(|new| {
             let mut item = template.clone();
-            merge_into(&mut item, host.json(i + 1));
+            merge_into(&mut item, new);
             item
         })
         .collect();
     if let Some(o) = result.as_object_mut() {
-        o.insert("totalItems".into(), json!(HOSTS.len()));
+        o.insert("totalItems".into(), json!(count));
+    }
+}
+
+/// One interface of the profile.
+struct Interface {
+    id: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    group: &'static str,
+    ip: &'static str,
+}
+
+const INTERFACES: [Interface; 4] = [
+    Interface {
+        id: "1",
+        name: "Internet",
+        kind: "Ethernet",
+        group: "Internet",
+        ip: "198.51.100.10",
+    },
+    Interface {
+        id: "2",
+        name: "LAN",
+        kind: "Ethernet",
+        group: "Trusted",
+        ip: "192.0.2.1",
+    },
+    Interface {
+        id: "3",
+        name: "VPN Server",
+        kind: "VpnServer",
+        group: "Vpn",
+        ip: "192.0.2.129",
+    },
+    Interface {
+        id: "4",
+        name: "Branch tunnel",
+        kind: "VpnTunnel",
+        group: "Vpn",
+        ip: "",
+    },
+];
+
+impl Interface {
+    fn json(&self) -> Value {
+        json!({"id": self.id, "name": self.name, "type": self.kind, "group": self.group,
+               "enabled": true, "linkStatus": "Up", "ip": self.ip,
+               "status": "StoreStatusClean"})
     }
 }
 
