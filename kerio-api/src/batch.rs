@@ -322,6 +322,15 @@ impl BatchResults {
     pub(crate) fn redactor(&self) -> &Redactor {
         &self.redactor
     }
+
+    /// The method and raw item of the command at `index`.
+    pub(crate) fn raw(&self, index: usize) -> Option<(&'static str, &RawValue)> {
+        self.items.get(index).map(|item| (item.method, &*item.raw))
+    }
+
+    pub(crate) fn drift_log(&self) -> Option<&DriftLog> {
+        self.drift.as_deref()
+    }
 }
 
 impl fmt::Debug for BatchResults {

@@ -55,6 +55,7 @@ mod confirm;
 pub mod contract;
 mod cookies;
 mod drift;
+pub mod dynamic;
 mod error;
 mod files;
 #[cfg(test)]

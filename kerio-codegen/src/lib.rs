@@ -112,6 +112,7 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     let mut sorted: Vec<&Api> = apis.iter().collect();
     sorted.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
     let mut out = TokenStream::new();
+    let mut models = Vec::new();
     for api in sorted {
         let valid = validate::validate_with(api, &opts.external_types);
         // Extension mode has rules of its own (no roles, no clash with the base API).
@@ -130,9 +131,16 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
             continue;
         }
         match model::Model::new(api, &opts.external_types) {
-            Ok(model) => out.extend(emit::api(&model, opts)),
+            Ok(model) => {
+                out.extend(emit::api(&model, opts));
+                models.push(model);
+            }
             Err(d) => diags.0.extend(d.0),
         }
+    }
+    // An extension adds to an API whose runtime already lists it.
+    if opts.external_base.is_none() {
+        out.extend(emit::dispatch::module(&models, opts));
     }
     diags.into_result(out)
 }

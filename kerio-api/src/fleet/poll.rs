@@ -9,7 +9,7 @@ use crate::{Client, Error, TlsErrorKind};
 use super::read;
 use super::report::{ApplianceReport, FleetReport};
 use super::status::{Reason, Status, assess};
-use super::{Appliance, Credentials, FleetOptions, Trust};
+use super::{Appliance, Credentials, FleetOptions};
 
 /// Connecting (TCP and TLS) never takes longer than this, even with a longer timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -124,26 +124,12 @@ async fn visit(
 }
 
 fn client(appliance: &Appliance, options: &FleetOptions) -> Result<Client, String> {
-    let mut builder = Client::builder(&appliance.url)
+    appliance
+        .client_builder()?
         .timeout(options.timeout)
-        .connect_timeout(options.timeout.min(CONNECT_TIMEOUT));
-    let config = |e: Error| format!("The configuration is not usable: {e}");
-    builder = match &appliance.trust {
-        Trust::System => builder,
-        Trust::PinSha256(pin) => builder.pin_sha256(pin).map_err(config)?,
-        Trust::CaPem(pem) => builder.ca_certificate_pem(pem.as_bytes()).map_err(config)?,
-        Trust::CaFile(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
-                format!(
-                    "The CA certificate file {} cannot be read: {e}",
-                    path.display()
-                )
-            })?;
-            builder.ca_certificate_pem(&pem).map_err(config)?
-        }
-        Trust::DangerAcceptInvalidCerts => builder.danger_accept_invalid_certs(),
-    };
-    builder.build().map_err(config)
+        .connect_timeout(options.timeout.min(CONNECT_TIMEOUT))
+        .build()
+        .map_err(|e| format!("The configuration is not usable: {e}"))
 }
 
 /// The reason of a failed login, sorted by what the user can do about it.

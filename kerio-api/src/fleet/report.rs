@@ -73,6 +73,17 @@ impl FleetReport {
             .unwrap_or(Status::Grey)
     }
 
+    /// The exit status of a program that reports this fleet, by its worst colour, as
+    /// monitoring checks give it: 0 when every appliance is green or grey, 1 when the
+    /// worst is yellow, 2 when any is red.
+    pub fn exit_code(&self) -> u8 {
+        match self.worst() {
+            Status::Red => 2,
+            Status::Yellow => 1,
+            _ => 0,
+        }
+    }
+
     /// One line: how many appliances of each colour and how long the poll took.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();

@@ -143,3 +143,15 @@ fn summary_and_worst() {
     assert_eq!(empty.worst(), Status::Grey);
     assert_eq!(empty.summary(), "0 appliances in 0 ms");
 }
+
+#[test]
+fn the_exit_code_follows_the_worst_colour() {
+    let mut report = sample();
+    assert_eq!(report.exit_code(), 2);
+    report.appliances.retain(|a| a.status != Status::Red);
+    assert_eq!(report.exit_code(), 1);
+    report.appliances.retain(|a| a.status != Status::Yellow);
+    assert_eq!(report.exit_code(), 0);
+    report.appliances.clear();
+    assert_eq!(report.exit_code(), 0);
+}
