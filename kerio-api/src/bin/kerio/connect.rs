@@ -91,8 +91,8 @@ impl Connection {
     /// file; nothing is sent yet.
     pub fn target(&self) -> Result<Target, Failure> {
         let mut target = match self.appliance_name() {
-            Some(name) => self.from_fleet(&name)?,
-            None => self.from_environment()?,
+            Some(name) => self.fleet_target(&name)?,
+            None => self.environment_target()?,
         };
         let timeout = match self.timeout {
             Some(s) => Some(
@@ -112,7 +112,7 @@ impl Connection {
         Ok(target)
     }
 
-    fn from_fleet(&self, name: &str) -> Result<Target, Failure> {
+    fn fleet_target(&self, name: &str) -> Result<Target, Failure> {
         if self.url.is_some()
             || self.cert_sha256.is_some()
             || self.ca_cert.is_some()
@@ -159,7 +159,7 @@ impl Connection {
         })
     }
 
-    fn from_environment(&self) -> Result<Target, Failure> {
+    fn environment_target(&self) -> Result<Target, Failure> {
         let url = self.url.clone().or_else(|| env("KERIO_URL")).ok_or_else(|| {
             Failure::usage(
                 "no appliance: give --url (or KERIO_URL), or --appliance NAME of the fleet file",
