@@ -243,6 +243,13 @@ impl Reporter {
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
+    // The reader went away (`kerio ... | head`): the end of the output, not a failure.
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Failure {
+            code: exit::OK,
+            message: String::new(),
+        };
+    }
     Failure::failed(format!("cannot write the output: {e}"))
 }
 
