@@ -50,8 +50,12 @@ fn main() -> ExitCode {
     if !build::write_out_file("api_paths.rs", &api_paths) {
         return ExitCode::FAILURE;
     }
-    // The mock appliance interprets a description of the same specs at run time.
-    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+    // The mock appliance and the command line interpret a description of the same specs
+    // at run time.
+    if ["CARGO_FEATURE_MOCK", "CARGO_FEATURE_CLI"]
+        .iter()
+        .any(|feature| std::env::var_os(feature).is_some())
+    {
         let description = match kerio_codegen::describe::describe(&apis) {
             Ok(text) => text,
             Err(diags) => {
@@ -59,7 +63,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        if !build::write_out_file("mock_spec.json", &description) {
+        if !build::write_out_file("spec_description.json", &description) {
             return ExitCode::FAILURE;
         }
     }

@@ -109,6 +109,14 @@ fn decode_login<M: Method<Output = String>>(
     Ok(M::output(wire))
 }
 
+/// Where the token is in a login reply.
+enum TokenAt {
+    /// The output of a typed login method.
+    Typed(DecodeLogin),
+    /// This out-parameter of the result object, a string (logins by name).
+    Key(&'static str),
+}
+
 /// A login request that can be sent again: the method and its parameters, serialized
 /// once and kept as a [`Secret`] because they hold the password.
 pub(crate) struct LoginRequest {
@@ -119,7 +127,7 @@ pub(crate) struct LoginRequest {
     redactor: Redactor,
     /// The secret parameters (the password), hidden in every text of the session.
     secrets: Redactor,
-    decode: DecodeLogin,
+    token: TokenAt,
 }
 
 impl LoginRequest {
@@ -128,19 +136,64 @@ impl LoginRequest {
             method: M::NAME,
             message: e.to_string(),
         })?;
+        Ok(Self::with_params(
+            M::NAME,
+            params,
+            TokenAt::Typed(decode_login::<M>),
+        ))
+    }
+
+    /// A login by method name with JSON params, whose result object holds the token in
+    /// the string out-parameter `token_key`.
+    pub(crate) fn by_name(
+        method: &'static str,
+        params: &serde_json::Value,
+        token_key: &'static str,
+    ) -> Result<LoginRequest, Error> {
+        let params = serde_json::value::to_raw_value(params).map_err(|e| Error::Encode {
+            method,
+            message: e.to_string(),
+        })?;
+        Ok(Self::with_params(method, params, TokenAt::Key(token_key)))
+    }
+
+    fn with_params(method: &'static str, params: Box<RawValue>, token: TokenAt) -> LoginRequest {
         let mut redactor = Redactor::default();
         let mut secrets = Redactor::default();
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(params.get()) {
             redactor.add_json_strings(&value);
             secrets.add_secret_json_strings(&value);
         }
-        Ok(LoginRequest {
-            method: M::NAME,
+        LoginRequest {
+            method,
             params: Secret::new(params),
             redactor,
             secrets,
-            decode: decode_login::<M>,
-        })
+            token,
+        }
+    }
+
+    /// The token of a login reply.
+    fn decode(&self, id: u64, reply: &HttpReply, redactor: &Redactor) -> Result<String, Error> {
+        let key = match self.token {
+            TokenAt::Typed(decode) => return decode(id, reply, redactor),
+            TokenAt::Key(key) => key,
+        };
+        let mut result = wire::decode_reply::<serde_json::Map<String, serde_json::Value>>(
+            self.method,
+            id,
+            reply,
+            redactor,
+            Quoting::Hidden,
+            None,
+        )?;
+        match result.remove(key) {
+            Some(serde_json::Value::String(token)) => Ok(token),
+            _ => Err(Error::InvalidResponse {
+                method: self.method,
+                reason: format!("the login result has no string `{key}`"),
+            }),
+        }
     }
 
     pub(crate) fn method(&self) -> &'static str {
@@ -216,7 +269,9 @@ impl LoginRequest {
             .map_err(wrong_endpoint)?;
         let mut reply_redactor = redactor.clone();
         reply_redactor.extend(&self.redactor);
-        let token = (self.decode)(id, &reply, &reply_redactor).map_err(wrong_endpoint)?;
+        let token = self
+            .decode(id, &reply, &reply_redactor)
+            .map_err(wrong_endpoint)?;
         let mut cookies = SessionCookies::default();
         cookies.absorb(&reply.headers);
         if cookies.names().is_empty() {

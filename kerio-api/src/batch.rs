@@ -455,6 +455,17 @@ impl BatchResults {
     pub(crate) fn redactor(&self) -> &Redactor {
         &self.redactor
     }
+
+    /// The method and raw item of the command at `index` (`Err` when it did not run).
+    pub(crate) fn raw(&self, index: usize) -> Option<(&'static str, Result<&RawValue, Error>)> {
+        self.items
+            .get(index)
+            .map(|item| (item.method, item.raw(index)))
+    }
+
+    pub(crate) fn drift_log(&self) -> Option<&DriftLog> {
+        self.drift.as_deref()
+    }
 }
 
 impl fmt::Debug for BatchResults {

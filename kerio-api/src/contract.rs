@@ -9,6 +9,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// Checks one exchange of `method` (`Interface.method`) of the API whose manifest name is
+/// `api` (see [`crate::dynamic::API_NAMES`]): its params and, when given, its result
+/// object. `None` when the API or the method is not known (or not compiled).
+pub fn check(api: &str, method: &str, params: &Value, result: Option<&Value>) -> Option<Report> {
+    crate::generated::__apis::check(api, method, params, result)
+}
+
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -61,6 +61,7 @@ mod confirm;
 pub mod contract;
 mod cookies;
 mod drift;
+pub mod dynamic;
 mod error;
 #[cfg(feature = "exporter")]
 pub mod exporter;

@@ -74,10 +74,17 @@ impl<A: Api> Session<A> {
     where
         M: Method<Api = A, Output = String>,
     {
+        Session::login_with(client, LoginRequest::new(method)?).await
+    }
+
+    /// Logs in with a prepared login request (typed, or by name).
+    pub(crate) async fn login_with(
+        client: Client,
+        request: LoginRequest,
+    ) -> Result<Session<A>, Error> {
         let endpoint = client.endpoint::<A>();
         let url = Url::parse(&endpoint)
             .map_err(|e| Error::Config(format!("the endpoint `{endpoint}` is not a URL: {e}")))?;
-        let request = LoginRequest::new(method)?;
         let auth = request
             .send(A::NAME, client.transport(), &url, LOGIN_ID, 0, None)
             .await?;
@@ -134,12 +141,25 @@ impl<A: Api> Session<A> {
     /// The session counts as closed even when the logout itself fails. An expired
     /// session is not logged in again just to log out.
     pub async fn close<M: Method<Api = A>>(&self, method: &M) -> Result<M::Output, Error> {
+        let wire = self.close_with::<M::Wire, M>(M::NAME, method).await?;
+        Ok(M::output(wire))
+    }
+
+    /// [`Session::close`] with any method and params, the result decoded as `W`.
+    pub(crate) async fn close_with<W, P>(
+        &self,
+        method: &'static str,
+        params: &P,
+    ) -> Result<W, Error>
+    where
+        W: DeserializeOwned,
+        P: Serialize + Sync + ?Sized,
+    {
         if self.inner.closed.swap(true, Ordering::AcqRel) {
-            return Err(Error::SessionClosed { method: M::NAME });
+            return Err(Error::SessionClosed { method });
         }
         let auth = self.auth();
-        let wire = self.exchange::<M::Wire, M>(&auth, M::NAME, method).await?;
-        Ok(M::output(wire))
+        self.exchange(&auth, method, params).await
     }
 
     /// Sends any request of this session and decodes its `result` as `W`, logging in

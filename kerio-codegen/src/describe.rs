@@ -1,16 +1,23 @@
 //! A compact JSON description of validated APIs, for programs that interpret the specs
-//! at run time rather than compile them (kerio-api's mock appliance).
+//! at run time rather than compile them (kerio-api's mock appliance and the `kerio`
+//! command line).
 //!
-//! The description keeps what a server needs to check requests and make up replies:
-//! every method's params and out-parameters (name, type, optional, lenient), role and
-//! `sessionless` flag, every named type (struct fields with their `aliases`, enum values,
-//! aliases), and of each API its path, port, product and session cookie names when the
-//! manifest gives them. Documentation and locations are left out. The layout:
+//! The description keeps what a server needs to check requests and make up replies, and
+//! what a command line needs to check params and explain methods: every method's params
+//! and out-parameters (name, type, optional, lenient, secret, doc), role, `sessionless`
+//! flag, paging and doc, every interface's doc, every named type (struct fields with
+//! their `aliases`, enum values, aliases), and of each API its path, port, product and
+//! session cookie names when the manifest gives them. Type docs and locations are left
+//! out. The layout:
 //!
 //! ```json
-//! {"apis": [{"name": "admin", "path": "/admin/api/jsonrpc/", "port": 4081,
-//!   "interfaces": {"Session": {"login": {"role": "login",
-//!       "params": [{"name": "userName", "type": "string"}], "result": [...]}}},
+//! {"apis": [{"name": "admin", "title": "…", "doc": "…", "path": "/admin/api/jsonrpc/",
+//!   "port": 4081,
+//!   "docs": {"Session": "…"},
+//!   "interfaces": {"Session": {"login": {"role": "login", "doc": "…",
+//!       "params": [{"name": "userName", "type": "string"},
+//!                  {"name": "password", "type": "string", "secret": true}],
+//!       "result": [...]}}},
 //!   "types": {"KId": {"alias": "string"},
 //!             "SortDirection": {"enum": ["Asc", "Desc"]},
 //!             "Date": {"struct": [{"name": "year", "type": "int32", "optional": true}]}}}]}
@@ -18,12 +25,17 @@
 //!
 //! A type is a primitive name (`string`, `boolean`, `int32`, `int64`, `double`, `any`),
 //! a named type's name, `{"list": type}` or `{"map": type}`. Flags (`optional`,
-//! `nullable`, `lenient`) appear only when true. Keys are sorted, so the output is the
-//! same whatever the order of the spec files.
+//! `nullable`, `lenient`, and `secret` for names the one secret policy,
+//! [`crate::secrets::is_secret_name`], calls secret) appear only when true, `doc` only
+//! when the spec has one. A method that pages has
+//! `"paging": {"offset": ["query", "start"], "limit": ["query", "limit"], "list": "list",
+//! "total": "totalItems"}`. Keys are sorted, so the output is the same whatever the
+//! order of the spec files.
 
 use serde_json::{Map, Value, json};
 
 use crate::Diagnostics;
+use crate::secrets::is_secret_name;
 use crate::spec::{Api, Param, TypeKind, TypeRef};
 
 /// Validates every API and describes them all (APIs in name order).
@@ -43,6 +55,7 @@ pub fn describe(apis: &[Api]) -> Result<String, Diagnostics> {
 
 fn describe_api(api: &Api) -> Value {
     let mut interfaces = Map::new();
+    let mut docs = Map::new();
     for iface in &api.interfaces {
         let mut methods = Map::new();
         for m in &iface.methods {
@@ -53,11 +66,24 @@ fn describe_api(api: &Api) -> Value {
             if m.sessionless {
                 method.insert("sessionless".into(), true.into());
             }
+            if let Some(doc) = &m.doc {
+                method.insert("doc".into(), doc.as_str().into());
+            }
+            if let Some(p) = &m.paging {
+                method.insert(
+                    "paging".into(),
+                    json!({"offset": p.offset, "limit": p.limit, "list": p.list,
+                        "total": p.total, "firstPageOnly": p.first_page_only}),
+                );
+            }
             method.insert("params".into(), params(&m.params));
             method.insert("result".into(), params(&m.result));
             methods.insert(m.name.clone(), Value::Object(method));
         }
         interfaces.insert(iface.name.clone(), Value::Object(methods));
+        if let Some(doc) = &iface.doc {
+            docs.insert(iface.name.clone(), doc.as_str().into());
+        }
     }
     let mut types = Map::new();
     for def in &api.types {
@@ -73,7 +99,9 @@ fn describe_api(api: &Api) -> Value {
                                 ("optional", f.optional),
                                 ("nullable", f.nullable),
                                 ("lenient", f.lenient),
+                                ("secret", is_secret_name(&f.name)),
                             ],
+                            None,
                         );
                         if let (false, Some(o)) = (f.aliases.is_empty(), e.as_object_mut()) {
                             o.insert("aliases".into(), json!(f.aliases));
@@ -90,26 +118,29 @@ fn describe_api(api: &Api) -> Value {
         };
         types.insert(def.name.clone(), kind);
     }
-    let m = &api.manifest;
-    let mut out = json!({
-        "name": m.name,
-        "path": m.path,
-        "port": m.port,
-        "interfaces": interfaces,
-        "types": types,
-    });
-    if let Some(o) = out.as_object_mut() {
-        for (key, value) in [
-            ("product", &m.product),
-            ("sessionCookie", &m.session_cookie),
-            ("tokenCookie", &m.token_cookie),
-        ] {
-            if let Some(v) = value {
-                o.insert(key.into(), v.as_str().into());
-            }
+    let manifest = &api.manifest;
+    let mut out = Map::new();
+    out.insert("name".into(), manifest.name.as_str().into());
+    for (key, text) in [("title", &manifest.title), ("doc", &manifest.doc)] {
+        if let Some(text) = text {
+            out.insert(key.into(), text.as_str().into());
         }
     }
-    out
+    out.insert("path".into(), manifest.path.as_str().into());
+    out.insert("port".into(), manifest.port.into());
+    for (key, value) in [
+        ("product", &manifest.product),
+        ("sessionCookie", &manifest.session_cookie),
+        ("tokenCookie", &manifest.token_cookie),
+    ] {
+        if let Some(v) = value {
+            out.insert(key.into(), v.as_str().into());
+        }
+    }
+    out.insert("docs".into(), Value::Object(docs));
+    out.insert("interfaces".into(), Value::Object(interfaces));
+    out.insert("types".into(), Value::Object(types));
+    Value::Object(out)
 }
 
 fn params(params: &[Param]) -> Value {
@@ -124,14 +155,16 @@ fn params(params: &[Param]) -> Value {
                         ("optional", p.optional),
                         ("lenient", p.lenient),
                         ("nullable", false),
+                        ("secret", is_secret_name(&p.name)),
                     ],
+                    p.doc.as_deref(),
                 )
             })
             .collect(),
     )
 }
 
-fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 3]) -> Value {
+fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 4], doc: Option<&str>) -> Value {
     let mut out = Map::new();
     out.insert("name".into(), name.into());
     out.insert("type".into(), type_ref(ty));
@@ -139,6 +172,9 @@ fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 3]) -> Value {
         if on {
             out.insert(flag.into(), true.into());
         }
+    }
+    if let Some(doc) = doc {
+        out.insert("doc".into(), doc.into());
     }
     Value::Object(out)
 }
@@ -163,17 +199,24 @@ mod tests {
         let api = load_sources(vec![
             Source::new(
                 "api.json",
-                r#"{"api": {"name": "t", "path": "/t/", "port": 1}}"#,
+                r#"{"api": {"name": "t", "title": "Test API", "path": "/t/", "port": 1}}"#,
             ),
             Source::new(
                 "S.json",
-                r#"{"interfaces": {"S": {"methods": {
-                    "login": {"role": "login",
-                        "params": [{"name": "userName", "type": "string"},
+                r#"{"interfaces": {"S": {"doc": "Sessions.", "methods": {
+                    "login": {"role": "login", "doc": "Logs in.",
+                        "params": [{"name": "userName", "type": "string", "doc": "Who."},
+                                   {"name": "password", "type": "string"},
                                    {"name": "extra", "type": {"list": "Pair"}, "optional": true}],
-                        "result": [{"name": "token", "type": "string"}]}}}},
+                        "result": [{"name": "token", "type": "string"}]},
+                    "get": {"params": [{"name": "start", "type": "int32"},
+                                       {"name": "limit", "type": "int32"}],
+                        "paging": {"offset": "start", "limit": "limit", "list": "list", "total": "total"},
+                        "result": [{"name": "list", "type": {"list": "Pair"}},
+                                   {"name": "total", "type": "int64"}]}}}},
                   "types": {"Pair": {"kind": "struct", "fields": [
-                        {"name": "k", "type": "Dir", "optional": true}]},
+                        {"name": "k", "type": "Dir", "optional": true},
+                        {"name": "secret", "type": "string"}]},
                     "Dir": {"kind": "enum", "values": [{"value": "Asc"}, {"value": "Desc"}]}}}"#,
             ),
         ])
@@ -182,16 +225,32 @@ mod tests {
         let value: Value = serde_json::from_str(&text).expect("JSON");
         let api = &value["apis"][0];
         assert_eq!(api["path"], "/t/");
+        assert_eq!(api["title"], "Test API");
+        assert_eq!(api["docs"]["S"], "Sessions.");
         let login = &api["interfaces"]["S"]["login"];
         assert_eq!(login["role"], "login");
+        assert_eq!(login["doc"], "Logs in.");
+        assert_eq!(
+            login["params"][0],
+            json!({"name": "userName", "type": "string", "doc": "Who."})
+        );
         assert_eq!(
             login["params"][1],
+            json!({"name": "password", "type": "string", "secret": true})
+        );
+        assert_eq!(
+            login["params"][2],
             json!({"name": "extra", "type": {"list": "Pair"}, "optional": true})
+        );
+        assert_eq!(
+            api["interfaces"]["S"]["get"]["paging"],
+            json!({"offset": ["start"], "limit": ["limit"], "list": "list", "total": "total"})
         );
         assert_eq!(api["types"]["Dir"], json!({"enum": ["Asc", "Desc"]}));
         assert_eq!(
             api["types"]["Pair"],
-            json!({"struct": [{"name": "k", "type": "Dir", "optional": true}]})
+            json!({"struct": [{"name": "k", "type": "Dir", "optional": true},
+                              {"name": "secret", "type": "string", "secret": true}]})
         );
     }
 }

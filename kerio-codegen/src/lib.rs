@@ -188,6 +188,12 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     }
     let mut out = emit::shared(&models, opts, &plan);
     out.extend(tree.into_tokens(opts.features));
+    // Programs that choose an API at run time reach the compiled ones by name.
+    let compiled: Vec<&model::Model<'_>> = models
+        .iter()
+        .filter(|m| opts.compiles(&m.api.manifest))
+        .collect();
+    out.extend(emit::dispatch::module(&compiled, opts));
     Ok(out)
 }
 

@@ -6,7 +6,8 @@
 //! It does not depend on kerio-api, so a spec set whose generated code does not compile
 //! never blocks the tool that repairs it: `verify`, which decodes through kerio-api's
 //! generated types, is the separate binary `xtask-verify` (feature `verify`), which
-//! `cargo xtask verify` builds and runs; `mock` runs kerio-api's `mock_server` example.
+//! `cargo xtask verify` builds and runs; `mock` builds kerio-api's `kerio` command line and
+//! becomes `kerio mock` (one process, see `mock`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,8 +124,8 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         api: Option<String>,
     },
-    /// Serve the mock appliance (kerio-api's `mock_server` example) until interrupted;
-    /// prints the URL, certificate pin, user and password.
+    /// Serve the mock appliance (`kerio mock`, which this process becomes) until
+    /// interrupted; prints the URL, certificate pin, user and password.
     Mock(mock::Options),
 }
 

@@ -153,6 +153,11 @@ impl FleetConfig {
         parse(text, Path::new(""), "fleet file")
     }
 
+    /// The appliance of this name (names compare exactly).
+    pub fn appliance(&self, name: &str) -> Option<&Appliance> {
+        self.appliances.iter().find(|a| a.name == name)
+    }
+
     /// Polls the fleet; see [`poll`](super::poll).
     pub async fn poll(&self) -> FleetReport {
         poll(&self.appliances, &self.options).await

@@ -127,7 +127,7 @@ pub use reason_kind::ReasonKind;
 pub use report::{ApplianceReport, FleetReport};
 pub use status::{Reason, Status, Thresholds};
 
-use crate::Secret;
+use crate::{Client, ClientBuilder, Error, Secret};
 
 /// Appliances polled at the same time, unless configured otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 16;
@@ -184,6 +184,30 @@ impl Appliance {
         self.trust = trust;
         self
     }
+
+    /// A client builder for the appliance's URL that trusts its certificate as
+    /// configured (a CA file is read now): what polling builds its clients from, for
+    /// other programs that reach the appliances of a fleet file (`kerio --appliance`).
+    /// The error is a sentence saying what is wrong.
+    pub fn client_builder(&self) -> Result<ClientBuilder, String> {
+        let builder = Client::builder(&self.url);
+        let config = |e: Error| format!("The configuration is not usable: {e}");
+        Ok(match &self.trust {
+            Trust::System => builder,
+            Trust::PinSha256(pin) => builder.pin_sha256(pin).map_err(config)?,
+            Trust::CaPem(pem) => builder.ca_certificate_pem(pem.as_bytes()).map_err(config)?,
+            Trust::CaFile(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    format!(
+                        "The CA certificate file {} cannot be read: {e}",
+                        path.display()
+                    )
+                })?;
+                builder.ca_certificate_pem(&pem).map_err(config)?
+            }
+            Trust::DangerAcceptInvalidCerts => builder.danger_accept_invalid_certs(),
+        })
+    }
 }
 
 /// A user name and where its password comes from.
@@ -211,7 +235,7 @@ pub enum PasswordSource {
 
 impl PasswordSource {
     /// The password; the error says where it was looked for, never what was found.
-    pub(crate) fn read(&self) -> Result<Secret<String>, String> {
+    pub fn read(&self) -> Result<Secret<String>, String> {
         match self {
             PasswordSource::Env(name) => match std::env::var(name) {
                 Ok(value) if !value.is_empty() => Ok(Secret::new(value)),

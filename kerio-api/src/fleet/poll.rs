@@ -11,7 +11,7 @@ use super::product::{self, Visited};
 use super::reason_kind::ReasonKind;
 use super::report::{ApplianceReport, FleetReport};
 use super::status::{Reason, Status};
-use super::{Appliance, Credentials, FleetOptions, Trust};
+use super::{Appliance, Credentials, FleetOptions};
 
 /// Connecting (TCP and TLS) never takes longer than this, even with a longer timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -154,26 +154,10 @@ pub(crate) fn client_builder(
     appliance: &Appliance,
     timeout: Duration,
 ) -> Result<crate::ClientBuilder, String> {
-    let mut builder = Client::builder(&appliance.url)
+    Ok(appliance
+        .client_builder()?
         .timeout(timeout)
-        .connect_timeout(timeout.min(CONNECT_TIMEOUT));
-    let config = |e: Error| format!("The configuration is not usable: {e}");
-    builder = match &appliance.trust {
-        Trust::System => builder,
-        Trust::PinSha256(pin) => builder.pin_sha256(pin).map_err(config)?,
-        Trust::CaPem(pem) => builder.ca_certificate_pem(pem.as_bytes()).map_err(config)?,
-        Trust::CaFile(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
-                format!(
-                    "The CA certificate file {} cannot be read: {e}",
-                    path.display()
-                )
-            })?;
-            builder.ca_certificate_pem(&pem).map_err(config)?
-        }
-        Trust::DangerAcceptInvalidCerts => builder.danger_accept_invalid_certs(),
-    };
-    Ok(builder)
+        .connect_timeout(timeout.min(CONNECT_TIMEOUT)))
 }
 
 /// The red reason of a failed login, sorted by what the user can do about it.

@@ -7,8 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// The description of every API, from the build script.
-const DESCRIPTION: &str = include_str!(concat!(env!("OUT_DIR"), "/mock_spec.json"));
+use crate::dynamic::DESCRIPTION;
 
 /// A type as the description spells it.
 #[derive(Debug, Clone, Deserialize)]

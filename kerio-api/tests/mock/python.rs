@@ -1,6 +1,6 @@
 //! The mock appliance serves a client that knows nothing of this project: a few lines of
-//! Python `requests`, or the standard library's `urllib` when `requests` is missing. (The
-//! `mock_server` example that `cargo xtask mock` runs serves the same appliance from its
+//! Python `requests`, or the standard library's `urllib` when `requests` is missing. (`kerio
+//! mock`, which `cargo xtask mock` becomes, serves the same appliance from its
 //! own process.)
 
 use std::process::Command;

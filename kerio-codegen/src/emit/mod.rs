@@ -6,6 +6,7 @@
 //! refers to any type as `super::Name` and users as `kerio_api::admin::Name`.
 
 mod contract;
+pub(crate) mod dispatch;
 pub(crate) mod extension;
 mod handle;
 mod methods;

@@ -1127,3 +1127,35 @@ pub mod demo {
         }
     }
 }
+/// The APIs by manifest name; see `kerio_api::dynamic`.
+#[doc(hidden)]
+pub mod __apis {
+    /// The manifest names of the APIs, in name order.
+    pub const NAMES: &[&str] = &["demo"];
+    /// Runs `visitor` with the marker type of the API named `name`
+    /// (`visit_confirmable` for APIs with cut-off prevention); the visitor back
+    /// when there is no such API.
+    pub fn visit<V: crate::dynamic::ApiVisitor>(
+        name: &str,
+        visitor: V,
+    ) -> Result<V::Output, V> {
+        match name {
+            "demo" => Ok(visitor.visit_confirmable::<super::demo::Demo>()),
+            _ => Err(visitor),
+        }
+    }
+    /// `__contract::check` of the API named `api`; `None` for an unknown API or
+    /// method.
+    #[cfg(feature = "contract")]
+    pub fn check(
+        api: &str,
+        method: &str,
+        params: &crate::__private::serde_json::Value,
+        result: Option<&crate::__private::serde_json::Value>,
+    ) -> Option<crate::contract::Report> {
+        match api {
+            "demo" => super::demo::__contract::check(method, params, result),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The spec set as the command line reads it: kerio-api's description of every API
+//! (`kerio_api::dynamic::DESCRIPTION`, written by `kerio_codegen::describe` at build
+//! time), parsed once for the life of the process.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// A type as the description spells it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Ty {
+    /// A primitive (`string`, `int64`, ...) or a named type.
+    Name(String),
+    /// A JSON array.
+    List { list: Box<Ty> },
+    /// A JSON object with string keys.
+    Map { map: Box<Ty> },
+}
+
+/// A param, out-param or struct field.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Slot {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Ty,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub nullable: bool,
+    #[serde(default)]
+    pub lenient: bool,
+    /// A name the secret policy calls secret: never taken from an argument.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeDef {
+    Struct(Vec<Slot>),
+    Enum(Vec<String>),
+    Alias(Ty),
+}
+
+/// How a listing method pages.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Paging {
+    pub offset: Vec<String>,
+    pub limit: Vec<String>,
+    pub list: String,
+    pub total: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct MethodJson {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    doc: Option<String>,
+    #[serde(default)]
+    paging: Option<Paging>,
+    params: Vec<Slot>,
+    result: Vec<Slot>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiJson {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    product: Option<String>,
+    #[serde(default)]
+    docs: BTreeMap<String, String>,
+    interfaces: BTreeMap<String, BTreeMap<String, MethodJson>>,
+    types: HashMap<String, TypeDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DescriptionJson {
+    apis: Vec<ApiJson>,
+}
+
+/// A method of an API.
+#[derive(Debug)]
+pub struct MethodSpec {
+    /// `Interface.method`, as sent.
+    pub wire: String,
+    /// The method's wire name (after the dot).
+    pub name: String,
+    pub role: Option<String>,
+    pub doc: Option<String>,
+    pub paging: Option<Paging>,
+    pub params: Vec<Slot>,
+    pub result: Vec<Slot>,
+}
+
+/// An interface and its methods, in name order.
+#[derive(Debug)]
+pub struct InterfaceSpec {
+    pub name: String,
+    pub doc: Option<String>,
+    pub methods: Vec<MethodSpec>,
+}
+
+/// One API of the spec set.
+#[derive(Debug)]
+pub struct ApiSpec {
+    /// The manifest name (`admin`), as `--api` takes it.
+    pub name: String,
+    pub title: Option<String>,
+    /// The product serving it (`control`, ...), when the manifest says.
+    pub product: Option<String>,
+    pub interfaces: Vec<InterfaceSpec>,
+    pub types: HashMap<String, TypeDef>,
+}
+
+/// A type with aliases followed.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
+    String,
+    Boolean,
+    Int32,
+    Int64,
+    Double,
+    Any,
+    Struct(&'a str, &'a [Slot]),
+    Enum(&'a str, &'a [String]),
+    List(&'a Ty),
+    Map(&'a Ty),
+}
+
+/// Every API of the spec set, in name order.
+pub fn apis() -> Result<&'static [ApiSpec], String> {
+    static APIS: OnceLock<Result<Vec<ApiSpec>, String>> = OnceLock::new();
+    APIS.get_or_init(|| parse(kerio_api::dynamic::DESCRIPTION))
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+fn parse(text: &str) -> Result<Vec<ApiSpec>, String> {
+    let parsed: DescriptionJson = serde_json::from_str(text)
+        .map_err(|e| format!("the built-in spec description is invalid: {e}"))?;
+    Ok(parsed
+        .apis
+        .into_iter()
+        .map(|api| {
+            let mut docs = api.docs;
+            let interfaces = api
+                .interfaces
+                .into_iter()
+                .map(|(iface, methods)| InterfaceSpec {
+                    doc: docs.remove(&iface),
+                    methods: methods
+                        .into_iter()
+                        .map(|(name, m)| MethodSpec {
+                            wire: format!("{iface}.{name}"),
+                            name,
+                            role: m.role,
+                            doc: m.doc,
+                            paging: m.paging,
+                            params: m.params,
+                            result: m.result,
+                        })
+                        .collect(),
+                    name: iface,
+                })
+                .collect();
+            ApiSpec {
+                name: api.name,
+                title: api.title,
+                product: api.product,
+                interfaces,
+                types: api.types,
+            }
+        })
+        .collect())
+}
+
+/// The API named `name`.
+pub fn api(name: &str) -> Result<&'static ApiSpec, String> {
+    let apis = apis()?;
+    apis.iter().find(|a| a.name == name).ok_or_else(|| {
+        let names: Vec<&str> = apis.iter().map(|a| a.name.as_str()).collect();
+        format!(
+            "there is no API `{name}`; the spec set has {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// The API a command uses when `--api` does not say: the administration API of the
+/// appliance's product (the API of that product whose name is `admin` or ends in
+/// `-admin`), else `admin`, else the first.
+pub fn default_api(product: Option<&str>) -> Result<&'static ApiSpec, String> {
+    let apis = apis()?;
+    let is_admin = |a: &ApiSpec| a.name == "admin" || a.name.ends_with("-admin");
+    let of_product = product.and_then(|p| {
+        apis.iter()
+            .find(|a| a.product.as_deref() == Some(p) && is_admin(a))
+    });
+    of_product
+        .or_else(|| apis.iter().find(|a| a.name == "admin"))
+        .or_else(|| apis.first())
+        .ok_or_else(|| "the spec set has no API".to_owned())
+}
+
+impl ApiSpec {
+    /// Every method, interface by interface.
+    pub fn methods(&self) -> impl Iterator<Item = &MethodSpec> {
+        self.interfaces.iter().flat_map(|i| i.methods.iter())
+    }
+
+    /// The method called `Interface.method`.
+    pub fn method(&self, wire: &str) -> Option<&MethodSpec> {
+        self.methods().find(|m| m.wire == wire)
+    }
+
+    /// The method with a role (`login`, `logout`, `batch`...).
+    pub fn role(&self, role: &str) -> Option<&MethodSpec> {
+        self.methods().find(|m| m.role.as_deref() == Some(role))
+    }
+
+    /// The type with aliases followed; unknown names are `any`.
+    pub fn shape<'a>(&'a self, ty: &'a Ty) -> Shape<'a> {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                Ty::List { list } => return Shape::List(list),
+                Ty::Map { map } => return Shape::Map(map),
+                Ty::Name(name) => match name.as_str() {
+                    "string" => return Shape::String,
+                    "boolean" => return Shape::Boolean,
+                    "int32" => return Shape::Int32,
+                    "int64" => return Shape::Int64,
+                    "double" => return Shape::Double,
+                    "any" => return Shape::Any,
+                    other => match self.types.get(other) {
+                        Some(TypeDef::Struct(fields)) => return Shape::Struct(other, fields),
+                        Some(TypeDef::Enum(values)) => return Shape::Enum(other, values),
+                        Some(TypeDef::Alias(of)) => ty = of,
+                        None => return Shape::Any,
+                    },
+                },
+            }
+        }
+        Shape::Any
+    }
+
+    /// What a value of the type is, for help texts and errors: `an integer (int32)`,
+    /// `a SearchQuery object`, `a list of IpAddressEntry`, `one of Asc, Desc`.
+    pub fn expected(&self, ty: &Ty) -> String {
+        match self.shape(ty) {
+            Shape::String => "a string".into(),
+            Shape::Boolean => "a boolean (true or false)".into(),
+            Shape::Int32 => "an integer (int32)".into(),
+            Shape::Int64 => "an integer (int64)".into(),
+            Shape::Double => "a number".into(),
+            Shape::Any => "any JSON value".into(),
+            Shape::Struct(name, _) => format!("a {name} object"),
+            Shape::Enum(name, values) => format!("a {name}: one of {}", values.join(", ")),
+            Shape::List(of) => format!("a list of {}", self.name_of(of)),
+            Shape::Map(of) => format!("an object of {} by name", self.name_of(of)),
+        }
+    }
+
+    /// A type's name as the spec gives it: `SearchQuery`, `list of KId`, `int32`.
+    pub fn name_of(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Name(name) => name.clone(),
+            Ty::List { list } => format!("list of {}", self.name_of(list)),
+            Ty::Map { map } => format!("map of {}", self.name_of(map)),
+        }
+    }
+
+    /// Whether values of the type are given as plain text on the command line (strings
+    /// and enums), not as JSON.
+    pub fn is_text(&self, ty: &Ty) -> bool {
+        matches!(self.shape(ty), Shape::String | Shape::Enum(..))
+    }
+}
+
+/// The first paragraph of a doc text, on one line: what a help line shows.
+pub fn summary(doc: Option<&str>) -> Option<String> {
+    let first = doc?.split("\n\n").next()?.trim();
+    (!first.is_empty()).then(|| first.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The first sentence of a doc text: what a list of commands shows.
+pub fn first_sentence(doc: Option<&str>) -> Option<String> {
+    let text = summary(doc)?;
+    Some(match text.find(". ") {
+        Some(end) => text[..=end].to_owned(),
+        None => text,
+    })
+}
+
+/// The doc text without its `Source: ...` paragraphs (evidence notes for maintainers).
+pub fn without_sources(doc: &str) -> String {
+    doc.split("\n\n")
+        .filter(|p| !p.trim_start().starts_with("Source"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_api_has_its_roles_and_methods() {
+        let admin = api("admin").expect("admin");
+        assert!(admin.role("login").is_some());
+        assert!(admin.role("batch").is_some());
+        assert!(admin.methods().count() > 100);
+        let get = admin.method("ActiveHosts.get").expect("ActiveHosts.get");
+        assert_eq!(get.name, "get");
+        assert!(get.paging.is_some());
+        assert!(api("nope").unwrap_err().contains("admin"));
+        assert_eq!(default_api(None).expect("default").name, "admin");
+        assert_eq!(default_api(Some("nothing")).expect("default").name, "admin");
+    }
+
+    #[test]
+    fn docs_are_summarised_without_sources() {
+        assert_eq!(
+            summary(Some("Lists the\n hosts.\n\nMore.")).as_deref(),
+            Some("Lists the hosts.")
+        );
+        assert_eq!(without_sources("A.\n\nSource: x.\n\nB."), "A.\n\nB.");
+    }
+}
