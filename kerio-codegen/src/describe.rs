@@ -70,11 +70,12 @@ fn describe_api(api: &Api) -> Value {
                 method.insert("doc".into(), doc.as_str().into());
             }
             if let Some(p) = &m.paging {
-                method.insert(
-                    "paging".into(),
-                    json!({"offset": p.offset, "limit": p.limit, "list": p.list,
-                        "total": p.total, "firstPageOnly": p.first_page_only}),
-                );
+                let mut paging = json!({"offset": p.offset, "limit": p.limit, "list": p.list,
+                    "total": p.total});
+                if let (false, Some(o)) = (p.first_page_only.is_empty(), paging.as_object_mut()) {
+                    o.insert("firstPageOnly".into(), json!(p.first_page_only));
+                }
+                method.insert("paging".into(), paging);
             }
             method.insert("params".into(), params(&m.params));
             method.insert("result".into(), params(&m.result));

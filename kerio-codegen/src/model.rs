@@ -21,6 +21,7 @@ pub(crate) const HANDLE: &str = "Handle";
 pub const SESSION_METHODS: &[&str] = &[
     "absorb_cookies",
     "apply_and_confirm",
+    "apply_and_confirm_within",
     "auth",
     "auto_relogin",
     "batch",
@@ -43,11 +44,17 @@ pub const SESSION_METHODS: &[&str] = &[
     "may_relogin",
     "next_id",
     "post_file",
+    "read_timestamps",
     "relogin",
     "send",
+    "send_as",
+    "send_once",
+    "send_retrying",
     "spec_drift",
     "token_fingerprint",
     "upload",
+    "with_timeout",
+    "within",
 ];
 
 /// Methods the generated code itself puts on `Session`, besides interface accessors.

@@ -129,7 +129,6 @@ async fn visit(
         &credentials.user,
         password.expose(),
         options,
-        unix_now(),
     )
     .await
 }

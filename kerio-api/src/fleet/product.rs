@@ -157,7 +157,6 @@ pub(crate) async fn visit(
     user: &str,
     password: &str,
     options: &FleetOptions,
-    now: i64,
 ) -> Result<Visited, Reason> {
     let product = match product {
         Some(product) => {
@@ -169,7 +168,7 @@ pub(crate) async fn visit(
         None => match candidates(client) {
             // One product to choose from: nothing to tell apart.
             candidates if candidates.len() > 1 => {
-                return detect(&candidates, client, user, password, options, now).await;
+                return detect(&candidates, client, user, password, options).await;
             }
             _ => Product::Control,
         },
@@ -177,7 +176,7 @@ pub(crate) async fn visit(
     let session = Logged::login(product, client, user, password)
         .await
         .map_err(|e| super::poll::login_failure(&e, options.timeout))?;
-    Ok(session.visit(options, now).await)
+    Ok(session.visit(options).await)
 }
 
 /// The products this build polls, in the order they are tried on an appliance of
@@ -205,11 +204,12 @@ async fn detect(
     user: &str,
     password: &str,
     options: &FleetOptions,
-    now: i64,
 ) -> Result<Visited, Reason> {
     let Some(&first) = candidates.first() else {
-        return Err(Reason::new(Status::Red, "No product is supported by this build")
-            .kind(ReasonKind::Configuration));
+        return Err(
+            Reason::new(Status::Red, "No product is supported by this build")
+                .kind(ReasonKind::Configuration),
+        );
     };
     let mut session = Logged::login(first, client, user, password)
         .await
@@ -227,7 +227,7 @@ async fn detect(
             continue;
         }
         match session.identify().await {
-            Identity::Is => return Ok(session.visit(options, now).await),
+            Identity::Is => return Ok(session.visit(options).await),
             Identity::IsNot(why) => tried.push(format!("not {}: {why}", product.title())),
             Identity::Failed(e) => {
                 session.logout().await;
@@ -391,11 +391,12 @@ impl Logged {
     }
 
     /// Reads, logs out and judges.
-    async fn visit(self, options: &FleetOptions, now: i64) -> Visited {
+    async fn visit(self, options: &FleetOptions) -> Visited {
         match self {
             Logged::Control(session) => {
                 let readings = read::read(&session, options.read_mode).await;
                 read::logout(&session).await;
+                let now = super::poll::unix_now();
                 let (status, reasons) = assess(&readings, &options.thresholds, now);
                 let version = readings
                     .product
@@ -410,9 +411,9 @@ impl Logged {
                 }
             }
             #[cfg(feature = "connect-admin")]
-            Logged::Connect(session) => super::connect::visit(&session, options, now).await,
+            Logged::Connect(session) => super::connect::visit(&session, options).await,
             #[cfg(feature = "operator-admin")]
-            Logged::Operator(session) => super::operator::visit(&session, options, now).await,
+            Logged::Operator(session) => super::operator::visit(&session, options).await,
         }
     }
 

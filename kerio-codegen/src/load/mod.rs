@@ -10,6 +10,7 @@
 mod decoder;
 mod files;
 mod items;
+mod manifest;
 
 use std::path::Path;
 

@@ -62,14 +62,12 @@ pub(crate) async fn read(session: &Session<OperatorAdmin>) -> Readings {
     }
 }
 
-/// Reads, logs out and judges.
-pub(crate) async fn visit(
-    session: &Session<OperatorAdmin>,
-    options: &FleetOptions,
-    now: i64,
-) -> Visited {
+/// Reads, logs out and judges (expiry dates against the time after the reads, as the
+/// appliance's own clock gave them).
+pub(crate) async fn visit(session: &Session<OperatorAdmin>, options: &FleetOptions) -> Visited {
     let readings = read(session).await;
     logout(session).await;
+    let now = super::poll::unix_now();
     let (status, reasons) = assess(&readings, &options.thresholds, now);
     Visited {
         product: Product::Operator,

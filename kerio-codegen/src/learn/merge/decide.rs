@@ -95,6 +95,15 @@ impl<'a> Merger<'a> {
                             ));
                             continue;
                         }
+                        // Every enum value of every product is one word; text with spaces
+                        // or punctuation (a message, or a secret a user typed into a
+                        // field) is not learned, and not shown either.
+                        if !is_enum_word(v) {
+                            self.review(format!(
+                                "{name}: a value that is not one word (not shown); not learned"
+                            ));
+                            continue;
+                        }
                         self.report.new_values.push(format!("{name}: {v}"));
                         self.edits.push(Edit::Push(
                             file,
@@ -148,4 +157,11 @@ impl<'a> Merger<'a> {
             }
         }
     }
+}
+
+/// Whether a string can be an enum value: ASCII letters, digits, `_`, `-` and `.`, as
+/// every value in the spec sets is.
+fn is_enum_word(v: &str) -> bool {
+    v.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }

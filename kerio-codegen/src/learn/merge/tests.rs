@@ -213,11 +213,31 @@ fn tokens_and_redacted_strings_are_not_enum_values() {
     )]);
     let report = merge(&mut api, &obs);
     assert_eq!(report.new_values, ["Kind: B1000Value"]);
-    assert_eq!(report.review.len(), 2, "{:?}", report.review);
+    // Both values are left out with the same note, which the review lists once.
+    assert_eq!(report.review.len(), 1, "{:?}", report.review);
     assert!(
         report.review.iter().all(|r| !r.contains("5f1e2d")),
         "{:?}",
         report.review
+    );
+}
+
+#[test]
+fn text_that_is_not_one_word_is_not_an_enum_value() {
+    let (_dir, mut api) = spec();
+    let obs = methods(vec![(
+        "Hosts.get",
+        call(
+            "{}",
+            r#"{"list": [{"kind": "Printer-2"}, {"kind": "seen hunter2 here"},
+                {"kind": "a/b"}]}"#,
+        ),
+    )]);
+    let report = merge(&mut api, &obs);
+    assert_eq!(report.new_values, ["Kind: Printer-2"]);
+    assert_eq!(
+        report.review.iter().collect::<Vec<_>>(),
+        ["Kind: a value that is not one word (not shown); not learned"]
     );
 }
 
