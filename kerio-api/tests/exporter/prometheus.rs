@@ -246,9 +246,15 @@ async fn prometheus_scrapes_every_appliance_through_the_exporter() {
     };
     let mut mocks = Vec::new();
     let mut appliances = Vec::new();
-    for (state, name) in ApplianceState::ALL {
+    // Four Kerio Control appliances, one in each colour that a probe can find.
+    for state in [
+        ApplianceState::Healthy,
+        ApplianceState::UpdateAvailable,
+        ApplianceState::LowMemory,
+        ApplianceState::LicenseExpired,
+    ] {
         let m = mock(state, Faults::new()).await;
-        appliances.push(managed(name, &m));
+        appliances.push(managed(state.as_str(), &m));
         mocks.push(m);
     }
     appliances.push(Appliance::new("unmanaged", mocks[0].url()));
