@@ -2,10 +2,11 @@
 //! at run time rather than compile them (kerio-api's mock appliance).
 //!
 //! The description keeps what a server needs to check requests and make up replies:
-//! every method's params and out-parameters (name, type, optional, lenient), role and
-//! `sessionless` flag, every named type (struct fields with their `aliases`, enum values,
-//! aliases), and of each API its path, port, product and session cookie names when the
-//! manifest gives them. Documentation and locations are left out. The layout:
+//! every method's params and out-parameters (name, type, optional, lenient, examples),
+//! role and `sessionless` flag, every named type (struct fields with their `aliases` and
+//! `examples`, enum values, aliases), and of each API its path, port, product and
+//! session cookie names when the manifest gives them. Documentation and locations are
+//! left out. The layout:
 //!
 //! ```json
 //! {"apis": [{"name": "admin", "path": "/admin/api/jsonrpc/", "port": 4081,
@@ -78,6 +79,7 @@ fn describe_api(api: &Api) -> Value {
                         if let (false, Some(o)) = (f.aliases.is_empty(), e.as_object_mut()) {
                             o.insert("aliases".into(), json!(f.aliases));
                         }
+                        with_examples(&mut e, &f.examples);
                         e
                     })
                     .collect();
@@ -117,7 +119,7 @@ fn params(params: &[Param]) -> Value {
         params
             .iter()
             .map(|p| {
-                entry(
+                let mut e = entry(
                     &p.name,
                     &p.ty,
                     [
@@ -125,7 +127,9 @@ fn params(params: &[Param]) -> Value {
                         ("lenient", p.lenient),
                         ("nullable", false),
                     ],
-                )
+                );
+                with_examples(&mut e, &p.examples);
+                e
             })
             .collect(),
     )
@@ -141,6 +145,13 @@ fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 3]) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// Puts a member's `examples` into its entry, when it has some.
+fn with_examples(entry: &mut Value, examples: &[Value]) {
+    if let (false, Some(o)) = (examples.is_empty(), entry.as_object_mut()) {
+        o.insert("examples".into(), Value::Array(examples.to_vec()));
+    }
 }
 
 fn type_ref(ty: &TypeRef) -> Value {
