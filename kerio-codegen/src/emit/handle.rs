@@ -241,7 +241,10 @@ fn page_stream(
     let limit = value(&paging.limit, quote!(limit))?;
     // An argument kept positional is generic (`impl Omittable<&'p [KId]>`), where a
     // reference needs a named lifetime.
-    let kept = m.params.iter().any(|p| p.optional && p.positional);
+    let kept = m
+        .params
+        .iter()
+        .any(|p| p.optional && p.positional && cx.is_borrowed(&p.ty));
     let (stream_lt, stream_generics) = if kept {
         (quote!('p), quote!(<'p>))
     } else {

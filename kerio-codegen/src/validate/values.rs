@@ -16,7 +16,8 @@ pub(super) fn check(api: &Api, types: &BTreeMap<&str, &TypeDef>, d: &mut Diagnos
     };
     let mut examples = |what: String, ty: &TypeRef, nullable: bool, values: &[Value], loc: &Loc| {
         for value in values {
-            if !(nullable && value.is_null()) && !fits(value, ty, types, 0) {
+            let fine = (nullable && value.is_null()) || fits(value, ty, types, 0);
+            if !fine {
                 err(
                     DiagnosticKind::ExampleType,
                     loc,

@@ -1,0 +1,1 @@
+//! The vendor's form login against the mock.

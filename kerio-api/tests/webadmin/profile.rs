@@ -1,0 +1,1 @@
+//! The appliance the web administration expects to find.
