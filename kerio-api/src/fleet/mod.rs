@@ -23,7 +23,7 @@
 //! |---|---|
 //! | `ProductInfo.get` | `productInfo.versionString`: the version shown in the report |
 //! | `UpdateChecker.getStatus` | `status.newVersion`, `status.description`, `status.status`, `status.updateErrorDescr` |
-//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal`, `data.diskTotal`, `data.diskFree` |
+//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal` (KiB), `data.diskTotal`, `data.diskFree` (bytes) |
 //! | `ProductRegistration.getFullStatus` | `status.regType`, `status.expirations[]` (`type`, `isUnlimited`, `remainingDays`) |
 //!
 //! Appliances are polled concurrently, at most [`FleetOptions::concurrency`] at a time,

@@ -265,7 +265,9 @@ fn health(
         let total = data
             .memory_total
             .filter(|t| t.is_finite() && *t > 0.0)
-            .map_or_else(String::new, |t| format!(" of {}", bytes(t)));
+            // `memoryTotal` is in KiB: the vendor's web administration multiplies it by
+            // 1024 before showing bytes (systemHealth.js:515, dashboard/tiles.js:978).
+            .map_or_else(String::new, |t| format!(" of {}", bytes(t * 1024.0)));
         if used >= limits.memory_used_percent {
             issues.push(Reason::new(
                 Status::Yellow,

@@ -1,4 +1,4 @@
-//! The appliance's condition, and the four replies it changes.
+//! The appliance's condition, and the replies it changes.
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,16 +6,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-/// The condition the mock appliance plays, seen in the replies of exactly four methods
+/// The condition the mock appliance plays, seen in the replies of a few methods
 /// (made-up values; the shapes follow the spec). Every state starts from the same small,
 /// registered appliance (a 64 GiB data disk mostly free, CPU load near 10 %, six active
 /// hosts) and changes only this:
 ///
 /// | method | `healthy` | `update-available` | `low-memory` | `license-expired` |
 /// |---|---|---|---|---|
-/// | `ProductInfo.get`: `productInfo.versionString` | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
+/// | `ProductInfo.get`: `productInfo.versionString` (and the named constants' `k_PRODUCT_INFO`) | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
 /// | `UpdateChecker.getStatus`: `status` | `newVersion` false | `newVersion` true, `description` and `packageCode` name [`CURRENT_VERSION`] | as healthy | as healthy |
-/// | `SystemHealth.get`: `data.memory`, `data.memoryTotal` | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy |
+/// | `SystemHealth.get` and `getInc`: `data.memory`, `data.memoryTotal` (KiB) | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy |
 /// | `ProductRegistration.getFullStatus`: `status.expirations` | licence and software maintenance valid for a year | as healthy | as healthy | both expired 30 days ago (`remainingDays` 0) |
 ///
 /// Dates are seconds since the Unix epoch, relative to the time of the call.
@@ -70,6 +70,14 @@ impl ApplianceState {
                 };
                 set(result, &["productInfo", "versionString"], json!(version));
             }
+            "Server.getNamedConstantList" => {
+                let version = match self {
+                    ApplianceState::UpdateAvailable => OLDER_VERSION,
+                    _ => CURRENT_VERSION,
+                };
+                let at = ["constants", "k_SERVER", "k_PRODUCT_INFO", "versionString"];
+                set(result, &at, json!(version));
+            }
             "UpdateChecker.getStatus" => {
                 let update = self == ApplianceState::UpdateAvailable;
                 set(result, &["status", "status"], json!("UpdateStatusOk"));
@@ -85,7 +93,7 @@ impl ApplianceState {
                 set(result, &["status", "description"], json!(description));
                 set(result, &["status", "packageCode"], json!(code));
             }
-            "SystemHealth.get" => {
+            "SystemHealth.get" | "SystemHealth.getInc" => {
                 let level = if self == ApplianceState::LowMemory {
                     95.0
                 } else {
@@ -95,7 +103,8 @@ impl ApplianceState {
                     .map(|i| json!(level + f64::from(i % 3) - 1.0))
                     .collect();
                 set(result, &["data", "memory"], Value::Array(values));
-                set(result, &["data", "memoryTotal"], json!(4_294_967_296.0));
+                // In KiB, as the web administration reads it (it multiplies by 1024).
+                set(result, &["data", "memoryTotal"], json!(4_194_304.0));
             }
             "ProductRegistration.getFullStatus" => {
                 let (remaining, date) = if self == ApplianceState::LicenseExpired {

@@ -32,14 +32,22 @@
 //! - replies: a [handler](MockAppliance::on) if one is set, else state for the interfaces
 //!   that keep lists (`get` / `create` / `set` / `remove` / `apply` / `reset`, see below),
 //!   else a [captured](MockBuilder::captures) result of the same method (same params
-//!   first), else a result made up from the result types, the same for the same call;
-//!   then the [`ApplianceState`] is put into the four replies it changes;
+//!   first), else a result made up from the result types, the same for the same call
+//!   and inert: optional out-params and fields left out (no pending action, no error
+//!   object), `errors` and `warnings` empty, values from the spec's `examples` where it
+//!   gives some (country and language codes), ids that no two lists share; the profile
+//!   of a small Kerio Control appliance fills what the vendor's web administration needs
+//!   to start (named constants, naming rules, the administrator's settings, the local
+//!   user database);
+//!   then the [`ApplianceState`] is put into the replies it changes;
 //! - faults on request ([`Faults`]).
 //!
 //! An interface keeps state when its `get` lists structs with an `id`: `create` adds
 //! items (ids `mock-N`), `set` merges the details into the listed ids, `remove` deletes
 //! them, `get` lists them through the search query (conditions, order, `start`, `limit`,
 //! `fields`); `apply` marks them saved and `reset` returns to the last applied list.
+//! Wrong input gets the errors an appliance reports in `errors` (an unknown id: 1002; a
+//! `name` another item has: 1001), in the shape the vendor's web administration reads.
 
 mod captures;
 mod files;
@@ -49,6 +57,7 @@ mod reply;
 mod server;
 mod spec;
 mod store;
+mod webadmin;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
