@@ -20,6 +20,10 @@
 //! What it does, for every API of the spec set at that API's endpoint path:
 //! - real HTTPS with a self-signed certificate made at start for the address it listens
 //!   on ([`MockAppliance::cert_pem`], pin [`MockAppliance::cert_sha256`]);
+//! - the vendor's web administration's form login: `kerio_username` and
+//!   `kerio_password` posted to `/admin/internal/dologin.php` open a session (its two
+//!   cookies set, redirect to `/admin/`), wrong ones redirect to
+//!   `/admin/login/?reason=failure`;
 //! - the two-step login of the method with the `login` role (token in the result,
 //!   `SESSION_CONTROL_WEBADMIN` and `TOKEN_CONTROL_WEBADMIN` cookies), the session cookie
 //!   **and** `X-Token` checked on every other call, `-32001` when either is missing or
