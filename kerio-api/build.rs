@@ -15,7 +15,13 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     build::print_type_cfgs(&apis);
-    let source = match kerio_codegen::generate(&apis, &kerio_codegen::Options::kerio_api()) {
+    // Only the APIs this build compiles are generated: a Control build does not pay for
+    // the code of the other products.
+    let options = kerio_codegen::Options {
+        enabled_features: Some(build::enabled_features()),
+        ..kerio_codegen::Options::kerio_api()
+    };
+    let source = match kerio_codegen::generate(&apis, &options) {
         Ok(source) => source,
         Err(diags) => {
             build::print_errors(&diags);

@@ -1,4 +1,5 @@
-//! Typed async client for the Kerio Control JSON-RPC API.
+//! Typed async client for the JSON-RPC APIs of Kerio Control, Kerio Connect and Kerio
+//! Operator.
 //!
 //! A [`Client`] talks to one appliance over HTTPS (verified TLS by default, with
 //! certificate pinning and custom CAs for self-signed appliances). [`Client::login`]
@@ -7,8 +8,13 @@
 //! passwords, tokens or cookies.
 //!
 //! The APIs themselves are generated at build time from the spec files in `api-spec`:
-//! [`admin`] (the Administration API) and [`stats`] (the Statistics API), one module per
-//! Kerio interface, each type re-exported at the API level.
+//! Kerio Control's [`admin`] (the Administration API) and [`stats`] (the Statistics API),
+//! and behind their features `connect::admin` and `connect::client` (Kerio Connect's
+//! administration and client APIs) and `operator::admin` (Kerio Operator's), one module
+//! per Kerio interface, each type re-exported at the API level. Types the APIs declare
+//! alike are one type, in [`shared`] (a [`shared::SearchQuery`] works with every
+//! product); the APIs of a product are also at `kerio_api::<product>`
+//! ([`control::admin`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), kerio_api::Error> {
@@ -115,3 +121,44 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+/// What the types of the products rule out at compile time (doc tests only).
+///
+/// Kerio Connect has no cut-off prevention (its spec gives no `configTimestamp` and
+/// `confirmConfig` roles), so its sessions have no `confirm_config`:
+///
+/// ```compile_fail,E0599
+/// async fn f(session: kerio_api::Session<kerio_api::connect::admin::ConnectAdmin>) {
+///     let _ = session.confirm_config().await;
+/// }
+/// ```
+///
+/// A session belongs to its API: a method of Kerio Connect's client API cannot be sent
+/// on an administration session:
+///
+/// ```compile_fail,E0271
+/// async fn f(session: kerio_api::Session<kerio_api::connect::admin::ConnectAdmin>) {
+///     let _ = session.call(&kerio_api::connect::client::session::WhoAmI::new()).await;
+/// }
+/// ```
+///
+/// Only methods the spec marks sessionless can be called before login:
+///
+/// ```compile_fail,E0277
+/// async fn f(client: kerio_api::Client) {
+///     let _ = client.call_sessionless(&kerio_api::connect::admin::session::WhoAmI::new()).await;
+/// }
+/// ```
+///
+/// and those can:
+///
+/// ```
+/// async fn f(client: kerio_api::Client) -> Result<(), kerio_api::Error> {
+///     client
+///         .call_sessionless(&kerio_api::connect::admin::init::SetHostname::new("mail.example.com"))
+///         .await?;
+///     Ok(())
+/// }
+/// ```
+#[cfg(all(doctest, feature = "connect-admin", feature = "connect-client"))]
+pub struct CompileChecks;

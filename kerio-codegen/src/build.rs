@@ -78,6 +78,18 @@ pub fn write_out_file(name: &str, contents: &str) -> bool {
     }
 }
 
+/// The Cargo features enabled for the package being built, as cargo tells its build
+/// script (`CARGO_FEATURE_<NAME>` variables), lowercase with `_` for `-`.
+pub fn enabled_features() -> std::collections::BTreeSet<String> {
+    std::env::vars_os()
+        .filter_map(|(key, _)| {
+            key.to_str()?
+                .strip_prefix("CARGO_FEATURE_")
+                .map(str::to_lowercase)
+        })
+        .collect()
+}
+
 /// Name of the cfg that tells hand-written code which generated types are compiled:
 /// `#[cfg(kerio_type = "admin::SearchQuery")]` holds when the enabled Cargo features
 /// compile type `SearchQuery` of the API whose module is `admin`

@@ -69,6 +69,12 @@ pub struct Options {
     /// wire name: the generated setters of these names are left out (kerio-api's
     /// `SearchQuery::fields` and `SearchQuery::order_by`).
     pub hand_written: BTreeMap<String, BTreeSet<String>>,
+    /// When set, the Cargo features of the build: an API behind a feature (the
+    /// manifest's `feature`) that is not among them is left out of the generated code
+    /// (its `#[cfg]` would remove it anyway), so a build pays only for the APIs it
+    /// compiles. Which types are shared is still decided over every API, so it does not
+    /// depend on the features. Names compare with `-` and `_` alike.
+    pub enabled_features: Option<BTreeSet<String>>,
 }
 
 impl Options {
@@ -82,6 +88,7 @@ impl Options {
             external_interfaces: BTreeMap::new(),
             extension_trait: None,
             contract: true,
+            enabled_features: None,
             hand_written: BTreeMap::from([(
                 "SearchQuery".to_owned(),
                 BTreeSet::from(["fields".to_owned(), "order_by".to_owned()]),
@@ -100,7 +107,19 @@ impl Options {
             extension_trait: None,
             contract: false,
             hand_written: BTreeMap::new(),
+            enabled_features: None,
         }
+    }
+}
+
+impl Options {
+    /// Whether the build compiles an API (see [`Options::enabled_features`]).
+    pub fn compiles(&self, manifest: &crate::spec::Manifest) -> bool {
+        let (Some(enabled), Some(feature)) = (&self.enabled_features, &manifest.feature) else {
+            return true;
+        };
+        let norm = |f: &str| f.replace('-', "_");
+        enabled.iter().any(|e| norm(e) == norm(feature))
     }
 }
 
@@ -141,7 +160,7 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     let refs: Vec<&Api> = models.iter().map(|m| m.api).collect();
     diags.0.extend(validate::across(&refs).0);
     if !diags.is_empty() {
-        return Err(diags);
+        return diags.into_result(TokenStream::new());
     }
     if opts.external_base.is_some() {
         let mut out = TokenStream::new();
@@ -153,6 +172,9 @@ pub fn generate_tokens(apis: &[Api], opts: &Options) -> Result<TokenStream, Diag
     let plan = share::plan(&models);
     let mut tree = emit::Tree::new();
     for (index, model) in models.iter().enumerate() {
+        if !opts.compiles(&model.api.manifest) {
+            continue;
+        }
         let mine: BTreeSet<String> = plan
             .iter()
             .filter(|(_, sharing)| sharing.apis.contains(&index))

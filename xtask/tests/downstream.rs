@@ -14,6 +14,9 @@
 //! examples of the same crate, which use the additions and leave those params out with
 //! `None`, are built last, to show the second build saw them.
 //!
+//! A second program (`fixtures/products`) uses every product: Kerio Connect's
+//! administration and client APIs and Kerio Operator's, against mocks of each.
+//!
 //! The nested cargo works offline with this workspace's Cargo.lock, in this workspace's
 //! target folder and with its debug-info setting, so that the dependencies this workspace's
 //! build has compiled are reused rather than built again (cargo releases the folder's lock
@@ -72,13 +75,17 @@ fn cargo_or_skip() -> Option<PathBuf> {
     );
 }
 
-/// Writes the program of `fixtures/downstream` into `<fixture>/app`, depending on this
+/// Writes the program of `fixtures/<name>` into `<fixture>/<name>`, depending on this
 /// workspace's kerio-api and locked like this workspace.
-fn write_app(fx: &Fixture) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/downstream");
-    let app = fx.path("app");
+fn write_app(fx: &Fixture, name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let app = fx.path(name);
     for dir in ["src", "examples"] {
-        copy_dir(&src.join(dir), &app.join(dir));
+        if src.join(dir).is_dir() {
+            copy_dir(&src.join(dir), &app.join(dir));
+        }
     }
     let manifest = std::fs::read_to_string(src.join("Cargo.toml.in")).expect("manifest");
     let kerio_api = workspace().join("kerio-api");
@@ -262,7 +269,7 @@ fn a_program_built_against_kerio_api_survives_a_widening_regen() {
     };
     let started = Instant::now();
     let fx = Fixture::shipped();
-    let app = write_app(&fx);
+    let app = write_app(&fx, "downstream");
 
     // First against the spec set as it was when `sortByGroup` and `scopeIds` were
     // required: the program's calls of them are those of that time.
@@ -294,4 +301,37 @@ fn a_program_built_against_kerio_api_survives_a_widening_regen() {
     let left_out = run("examples/left_out", "the params left out");
     assert_eq!(left_out, "left out: true\n");
     eprintln!("downstream test: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The done-when of the products: a program outside the workspace logs into a Kerio
+/// Connect administration mock and lists the users of a domain with a `SearchQuery` built
+/// as for Kerio Control (the same function gives the query Control takes), into a Kerio
+/// Connect client mock and lists folders, and into a Kerio Operator mock and lists
+/// extensions, each result typed.
+#[test]
+fn a_program_outside_the_workspace_speaks_every_product() {
+    let Some(cargo) = cargo_or_skip() else {
+        return;
+    };
+    let started = Instant::now();
+    let fx = Fixture::shipped();
+    let app = write_app(&fx, "products");
+    build(&cargo, &app, &fx.specs(), "products", "--bins");
+    let out = run("kerio-products", "products");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    let counted = |line: &str, prefix: &str, suffix: &str| {
+        let rest = line
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("`{line}` does not start with `{prefix}`"));
+        let n = rest.split(' ').next().unwrap_or_default();
+        assert!(n.parse::<u32>().is_ok_and(|n| n > 0), "{line}");
+        assert!(line.ends_with(suffix), "{line}");
+    };
+    counted(lines[0], "connect admin: ", "typed: true");
+    assert!(lines[0].contains(" users in domain "), "{out}");
+    counted(lines[1], "connect client: ", "named");
+    counted(lines[2], "operator: ", "with a number");
+    counted(lines[3], "control: ", "address group entries");
+    eprintln!("products test: {:.1} s", started.elapsed().as_secs_f64());
 }
