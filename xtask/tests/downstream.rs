@@ -6,7 +6,8 @@
 //! group and the mock appliance) and generates it from the copy (`KERIO_API_SPEC_DIR`),
 //! builds and runs it against the loopback mock appliance, runs regen on
 //! `fixtures/downstream-widening.har` (a synthesized capture that adds an optional param,
-//! an out-parameter, a field, an enum value, a method and an interface), checks that regen
+//! an out-parameter, a field, an enum value of a type no other product shares, a method
+//! and an interface), checks that regen
 //! calls every change additive and really wrote it, then builds and runs the same program
 //! again, unchanged. The first build is against the copy with the params that became
 //! optional while staying arguments (`"positional"`) made required again, as they were
@@ -163,7 +164,7 @@ const LEARNED: [&str; 8] = [
     "  new param      IpAddressGroups.get → revision: int64",
     "  new param      IpAddressGroups.get(includeShared: boolean)",
     "  new field      IpAddressEntry.expiresAt: string",
-    "  new value      IpAddressGroupType: Fqdn",
+    "  new value      UrlEntryType: UrlDomain",
     "  new type       Feed",
 ];
 
@@ -184,7 +185,7 @@ fn regen_widens_the_copy(fx: &Fixture) {
     assert!(
         run.stdout
             .lines()
-            .any(|l| l.starts_with("admin: learned from 3 calls")
+            .any(|l| l.starts_with("admin: learned from 4 calls")
                 && l.ends_with(", 0 items for review")),
         "{}",
         run.stdout
@@ -206,7 +207,7 @@ fn regen_widens_the_copy(fx: &Fixture) {
     let run = regen(fx, &[], &[&capture]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.contains("wrote 2 spec files:\n  control-admin/interfaces/IpAddressGroups.json\n  control-admin/interfaces/ThreatFeeds.json (new)\n"),
+        run.stdout.contains("wrote 3 spec files:\n  control-admin/interfaces/IpAddressGroups.json\n  control-admin/interfaces/UrlGroups.json\n  control-admin/interfaces/ThreatFeeds.json (new)\n"),
         "{}",
         run.stdout
     );
@@ -293,10 +294,14 @@ fn a_program_built_against_kerio_api_survives_a_widening_regen() {
     build(&cargo, &app, &fx.specs(), "the additions", "--examples");
     let widened = run("examples/widened", "the additions");
     assert!(
-        widened.contains("created Fqdn entry listed: true, expires 2027-01-01\n"),
+        widened.contains("created entry listed: true, expires 2027-01-01\n"),
         "{widened}"
     );
     assert!(widened.contains("revision "), "{widened}");
+    assert!(
+        widened.contains("UrlDomain entry listed: true\n"),
+        "{widened}"
+    );
     // And `None` leaves the params out.
     let left_out = run("examples/left_out", "the params left out");
     assert_eq!(left_out, "left out: true\n");
