@@ -2,9 +2,10 @@
 //! without, an administrator who is no auditor, nothing that asks for action, errors
 //! only for input that is wrong, ids that no two lists share, and figures that agree.
 
+use futures_util::TryStreamExt as _;
 use serde_json::{Value, json};
 
-use kerio_api::admin::NamedConstants;
+use kerio_api::admin::{NamedConstants, SearchQuery};
 use kerio_api::mock::CURRENT_VERSION;
 
 use crate::{Raw, appliance};
@@ -133,6 +134,50 @@ async fn nothing_asks_for_action_and_the_users_screen_has_its_domain() {
         )
         .await;
     assert!(users["list"].as_array().is_some_and(|l| !l.is_empty()));
+}
+
+/// The Users and Groups screens list while no domain is chosen, as they send it (no
+/// `domainId`, groups without a `query`); typed code leaves both out with `None`, and the
+/// group stream still sends each page's query.
+#[tokio::test]
+async fn users_and_groups_list_without_a_domain_or_a_query() {
+    let app = appliance(true).await;
+    let raw = Raw::login(&app).await;
+    let users = raw
+        .result("Users.get", json!({"query": {"start": 0, "limit": -1}}))
+        .await;
+    assert!(users["list"].is_array(), "{users}");
+    let groups = raw.result("UserGroups.get", json!({})).await;
+    assert!(groups["list"].is_array(), "{groups}");
+
+    let handle = raw.session.user_groups();
+    let all = handle.get(None, None).await.expect("groups");
+    let streamed: Vec<_> = handle
+        .get_stream(None, "local", 2)
+        .try_collect()
+        .await
+        .expect("every group");
+    assert_eq!(streamed.len(), all.list.len());
+    raw.session
+        .users()
+        .get(&SearchQuery::default(), None)
+        .await
+        .expect("users");
+    let sent: Vec<Value> = app
+        .requests_for("UserGroups.get")
+        .into_iter()
+        .map(|c| c.params)
+        .collect();
+    assert_eq!(sent[1], json!({}));
+    assert_eq!(
+        sent[2],
+        json!({"query": {"start": 0, "limit": 2}, "domainId": "local"})
+    );
+    let users_sent = app.requests_for("Users.get");
+    assert_eq!(
+        users_sent.last().map(|c| &c.params),
+        Some(&json!({"query": {}}))
+    );
 }
 
 /// Errors only for wrong input, in the shape the client reads; ids no two lists share.

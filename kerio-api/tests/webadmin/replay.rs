@@ -19,11 +19,17 @@
 //! routingTableList.js:481), or forms of the shared Kerio library that Kerio Control does
 //! not use (`enabled` as 1 or 0 only when `k_useBoolean` is false, which it never sets:
 //! weblib/int/adm/widgets.js:2037).
+//!
+//! Where the client sends a method without some params (the fixture's
+//! `readings.leftOut`), each call is also made without them. A result whose `errors`
+//! lists something must list it in the shape the client reads (a code of 1000 or more,
+//! the input's index, the message and its parameters), and a call with no params at all
+//! has no input to be wrong about: its `errors` are empty.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use kerio_codegen::spec::{Api, Primitive, TypeDef, TypeKind, TypeRef};
+use kerio_codegen::spec::{Api, Param, Primitive, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
 use crate::{Raw, appliance};
@@ -50,6 +56,11 @@ impl Spec {
     }
 
     fn param(&self, method: &str, name: &str) -> Option<&TypeRef> {
+        self.declared(method, name).map(|p| &p.ty)
+    }
+
+    /// The declaration of param `name` of `method`.
+    fn declared(&self, method: &str, name: &str) -> Option<&Param> {
         let (iface, m) = method.split_once('.')?;
         self.api
             .interfaces
@@ -61,7 +72,6 @@ impl Spec {
             .params
             .iter()
             .find(|p| p.name == name)
-            .map(|p| &p.ty)
     }
 
     fn def(&self, name: &str) -> Option<&TypeDef> {
@@ -319,9 +329,10 @@ fn calls(spec: &Spec, method: &str, entry: &Value, filled: &[&str]) -> Vec<Optio
     out
 }
 
-/// The params the client sets before sending, by method (`readings.filled`).
-fn filled(fixture: &Value) -> BTreeMap<String, Vec<String>> {
-    fixture["readings"]["filled"]
+/// The params a reading names, by method: `filled` (set before sending), `leftOut`
+/// (sent without them at some call site), `sentAnyway` (set at every call after all).
+fn reading(fixture: &Value, which: &str) -> BTreeMap<String, Vec<String>> {
+    fixture["readings"][which]
         .as_object()
         .map(|o| {
             o.iter()
@@ -340,6 +351,49 @@ fn filled(fixture: &Value) -> BTreeMap<String, Vec<String>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The calls without the params the client leaves out at some call site, added to
+/// `calls` (those that differ).
+fn without(calls: &mut Vec<Option<Value>>, left_out: &[String]) {
+    let more: Vec<Option<Value>> = calls
+        .iter()
+        .map(|call| {
+            let mut call = call.clone();
+            if let Some(Value::Object(params)) = &mut call {
+                params.retain(|k, _| !left_out.contains(k));
+            }
+            call
+        })
+        .collect();
+    for call in more {
+        if !calls.contains(&call) {
+            calls.push(call);
+        }
+    }
+}
+
+/// What is wrong with the `errors` of a result: items not in the shape the client reads,
+/// or any item when the call had no input to be wrong about.
+fn errors_problem(result: &Value, params: Option<&Value>) -> Option<String> {
+    let errors = result.get("errors")?.as_array()?;
+    if errors.is_empty() {
+        return None;
+    }
+    let no_input = params.is_none_or(|p| p.is_null() || p.as_object().is_some_and(Map::is_empty));
+    if no_input {
+        return Some(format!("errors for a call without input: {errors:?}"));
+    }
+    let shaped = |e: &Value| {
+        e["code"].as_i64().is_some_and(|c| c >= 1000)
+            && e["inputIndex"].is_i64()
+            && e["message"].is_string()
+            && e["messageParameters"]["positionalParameters"].is_array()
+    };
+    errors
+        .iter()
+        .find(|e| !shaped(e))
+        .map(|e| format!("an error not in the shape the client reads: {e}"))
 }
 
 /// An error an appliance would not give to its own client's call: the JSON-RPC
@@ -370,8 +424,10 @@ async fn replay(strict: bool) {
     let fixture: Value = serde_json::from_str(FIXTURE).expect("fixture JSON");
     let methods = fixture["methods"].as_object().expect("methods").clone();
     assert!(methods.len() > 350, "{}", methods.len());
-    let filled = filled(&fixture);
+    let filled = reading(&fixture, "filled");
     assert!(filled.len() > 20, "{filled:?}");
+    let left_out = reading(&fixture, "leftOut");
+    assert!(left_out.contains_key("Users.get"), "{left_out:?}");
     let spec = Spec::load();
     let app = appliance(strict).await;
     let raw = Raw::login(&app).await;
@@ -385,7 +441,11 @@ async fn replay(strict: bool) {
             .get(method)
             .map(|n| n.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        for params in calls(&spec, method, entry, &names) {
+        let mut calls = calls(&spec, method, entry, &names);
+        if let Some(names) = left_out.get(method) {
+            without(&mut calls, names);
+        }
+        for params in calls {
             sent += 1;
             let (status, body) = raw.call(method, params.as_ref()).await;
             let mut problems = Vec::new();
@@ -393,7 +453,9 @@ async fn replay(strict: bool) {
                 problems.push(format!("HTTP {status}: {body}"));
             } else if let Some(error) = protocol_error(&body) {
                 problems.push(format!("{error}"));
-            } else if body.get("result").is_none() {
+            } else if let Some(result) = body.get("result") {
+                problems.extend(errors_problem(result, params.as_ref()));
+            } else {
                 problems.push(format!("no result: {body}"));
             }
             // A batch answers each command on its own.
@@ -427,6 +489,69 @@ async fn replay(strict: bool) {
         report.join("\n")
     );
     assert!(sent >= methods.len(), "{sent}");
+}
+
+/// Every method the reference notes call "omitted at some call sites" is decided by a
+/// reading of the client's code: params it really leaves out are optional and kept
+/// positional in the spec (calls written while they were required still compile); those
+/// it sets after all stay required.
+#[test]
+fn the_spec_leaves_out_exactly_what_the_client_leaves_out() {
+    let fixture: Value = serde_json::from_str(FIXTURE).expect("fixture JSON");
+    let spec = Spec::load();
+    let left_out = reading(&fixture, "leftOut");
+    let sent = reading(&fixture, "sentAnyway");
+    // The methods of WEBADMIN-FACTS.md's "omitted at some call sites".
+    let noted = [
+        "Dhcp.getLeases",
+        "Interfaces.get",
+        "Logs.get",
+        "SystemConfig.setDateTime",
+        "UpdateChecker.check",
+        "UpdateChecker.download",
+        "UserGroups.get",
+        "Users.get",
+    ];
+    for method in noted {
+        assert!(
+            left_out.contains_key(method) != sent.contains_key(method),
+            "{method}: decided once, by a reading"
+        );
+    }
+    for (method, names) in &left_out {
+        for name in names {
+            let p = spec.declared(method, name).expect("a declared param");
+            assert!(p.optional && p.positional, "{method} {name}");
+        }
+    }
+    for (method, names) in &sent {
+        for name in names {
+            let p = spec.declared(method, name).expect("a declared param");
+            assert!(!p.optional, "{method} {name}");
+        }
+    }
+}
+
+#[test]
+fn a_left_out_param_gives_a_call_without_it_and_errors_need_input_and_shape() {
+    let mut calls = vec![Some(json!({"query": {}, "domainId": "x"})), Some(json!({}))];
+    without(&mut calls, &["domainId".to_owned()]);
+    assert_eq!(
+        calls,
+        [
+            Some(json!({"query": {}, "domainId": "x"})),
+            Some(json!({})),
+            Some(json!({"query": {}}))
+        ]
+    );
+    let shaped = json!({"errors": [{"code": 1002, "inputIndex": 0, "message": "No such item %1.",
+        "messageParameters": {"positionalParameters": ["x"], "plurality": 1}}]});
+    assert_eq!(errors_problem(&shaped, Some(&json!({"ids": ["x"]}))), None);
+    assert!(errors_problem(&shaped, Some(&json!({}))).is_some());
+    assert!(errors_problem(&shaped, None).is_some());
+    let made_up = json!({"errors": [{"code": -1, "message": "errors-1"}]});
+    assert!(errors_problem(&made_up, Some(&json!({"ids": ["x"]}))).is_some());
+    assert_eq!(errors_problem(&json!({"errors": []}), None), None);
 }
 
 #[test]

@@ -277,8 +277,19 @@ fn page_stream(
         ([q, o], [_, l]) => {
             let qid = ident(&naming::snake(q));
             let (oid, lid) = (ident(&naming::snake(o)), ident(&naming::snake(l)));
+            // A query kept positional is `None` when left out: each page sends it anyway,
+            // empty but for the page's fields.
+            let kept = m
+                .params
+                .iter()
+                .any(|p| p.optional && p.positional && &p.name == q);
+            let copied = if kept {
+                quote!(#qid.cloned().unwrap_or_default())
+            } else {
+                quote!(#qid.clone())
+            };
             let setup = quote! {
-                let mut #qid = #qid.clone();
+                let mut #qid = #copied;
                 #qid.#oid = Some(#start);
                 #qid.#lid = Some(#limit);
             };
