@@ -472,11 +472,21 @@ fn is_report(name: &str) -> bool {
     matches!(name, "errors" | "warnings")
 }
 
+/// Country codes (ISO 3166-1 alpha-2) and language codes (ISO 639-1) made-up fields take
+/// in turn: a client looks them up in its own lists of codes.
+const COUNTRIES: [&str; 6] = ["CZ", "DE", "AT", "SK", "PL", "US"];
+const LANGUAGES: [&str; 5] = ["en", "cs", "de", "sk", "pl"];
+
 /// A string that reads like what the field holds: ids from the place's own range,
-/// addresses in the documentation ranges (RFC 5737, RFC 7042), names with a number.
+/// addresses in the documentation ranges (RFC 5737, RFC 7042), country and language
+/// codes from their domains, names with a number.
 fn made_up_string(name: &str, n: usize, at: Place) -> String {
     let lower = name.to_ascii_lowercase();
-    if lower == "id" || lower.ends_with("id") {
+    if lower.ends_with("country") || lower.ends_with("countries") || lower == "countrycode" {
+        COUNTRIES[n % COUNTRIES.len()].to_owned()
+    } else if lower.ends_with("language") || lower == "lang" || lower.ends_with("languages") {
+        LANGUAGES[n % LANGUAGES.len()].to_owned()
+    } else if lower == "id" || lower.ends_with("id") {
         format!("{}", at.id_base() + n as u64)
     } else if lower.contains("mac") {
         format!("00:00:5e:00:53:{:02x}", n % 256)

@@ -24,7 +24,8 @@
 //! `readings.leftOut`), each call is also made without them. A result whose `errors`
 //! lists something must list it in the shape the client reads (a code of 1000 or more,
 //! the input's index, the message and its parameters), and a call with no params at all
-//! has no input to be wrong about: its `errors` are empty.
+//! has no input to be wrong about: its `errors` are empty. Country and language codes of
+//! a result are codes of their domains.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -244,7 +245,7 @@ fn build<'a>(spec: &'a Spec, shape: &Value, ty: Option<&'a TypeRef>, pick: usize
                     continue;
                 }
                 if let Some(v) = build(spec, member, spec.member(ty, key), pick) {
-                    out.insert(key.clone(), v);
+                    out.insert(key.clone(), coded(key, member, v));
                 }
             }
             Some(Value::Object(out))
@@ -256,6 +257,20 @@ fn build<'a>(spec: &'a Spec, shape: &Value, ty: Option<&'a TypeRef>, pick: usize
                 .collect(),
         )),
         other => Some(other.clone()),
+    }
+}
+
+/// A value the client computes for a country or language field is a code, as its
+/// selection lists give them (`CZ`, `en`); literals stay as they are.
+fn coded(key: &str, shape: &Value, value: Value) -> Value {
+    let computed = shape.as_str().is_some_and(|leaf| literal(leaf).is_none());
+    let lower = key.to_ascii_lowercase();
+    match value {
+        Value::String(_) if computed && (lower.ends_with("language") || lower == "lang") => {
+            json!("en")
+        }
+        Value::String(_) if computed && lower.ends_with("country") => json!("CZ"),
+        other => other,
     }
 }
 
@@ -396,6 +411,43 @@ fn errors_problem(result: &Value, params: Option<&Value>) -> Option<String> {
         .map(|e| format!("an error not in the shape the client reads: {e}"))
 }
 
+/// A country or language code of a result that is none: a client looks them up in its
+/// lists of ISO 3166-1 alpha-2 (`CZ`) and ISO 639-1 (`en`, `en-US`) codes.
+fn codes_problem(value: &Value) -> Option<String> {
+    let country = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
+    let language = |s: &str| {
+        let (code, region) = s.split_once('-').unwrap_or((s, "NO"));
+        code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) && country(region)
+    };
+    match value {
+        Value::Object(o) => o.iter().find_map(|(key, v)| {
+            let lower = key.to_ascii_lowercase();
+            let check: Option<&dyn Fn(&str) -> bool> = if lower.ends_with("country")
+                || lower.ends_with("countries")
+                || lower == "countrycode"
+            {
+                Some(&country)
+            } else if lower.ends_with("language") || lower == "lang" {
+                Some(&language)
+            } else {
+                None
+            };
+            let strings: Vec<&str> = match v {
+                Value::String(s) => vec![s],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let bad = check.and_then(|ok| strings.into_iter().find(|s| !s.is_empty() && !ok(s)));
+            match bad {
+                Some(s) => Some(format!("`{key}` is {s:?}, not a code")),
+                None => codes_problem(v),
+            }
+        }),
+        Value::Array(items) => items.iter().find_map(codes_problem),
+        _ => None,
+    }
+}
+
 /// An error an appliance would not give to its own client's call: the JSON-RPC
 /// protocol's range (-32768 to -32000).
 fn protocol_error(body: &Value) -> Option<&Value> {
@@ -455,6 +507,7 @@ async fn replay(strict: bool) {
                 problems.push(format!("{error}"));
             } else if let Some(result) = body.get("result") {
                 problems.extend(errors_problem(result, params.as_ref()));
+                problems.extend(codes_problem(result));
             } else {
                 problems.push(format!("no result: {body}"));
             }
@@ -533,7 +586,7 @@ fn the_spec_leaves_out_exactly_what_the_client_leaves_out() {
 }
 
 #[test]
-fn a_left_out_param_gives_a_call_without_it_and_errors_need_input_and_shape() {
+fn a_left_out_param_gives_a_call_without_it_and_errors_and_codes_are_checked() {
     let mut calls = vec![Some(json!({"query": {}, "domainId": "x"})), Some(json!({}))];
     without(&mut calls, &["domainId".to_owned()]);
     assert_eq!(
@@ -549,6 +602,11 @@ fn a_left_out_param_gives_a_call_without_it_and_errors_need_input_and_shape() {
     assert_eq!(errors_problem(&shaped, Some(&json!({"ids": ["x"]}))), None);
     assert!(errors_problem(&shaped, Some(&json!({}))).is_some());
     assert!(errors_problem(&shaped, None).is_some());
+    let codes = json!({"config": {"country": "CZ", "language": "en-US"}, "list": [{"lang": "cs"}]});
+    assert_eq!(codes_problem(&codes), None);
+    let free = json!({"list": [{"settings": {"calculatedLanguage": "calculatedLanguage-1"}}]});
+    assert!(codes_problem(&free).is_some_and(|p| p.contains("calculatedLanguage")));
+    assert!(codes_problem(&json!({"geoipCountries": ["CZ", "Czechia"]})).is_some());
     let made_up = json!({"errors": [{"code": -1, "message": "errors-1"}]});
     assert!(errors_problem(&made_up, Some(&json!({"ids": ["x"]}))).is_some());
     assert_eq!(errors_problem(&json!({"errors": []}), None), None);
