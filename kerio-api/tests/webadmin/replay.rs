@@ -25,7 +25,7 @@
 //! lists something must list it in the shape the client reads (a code of 1000 or more,
 //! the input's index, the message and its parameters), and a call with no params at all
 //! has no input to be wrong about: its `errors` are empty. Country and language codes of
-//! a result are codes of their domains.
+//! a result are codes of their domains, and a healthy appliance raises no `warnings`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -508,6 +508,13 @@ async fn replay(strict: bool) {
             } else if let Some(result) = body.get("result") {
                 problems.extend(errors_problem(result, params.as_ref()));
                 problems.extend(codes_problem(result));
+                // A healthy appliance raises nothing: the client opens dialogs for warnings.
+                if let Some(w) = result
+                    .get("warnings")
+                    .filter(|w| w.as_array().is_some_and(|a| !a.is_empty()))
+                {
+                    problems.push(format!("warnings on a healthy appliance: {w}"));
+                }
             } else {
                 problems.push(format!("no result: {body}"));
             }
