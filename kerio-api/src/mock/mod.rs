@@ -56,6 +56,7 @@
 mod captures;
 mod files;
 mod health;
+mod made_up;
 mod profile;
 mod reply;
 mod server;

@@ -7,6 +7,8 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::made_up;
+
 /// The description of every API, from the build script.
 const DESCRIPTION: &str = include_str!(concat!(env!("OUT_DIR"), "/mock_spec.json"));
 
@@ -340,10 +342,10 @@ impl ApiSpec {
         let n = index + 1;
         let name = slot.name.as_str();
         match self.shape(ty) {
-            Shape::String => Value::String(made_up_string(name, n, at)),
+            Shape::String => Value::String(made_up::string(name, n, at.id_base())),
             Shape::Boolean => Value::Bool(index % 2 == 1),
-            Shape::Integer => json!(made_up_integer(name, n)),
-            Shape::Double => json!(made_up_integer(name, n) as f64 * 1.5),
+            Shape::Integer => json!(made_up::integer(name, n)),
+            Shape::Double => json!(made_up::integer(name, n) as f64 * 1.5),
             Shape::Any => Value::Object(Map::new()),
             Shape::Enum(values) => values
                 .get(index % values.len().max(1))
@@ -470,49 +472,6 @@ fn fnv(hash: u64, text: &str) -> u64 {
 /// Lists a client reads as problems: made up empty.
 fn is_report(name: &str) -> bool {
     matches!(name, "errors" | "warnings")
-}
-
-/// Country codes (ISO 3166-1 alpha-2) and language codes (ISO 639-1) made-up fields take
-/// in turn: a client looks them up in its own lists of codes.
-const COUNTRIES: [&str; 6] = ["CZ", "DE", "AT", "SK", "PL", "US"];
-const LANGUAGES: [&str; 5] = ["en", "cs", "de", "sk", "pl"];
-
-/// A string that reads like what the field holds: ids from the place's own range,
-/// addresses in the documentation ranges (RFC 5737, RFC 7042), country and language
-/// codes from their domains, names with a number.
-fn made_up_string(name: &str, n: usize, at: Place) -> String {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with("country") || lower.ends_with("countries") || lower == "countrycode" {
-        COUNTRIES[n % COUNTRIES.len()].to_owned()
-    } else if lower.ends_with("language") || lower == "lang" || lower.ends_with("languages") {
-        LANGUAGES[n % LANGUAGES.len()].to_owned()
-    } else if lower == "id" || lower.ends_with("id") {
-        format!("{}", at.id_base() + n as u64)
-    } else if lower.contains("mac") {
-        format!("00:00:5e:00:53:{:02x}", n % 256)
-    } else if lower.contains("ip6") || lower.contains("ipv6") {
-        format!("2001:db8::{n:x}")
-    } else if lower == "ip" || lower.contains("addr") || lower.contains("ip") && lower.len() <= 4 {
-        format!("192.0.2.{}", n % 255)
-    } else if lower.contains("url") {
-        format!("https://www.example.com/{n}")
-    } else if lower.contains("hostname") || lower.contains("host") {
-        format!("host-{n}.example.com")
-    } else {
-        format!("{name}-{n}")
-    }
-}
-
-fn made_up_integer(name: &str, n: usize) -> i64 {
-    let n = n as i64;
-    match name {
-        "year" => 2026,
-        "month" => n % 12,
-        "day" => n % 28 + 1,
-        "hour" => (8 + n) % 24,
-        "min" | "minute" | "sec" | "second" => (n * 7) % 60,
-        _ => n,
-    }
 }
 
 #[cfg(test)]

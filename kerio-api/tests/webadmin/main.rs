@@ -1,10 +1,11 @@
 //! The mock appliance as the vendor's web administration sees it: its calls replayed
-//! (`replay`), its form login (`login`) and the appliance it expects to find (`profile`:
-//! constants, errors, ids, figures).
+//! (`replay`, with the `checks` of the answers), its form login (`login`) and the
+//! appliance it expects to find (`profile`: constants, errors, ids, figures).
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod checks;
 mod login;
 mod profile;
 mod replay;
