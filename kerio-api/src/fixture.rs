@@ -141,3 +141,40 @@ fn missing_out_params_decode_as_defaults() {
     let state: State = serde_json::from_value(json!({})).unwrap();
     assert_eq!(state.state, None);
 }
+
+/// Params that became optional after being required (`"positional"`) stay arguments: the
+/// forms a call passed when they were required still compile and send the value, `None`
+/// leaves them out.
+#[test]
+fn positional_optional_params_take_the_old_forms_and_none() {
+    let query = Query::default();
+    let ids: Vec<String> = vec!["7".into()];
+    let owner = String::from("local");
+    let sent = |find: demo::things::Find<'_>| serde_json::to_value(find).unwrap();
+    assert_eq!(
+        sent(demo::things::Find::new(&query, &ids, &owner, true)),
+        json!({"query": {}, "ids": ["7"], "owner": "local", "grouped": true})
+    );
+    assert_eq!(
+        sent(demo::things::Find::new(
+            &query,
+            &["8".to_owned()],
+            "local",
+            false
+        )),
+        json!({"query": {}, "ids": ["8"], "owner": "local", "grouped": false})
+    );
+    assert_eq!(
+        sent(demo::things::Find::new(
+            &query,
+            &ids[..],
+            owner.as_str(),
+            Some(true)
+        )),
+        json!({"query": {}, "ids": ["7"], "owner": "local", "grouped": true})
+    );
+    assert_eq!(
+        sent(demo::things::Find::new(&query, None, None, None).refresh(true)),
+        json!({"query": {}, "refresh": true})
+    );
+}

@@ -47,7 +47,10 @@
 //! - structs (`ApiApplication`, result structs) are `#[non_exhaustive]`: build them
 //!   with `Default` and a chained setter per field; their fields are public to read;
 //! - the same params types (`users::Get::new(&query, "local")`) are [`Method`]s for
-//!   [`Session::call`] and [`Batch`].
+//!   [`Session::call`] and [`Batch`];
+//! - a required param that turns out to be optional stays an argument, which then takes
+//!   the value as before or `None` to leave it out ([`Omittable`]):
+//!   `session.interfaces().get(&query, true)` and `.get(&query, None)`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -73,6 +76,7 @@ pub mod fleet;
 mod method;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod omittable;
 pub mod paging;
 #[cfg(any(kerio_type = "shared::SearchQuery", kerio_type = "admin::SearchQuery"))]
 pub mod query;
@@ -96,6 +100,7 @@ pub use drift::SpecDrift;
 pub use error::{Error, RpcError, SESSION_EXPIRED, TlsErrorKind};
 pub use files::{DOWNLOAD, Download, UPLOAD, UploadBody};
 pub use method::{Api, ConfirmConfig, Empty, Method, Sessionless};
+pub use omittable::Omittable;
 pub use retry::{DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF};
 pub use secret::Secret;
 pub use session::Session;

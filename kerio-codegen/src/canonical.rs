@@ -13,7 +13,7 @@ use serde_json::{Map, Number, Value};
 
 /// The order of known keys in objects that are not keyed by name; other keys follow,
 /// sorted.
-pub const KEY_ORDER: [&str; 31] = [
+pub const KEY_ORDER: [&str; 33] = [
     "$schema",
     "api",
     "name",
@@ -30,8 +30,10 @@ pub const KEY_ORDER: [&str; 31] = [
     "sessionless",
     "group",
     "optional",
+    "positional",
     "nullable",
     "lenient",
+    "examples",
     "doc",
     "path",
     "alternativePaths",
@@ -73,6 +75,17 @@ fn write_value(out: &mut String, v: &Value, ind: usize, last: Option<Step<'_>>, 
         Value::Array(items) => {
             if items.is_empty() {
                 out.push_str("[]");
+                return;
+            }
+            if inline_array(last, items) {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_scalar(out, item);
+                }
+                out.push(']');
                 return;
             }
             out.push_str("[\n");
@@ -149,14 +162,22 @@ fn key_rank(k: &str) -> (usize, &str) {
     (rank, k)
 }
 
-/// True when an object is written on one line: no arrays among its values, and every
-/// object value has exactly one key and fits one line itself.
+/// True when an object is written on one line: no arrays among its values (but
+/// `examples` of scalars), and every object value has exactly one key and fits one line
+/// itself.
 fn fits_one_line(map: &Map<String, Value>) -> bool {
-    map.values().all(|v| match v {
-        Value::Array(_) => false,
+    map.iter().all(|(k, v)| match v {
+        Value::Array(items) => inline_array(Some(Step::Key(k)), items),
         Value::Object(inner) => inner.len() == 1 && fits_one_line(inner),
         _ => true,
     })
+}
+
+/// `examples` holding only scalars are written on one line (`["CZ", "DE"]`), like the
+/// member they describe.
+fn inline_array(last: Option<Step<'_>>, items: &[Value]) -> bool {
+    matches!(last, Some(Step::Key("examples")))
+        && items.iter().all(|v| !v.is_array() && !v.is_object())
 }
 
 fn pad(out: &mut String, ind: usize) {

@@ -4,11 +4,11 @@
 //!
 //! The description keeps what a server needs to check requests and make up replies, and
 //! what a command line needs to check params and explain methods: every method's params
-//! and out-parameters (name, type, optional, lenient, secret, doc), role, `sessionless`
-//! flag, paging and doc, every interface's doc, every named type (struct fields with
-//! their `aliases`, enum values, aliases), and of each API its path, port, product and
-//! session cookie names when the manifest gives them. Type docs and locations are left
-//! out. The layout:
+//! and out-parameters (name, type, optional, lenient, secret, examples, doc), role,
+//! `sessionless` flag, paging and doc, every interface's doc, every named type (struct
+//! fields with their `aliases` and `examples`, enum values, aliases), and of each API its
+//! path, port, product and session cookie names when the manifest gives them. Type docs
+//! and locations are left out. The layout:
 //!
 //! ```json
 //! {"apis": [{"name": "admin", "title": "…", "doc": "…", "path": "/admin/api/jsonrpc/",
@@ -107,6 +107,7 @@ fn describe_api(api: &Api) -> Value {
                         if let (false, Some(o)) = (f.aliases.is_empty(), e.as_object_mut()) {
                             o.insert("aliases".into(), json!(f.aliases));
                         }
+                        with_examples(&mut e, &f.examples);
                         e
                     })
                     .collect();
@@ -149,7 +150,7 @@ fn params(params: &[Param]) -> Value {
         params
             .iter()
             .map(|p| {
-                entry(
+                let mut e = entry(
                     &p.name,
                     &p.ty,
                     [
@@ -159,7 +160,9 @@ fn params(params: &[Param]) -> Value {
                         ("secret", is_secret_name(&p.name)),
                     ],
                     p.doc.as_deref(),
-                )
+                );
+                with_examples(&mut e, &p.examples);
+                e
             })
             .collect(),
     )
@@ -178,6 +181,13 @@ fn entry(name: &str, ty: &TypeRef, flags: [(&str, bool); 4], doc: Option<&str>) 
         out.insert("doc".into(), doc.into());
     }
     Value::Object(out)
+}
+
+/// Puts a member's `examples` into its entry, when it has some.
+fn with_examples(entry: &mut Value, examples: &[Value]) {
+    if let (false, Some(o)) = (examples.is_empty(), entry.as_object_mut()) {
+        o.insert("examples".into(), Value::Array(examples.to_vec()));
+    }
 }
 
 fn type_ref(ty: &TypeRef) -> Value {

@@ -108,6 +108,10 @@ pub enum DiagnosticKind {
     GroupInFeatureApi,
     /// A method marked sessionless that has a role.
     SessionlessRole,
+    /// An example that does not fit the type of its param, out-parameter or field.
+    ExampleType,
+    /// `positional` on an out-parameter or on a param that is not optional.
+    Positional,
     /// The generated code could not be formatted (a bug of the generator).
     Internal,
 }

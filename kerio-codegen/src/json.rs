@@ -60,6 +60,27 @@ impl JsonValue {
     }
 }
 
+impl Json {
+    /// The value as a `serde_json` value (positions dropped; a number serde_json cannot
+    /// hold becomes `null`, which the parser never lets through).
+    pub fn to_serde(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            JsonValue::Null => Value::Null,
+            JsonValue::Bool(b) => Value::Bool(*b),
+            JsonValue::Number(n) => serde_json::from_str(n).unwrap_or(Value::Null),
+            JsonValue::String(s) => Value::String(s.clone()),
+            JsonValue::Array(items) => Value::Array(items.iter().map(Json::to_serde).collect()),
+            JsonValue::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), m.value.to_serde()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// The kind of a `serde_json` value, in the words of [`JsonValue::kind`]: "a string",
 /// "an array"... (for messages of tools that read JSON with serde_json).
 pub fn json_kind(value: &serde_json::Value) -> &'static str {

@@ -1,6 +1,7 @@
 //! Validation of `paging` declarations: the offset and page size name integer params (or
-//! integer fields of one struct param), the list and total name out-parameters of a list
-//! and an integer type, and `firstPageOnly` names required boolean params.
+//! integer fields of one struct param, required or kept positional: the stream sends it on
+//! every page), the list and total name out-parameters of a list and an integer type, and
+//! `firstPageOnly` names required boolean params.
 
 use std::collections::BTreeMap;
 
@@ -69,14 +70,15 @@ fn check_method(
     let method = format!("{}.{}", i.name, m.name);
     for (key, path) in [("offset", &p.offset), ("limit", &p.limit)] {
         let shown = path.join(".");
-        let hint = "name an integer param (`start`) or an integer field of a required struct param (`query.start`)";
+        let hint = "name an integer param (`start`) or an integer field of a required or positional struct param (`query.start`)";
         let param = path
             .first()
             .and_then(|name| m.params.iter().find(|q| &q.name == name));
         let ok = match (param, path.as_slice()) {
             (Some(q), [_]) => !q.optional && matches!(resolve(&q.ty, types), Resolved::Integer),
+            // A struct param left out is sent anyway, empty but for the page's fields.
             (Some(q), [_, field]) => {
-                !q.optional
+                (!q.optional || q.positional)
                     && match resolve(&q.ty, types) {
                         Resolved::Struct(fields) => fields.iter().any(|f| {
                             &f.name == field && matches!(resolve(&f.ty, types), Resolved::Integer)
@@ -155,11 +157,16 @@ mod tests {
     use crate::validate::validate;
 
     fn api(paging: &str) -> crate::spec::Api {
+        api_with(r#""type": "Query""#, paging)
+    }
+
+    /// The API with `query` declared by `query` (its type and flags).
+    fn api_with(query: &str, paging: &str) -> crate::spec::Api {
         let text = format!(
             r#"{{"api": {{"name": "demo", "path": "/a/", "port": 4081}},
             "interfaces": {{"Things": {{"methods": {{"get": {{
                 "params": [
-                    {{"name": "query", "type": "Query"}},
+                    {{"name": "query", {query}}},
                     {{"name": "from", "type": "int32"}},
                     {{"name": "count", "type": "int32"}},
                     {{"name": "name", "type": "string", "optional": true}}
@@ -241,6 +248,19 @@ mod tests {
                 "{params} {first}: {diags:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_struct_param_kept_positional_pages_and_a_merely_optional_one_does_not() {
+        let fields = r#"{"offset": "query.start", "limit": "query.limit", "list": "list", "total": "totalItems"}"#;
+        let flagged = |flags: &str| match validate(&api_with(flags, fields)) {
+            Ok(()) => Vec::new(),
+            Err(d) => d.iter().map(|d| d.message.clone()).collect(),
+        };
+        let kept = flagged(r#""type": "Query", "optional": true, "positional": true"#);
+        assert_eq!(kept, Vec::<String>::new());
+        let optional = flagged(r#""type": "Query", "optional": true"#);
+        assert_eq!(optional.len(), 2, "{optional:?}");
     }
 
     #[test]

@@ -199,12 +199,26 @@ pub struct Param {
     pub ty: TypeRef,
     /// May be left out.
     pub optional: bool,
+    /// An optional param kept as a positional argument of the generated call, which takes
+    /// the value or `None` (`"positional": true`): a param that was required and is known
+    /// to be optional since, so that calls written when it was required still compile.
+    pub positional: bool,
     /// A number that may arrive as a string.
     pub lenient: bool,
+    /// Values seen or documented on the wire (`"examples"`), for docs and made-up replies.
+    pub examples: Vec<serde_json::Value>,
     /// Documentation.
     pub doc: Option<String>,
     /// Where it is declared.
     pub loc: Loc,
+}
+
+impl Param {
+    /// True for a param that is an argument of the generated call: required ones and
+    /// optional ones kept positional.
+    pub fn is_argument(&self) -> bool {
+        !self.optional || self.positional
+    }
 }
 
 /// A named type.
@@ -258,6 +272,8 @@ pub struct Field {
     pub lenient: bool,
     /// Other wire names the server sends for the same field (read, never sent).
     pub aliases: Vec<String>,
+    /// Values seen or documented on the wire (`"examples"`), for docs and made-up replies.
+    pub examples: Vec<serde_json::Value>,
     /// Documentation.
     pub doc: Option<String>,
     /// Where it is declared.

@@ -15,7 +15,7 @@ fn shipped_specs_load() {
         .expect("admin API");
     assert_eq!(admin.interfaces.len(), 72);
     assert_eq!(admin.method_count(), 409);
-    assert_eq!(admin.types.len(), 495);
+    assert_eq!(admin.types.len(), 509);
 }
 
 #[test]

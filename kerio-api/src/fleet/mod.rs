@@ -34,7 +34,7 @@
 //! |---|---|---|
 //! | `ProductInfo.get` | `productInfo.versionString` | the version shown in the report |
 //! | `UpdateChecker.getStatus` | `status.newVersion`, `status.description`, `status.status`, `status.updateErrorDescr` | yellow: an update is available, or the last check, download or upgrade failed |
-//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal`, `data.diskTotal`, `data.diskFree` (bytes) | memory: the mean of two hours; disk: the free share |
+//! | `SystemHealth.get` (`HistogramTwoHours`) | `data.memory` (percent samples), `data.memoryTotal` (KiB), `data.diskTotal`, `data.diskFree` (bytes) | memory: the mean of two hours; disk: the free share |
 //! | `ProductRegistration.getFullStatus` | `status.regType`, `status.expirations[]` (`type`, `isUnlimited`, `remainingDays`, `date`) | red: expired trial, licence or maintenance; yellow: expiring |
 //!
 //! ## Kerio Connect

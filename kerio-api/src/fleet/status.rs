@@ -339,7 +339,12 @@ pub(crate) fn health(
         .collect();
     if !samples.is_empty() {
         let used = samples.iter().sum::<f64>() / samples.len() as f64;
-        let total_bytes = data.memory_total.filter(|t| t.is_finite() && *t > 0.0);
+        // `memoryTotal` is in KiB: the vendor's web administration multiplies it by 1024
+        // before showing bytes (systemHealth.js:515, dashboard/tiles.js:978).
+        let total_bytes = data
+            .memory_total
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map(|t| t * 1024.0);
         let total = total_bytes.map_or_else(String::new, |t| format!(" of {}", bytes(t)));
         let figures = Figures {
             memory_used_percent: Some(used),

@@ -30,7 +30,7 @@ fn health(memory_percent: f64) -> SystemHealthData {
             memory_percent,
             memory_percent + 1.0,
         ]),
-        memory_total: Some(4.0 * 1024.0 * 1024.0 * 1024.0),
+        memory_total: Some(4.0 * 1024.0 * 1024.0), // KiB, as appliances send it
         disk_total: Some(100.0 * 1024.0 * 1024.0 * 1024.0),
         disk_free: Some(60.0 * 1024.0 * 1024.0 * 1024.0),
         ..Default::default()

@@ -19,9 +19,9 @@ use super::profile::set;
 ///
 /// | method | `healthy` | `update-available` | `low-memory` | `license-expired` | `disk-full` |
 /// |---|---|---|---|---|---|
-/// | `ProductInfo.get`: `productInfo.versionString` | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
+/// | `ProductInfo.get`: `productInfo.versionString` (and the named constants' `k_PRODUCT_INFO`) | [`CURRENT_VERSION`] | [`OLDER_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] | [`CURRENT_VERSION`] |
 /// | `UpdateChecker.getStatus`: `status` | `newVersion` false | `newVersion` true, `description` and `packageCode` name [`CURRENT_VERSION`] | as healthy | as healthy | as healthy |
-/// | `SystemHealth.get`: `data.memory`, `data.memoryTotal` | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy | as healthy |
+/// | `SystemHealth.get` and `getInc`: `data.memory`, `data.memoryTotal` (KiB) | memory use near 35 % of 4 GiB | as healthy | memory use near 95 % of 4 GiB | as healthy | as healthy |
 /// | `SystemHealth.get`: `data.diskFree` | 41.5 GiB free of 64 GiB | as healthy | as healthy | as healthy | 1 % free |
 /// | `ProductRegistration.getFullStatus`: `status.expirations` | licence and software maintenance valid for a year | as healthy | as healthy | both expired 30 days ago (`remainingDays` 0) | as healthy |
 ///
@@ -126,6 +126,14 @@ impl ApplianceState {
                 };
                 set(result, &["productInfo", "versionString"], json!(version));
             }
+            "Server.getNamedConstantList" => {
+                let version = match self {
+                    ApplianceState::UpdateAvailable => OLDER_VERSION,
+                    _ => CURRENT_VERSION,
+                };
+                let at = ["constants", "k_SERVER", "k_PRODUCT_INFO", "versionString"];
+                set(result, &at, json!(version));
+            }
             "UpdateChecker.getStatus" => {
                 let update = self == ApplianceState::UpdateAvailable;
                 set(result, &["status", "status"], json!("UpdateStatusOk"));
@@ -141,7 +149,7 @@ impl ApplianceState {
                 set(result, &["status", "description"], json!(description));
                 set(result, &["status", "packageCode"], json!(code));
             }
-            "SystemHealth.get" => {
+            "SystemHealth.get" | "SystemHealth.getInc" => {
                 let level = if self == ApplianceState::LowMemory {
                     95.0
                 } else {
@@ -151,7 +159,8 @@ impl ApplianceState {
                     .map(|i| json!(level + f64::from(i % 3) - 1.0))
                     .collect();
                 set(result, &["data", "memory"], Value::Array(values));
-                set(result, &["data", "memoryTotal"], json!(4_294_967_296.0));
+                // In KiB, as the web administration reads it (it multiplies by 1024).
+                set(result, &["data", "memoryTotal"], json!(4_194_304.0));
                 if self == ApplianceState::DiskFull {
                     let total = result["data"]["diskTotal"].as_f64().unwrap_or_default();
                     set(result, &["data", "diskFree"], json!(total * 0.01));

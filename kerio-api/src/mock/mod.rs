@@ -24,6 +24,10 @@
 //! What it does, for every API of the spec set at that API's endpoint path:
 //! - real HTTPS with a self-signed certificate made at start for the address it listens
 //!   on ([`MockAppliance::cert_pem`], pin [`MockAppliance::cert_sha256`]);
+//! - the vendor's web administration's form login: `kerio_username` and
+//!   `kerio_password` posted to `/admin/internal/dologin.php` open a session (its two
+//!   cookies set, redirect to `/admin/`), wrong ones redirect to
+//!   `/admin/login/?reason=failure`;
 //! - the two-step login of the method with the `login` role (token in the result,
 //!   `SESSION_CONTROL_WEBADMIN` and `TOKEN_CONTROL_WEBADMIN` cookies), the session cookie
 //!   **and** `X-Token` checked on every other call, `-32001` when either is missing or
@@ -36,8 +40,13 @@
 //! - replies: a [handler](MockAppliance::on) if one is set, else state for the interfaces
 //!   that keep lists (`get` / `create` / `set` / `remove` / `apply` / `reset`, see below),
 //!   else a [captured](MockBuilder::captures) result of the same method (same params
-//!   first), else a result made up from the result types, the same for the same call;
-//!   then the profile of the API's product and the [`ApplianceState`] are put into the
+//!   first), else a result made up from the result types, the same for the same call
+//!   and inert: optional out-params and fields left out (no pending action, no error
+//!   object), `errors` and `warnings` empty, values from the spec's `examples` where it
+//!   gives some (country and language codes), ids that no two lists share; then the
+//!   profile of the API's product (for Kerio Control, what the vendor's web
+//!   administration needs to start: named constants, naming rules, the administrator's
+//!   settings, the local user database) and the [`ApplianceState`] are put into the
 //!   replies they change;
 //! - faults on request ([`Faults`]).
 //!
@@ -45,15 +54,19 @@
 //! items (ids `mock-N`), `set` merges the details into the listed ids, `remove` deletes
 //! them, `get` lists them through the search query (conditions, order, `start`, `limit`,
 //! `fields`); `apply` marks them saved and `reset` returns to the last applied list.
+//! Wrong input gets the errors an appliance reports in `errors` (an unknown id: 1002; a
+//! `name` another item has: 1001), in the shape the vendor's web administration reads.
 
 mod captures;
 mod files;
 mod health;
+mod made_up;
 mod profile;
 mod reply;
 mod server;
 mod spec;
 mod store;
+mod webadmin;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};

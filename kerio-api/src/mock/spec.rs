@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::made_up;
 use crate::dynamic::DESCRIPTION;
 
 /// A type as the description spells it.
@@ -36,6 +37,9 @@ pub(crate) struct Slot {
     /// Other wire names of a struct field, accepted like its name.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Values seen or documented on the wire, which made-up values are drawn from.
+    #[serde(default)]
+    pub examples: Vec<Value>,
 }
 
 impl Slot {
@@ -292,15 +296,14 @@ impl ApiSpec {
         }
     }
 
-    /// A made-up result of a method: every out-param, values derived from names and
-    /// positions only, so the same call always gets the same reply.
+    /// A made-up result of a method, the same for the same method: every required
+    /// out-param (optional ones are left out, as a server may), values derived from
+    /// names, positions and the spec's `examples` (see [`ApiSpec::synthesize`]).
     pub fn synthesize_result(&self, method: &MethodSpec) -> Value {
         let mut out = Map::new();
-        for slot in &method.result {
-            out.insert(
-                slot.name.clone(),
-                self.synthesize(&slot.ty, &slot.name, 0, 0),
-            );
+        for slot in method.result.iter().filter(|s| !s.optional) {
+            let at = Place::top(&slot.name);
+            out.insert(slot.name.clone(), self.synthesize(&slot.ty, slot, at, 0, 0));
         }
         // A count next to a list counts that list.
         let listed = out
@@ -308,56 +311,107 @@ impl ApiSpec {
             .find_map(|(_, v)| v.as_array().map(Vec::len))
             .unwrap_or(0);
         for slot in &method.result {
-            if slot.name.starts_with("total") && matches!(self.shape(&slot.ty), Shape::Integer) {
+            if slot.name.starts_with("total")
+                && matches!(self.shape(&slot.ty), Shape::Integer)
+                && out.contains_key(&slot.name)
+            {
                 out.insert(slot.name.clone(), json!(listed));
             }
         }
         Value::Object(out)
     }
 
-    /// A made-up value of a type; `name` is the field it goes to, `index` its position
-    /// in a list.
-    pub fn synthesize(&self, ty: &Ty, name: &str, index: usize, depth: usize) -> Value {
+    /// A made-up value of type `ty` for `slot` (the out-param or field it goes to) at
+    /// `index` in a list, believable and inert:
+    /// - the slot's `examples` when the spec gives some (codes, names, patterns of their
+    ///   domain), taken in turn;
+    /// - lists of `errors` and `warnings` empty: a client that checks them would think
+    ///   the call failed, or show a warning that nothing raised;
+    /// - optional struct fields left out: those that make a client act (a pending
+    ///   `action`, an `error`) are absent unless a profile puts them in;
+    /// - ids unique on the appliance: numbers from a range of their own for each place
+    ///   (out-param and item type), so that two lists never share an id;
+    /// - other strings from the field's name (addresses of the documentation ranges),
+    ///   numbers small, enums their values in turn, `any` an empty object.
+    pub fn synthesize(&self, ty: &Ty, slot: &Slot, at: Place, index: usize, depth: usize) -> Value {
+        if let Some(example) = self.example(slot, ty, index) {
+            return example;
+        }
         let n = index + 1;
+        let name = slot.name.as_str();
         match self.shape(ty) {
-            Shape::String => Value::String(made_up_string(name, n)),
+            Shape::String => Value::String(made_up::string(name, n, at.id_base())),
             Shape::Boolean => Value::Bool(index % 2 == 1),
-            Shape::Integer => json!(made_up_integer(name, n)),
-            Shape::Double => json!(made_up_integer(name, n) as f64 * 1.5),
+            Shape::Integer => json!(made_up::integer(name, n)),
+            Shape::Double => json!(made_up::integer(name, n) as f64 * 1.5),
             Shape::Any => Value::Object(Map::new()),
             Shape::Enum(values) => values
                 .get(index % values.len().max(1))
                 .map_or(Value::Null, |v| Value::String(v.clone())),
             Shape::List(of) => {
-                // Listings at the top of a result get a few items, nested lists two.
+                // Listings at the top of a result get a few items, nested lists two;
+                // errors and warnings none.
                 let count = match depth {
+                    _ if is_report(name) => 0,
                     0 => 5,
                     1..3 => 2,
                     _ => 0,
                 };
+                let item = Slot {
+                    examples: Vec::new(),
+                    ..slot.clone()
+                };
+                let at = at.item(self.type_name(of));
                 Value::Array(
                     (0..count)
-                        .map(|i| self.synthesize(of, name, i, depth + 1))
+                        .map(|i| self.synthesize(of, &item, at, i, depth + 1))
                         .collect(),
                 )
             }
             Shape::Map(_) => Value::Object(Map::new()),
             Shape::Struct(fields) => {
+                let at = at.item(self.type_name(ty));
                 let mut out = Map::new();
-                for field in fields {
-                    if depth >= 6 && field.optional {
-                        continue;
-                    }
+                for field in fields.iter().filter(|f| !f.optional) {
                     let value = if depth >= 8 {
                         self.zero(&field.ty, depth + 1)
                     } else {
-                        self.synthesize(&field.ty, &field.name, index, depth + 1)
+                        let below = at.item(Some(&field.name));
+                        self.synthesize(&field.ty, field, below, index, depth + 1)
                     };
                     out.insert(field.name.clone(), value);
                 }
                 Value::Object(out)
             }
         }
+    }
+
+    /// Example `index` (in turn) of a slot, when it has examples that fit `ty`.
+    fn example(&self, slot: &Slot, ty: &Ty, index: usize) -> Option<Value> {
+        if slot.examples.is_empty() {
+            return None;
+        }
+        let value = slot.examples.get(index % slot.examples.len())?.clone();
+        let fits = self
+            .check_value(ty, &value, slot, &slot.name, false)
+            .is_ok();
+        fits.then_some(value)
+    }
+
+    /// The name of the struct a type refers to, aliases followed.
+    fn type_name<'a>(&'a self, ty: &'a Ty) -> Option<&'a str> {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                Ty::Name(name) => match self.types.get(name.as_str()) {
+                    Some(TypeDef::Alias(of)) => ty = of,
+                    Some(_) => return Some(name),
+                    None => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The value a server fills in for a field nobody set: empty, zero, false, the first
@@ -382,37 +436,40 @@ impl ApiSpec {
     }
 }
 
-/// A string that reads like what the field holds: addresses in the documentation ranges
-/// (RFC 5737, RFC 7042), names with a number.
-fn made_up_string(name: &str, n: usize) -> String {
-    let lower = name.to_ascii_lowercase();
-    if lower == "id" || lower.ends_with("id") {
-        format!("{n}")
-    } else if lower.contains("mac") {
-        format!("00:00:5e:00:53:{:02x}", n % 256)
-    } else if lower.contains("ip6") || lower.contains("ipv6") {
-        format!("2001:db8::{n:x}")
-    } else if lower == "ip" || lower.contains("addr") || lower.contains("ip") && lower.len() <= 4 {
-        format!("192.0.2.{}", n % 255)
-    } else if lower.contains("url") {
-        format!("https://www.example.com/{n}")
-    } else if lower.contains("hostname") || lower.contains("host") {
-        format!("host-{n}.example.com")
-    } else {
-        format!("{name}-{n}")
+/// Where a made-up value goes: a hash of the out-param and of the item types and fields
+/// on the way, from which ids take a range of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place(u64);
+
+impl Place {
+    /// The place of an out-param.
+    pub fn top(out_param: &str) -> Place {
+        Place(fnv(FNV_OFFSET, out_param))
+    }
+
+    /// The place below this one, through a type or a field of this name.
+    fn item(self, step: Option<&str>) -> Place {
+        step.map_or(self, |t| Place(fnv(fnv(self.0, "/"), t)))
+    }
+
+    /// The first id of this place's range: a multiple of 100 from 10 000 to 999 900.
+    fn id_base(self) -> u64 {
+        (self.0 % 9_900 + 100) * 100
     }
 }
 
-fn made_up_integer(name: &str, n: usize) -> i64 {
-    let n = n as i64;
-    match name {
-        "year" => 2026,
-        "month" => n % 12,
-        "day" => n % 28 + 1,
-        "hour" => (8 + n) % 24,
-        "min" | "minute" | "sec" | "second" => (n * 7) % 60,
-        _ => n,
-    }
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `text`, continued from `hash`: stable across runs and platforms.
+fn fnv(hash: u64, text: &str) -> u64 {
+    text.bytes().fold(hash, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Lists a client reads as problems: made up empty.
+fn is_report(name: &str) -> bool {
+    matches!(name, "errors" | "warnings")
 }
 
 #[cfg(test)]
@@ -455,5 +512,76 @@ mod tests {
             listed.map(|l| l.len() as u64),
             "{a}"
         );
+    }
+
+    #[test]
+    fn made_up_replies_report_no_errors_and_leave_optional_members_out() {
+        let admin = admin();
+        let mut checked = 0;
+        for (name, method) in &admin.methods {
+            let result = admin.synthesize_result(method);
+            for slot in &method.result {
+                if slot.optional {
+                    assert!(result.get(&slot.name).is_none(), "{name}: {result}");
+                }
+                if !slot.optional && matches!(slot.name.as_str(), "errors" | "warnings") {
+                    assert_eq!(result[&slot.name], json!([]), "{name}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 70, "{checked}");
+        let status = &admin.methods["Encryption.getEncryptionStatus"];
+        let made_up = admin.synthesize_result(status);
+        assert!(made_up.get("action").is_none(), "{made_up}");
+    }
+
+    /// The ids of made-up items (the default rule and the listed rules, the items of
+    /// different lists) are never shared; references inside items may repeat, as the
+    /// same group is a member of several.
+    #[test]
+    fn made_up_ids_are_unique_across_lists() {
+        let admin = admin();
+        let item_ids = |m: &str, key: &str| -> Vec<String> {
+            let result = admin.synthesize_result(&admin.methods[m]);
+            match &result[key] {
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i["id"].as_str().map(str::to_owned))
+                    .collect(),
+                one => one["id"].as_str().map(str::to_owned).into_iter().collect(),
+            }
+        };
+        let mut ids = item_ids("TrafficPolicy.get", "list");
+        ids.extend(item_ids("TrafficPolicy.getDefaultRule", "rule"));
+        for m in [
+            "IpAddressGroups.get",
+            "TimeRanges.get",
+            "UrlGroups.get",
+            "Users.get",
+        ] {
+            ids.extend(item_ids(m, "list"));
+        }
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert!(ids.len() > 20, "{ids:?}");
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    }
+
+    #[test]
+    fn made_up_values_come_from_the_examples() {
+        let admin = admin();
+        let countries = admin.synthesize_result(&admin.methods["Geoip.getCountries"]);
+        assert_eq!(countries["geoipCountries"][0], "CZ", "{countries}");
+        let locations = admin.synthesize_result(&admin.methods["Geoip.getLocations"]);
+        let codes: Vec<&str> = locations["geoipLocations"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|g| g["countryCode"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(codes, ["CZ", "DE", "AT", "SK", "PL"]);
+        let me = admin.synthesize_result(&admin.methods["Users.getMySettings"]);
+        assert_eq!(me["settings"]["calculatedLanguage"], "en", "{me}");
+        assert_eq!(me["settings"]["roles"], json!(["FullAdmin"]), "{me}");
     }
 }

@@ -115,8 +115,21 @@ impl Store {
             }
             Verb::Create => {
                 let inputs = list_param(api, method, params, true);
+                let named = listing.fields.iter().any(|f| f.name == "name");
                 let mut created = Vec::new();
+                let mut errors = Vec::new();
                 for (index, input) in inputs.iter().enumerate() {
+                    // Items with a `name` keep it unique, as appliances do.
+                    let name = input.get("name").and_then(Value::as_str).filter(|_| named);
+                    if let Some(name) = name
+                        && collection
+                            .items
+                            .iter()
+                            .any(|i| i.get("name").and_then(Value::as_str) == Some(name))
+                    {
+                        errors.push(item_error(index, 1001, "Item %1 already exists.", name));
+                        continue;
+                    }
                     let mut item = api.zero(&listing_item_ty(api, listing.list), 0);
                     merge(&mut item, input);
                     let id = format!("mock-{}", collection.next_id);
@@ -130,7 +143,7 @@ impl Store {
                     collection.items.push(item);
                     created.push(json!({"inputIndex": index, "id": id}));
                 }
-                result_with(api, method, Vec::new(), Some(created))
+                result_with(api, method, errors, Some(created))
             }
             Verb::Set | Verb::Remove => {
                 let ids = id_list(api, method, params);
@@ -142,11 +155,9 @@ impl Store {
                         .iter()
                         .position(|i| i.get("id").and_then(Value::as_str) == Some(id));
                     match (found, verb) {
-                        (None, _) => errors.push(json!({
-                            "inputIndex": index, "code": 1002,
-                            "message": "Item %1 does not exist.",
-                            "messageParameters": {"positionalParameters": [id], "plurality": 1},
-                        })),
+                        (None, _) => {
+                            errors.push(item_error(index, 1002, "Item %1 does not exist.", id))
+                        }
                         (Some(at), Verb::Remove) => {
                             collection.items.remove(at);
                         }
@@ -251,6 +262,16 @@ fn struct_param<'v>(api: &ApiSpec, method: &MethodSpec, params: &'v Value) -> Op
         .iter()
         .find(|p| matches!(api.shape(&p.ty), Shape::Struct(_)))
         .and_then(|p| params.get(&p.name))
+}
+
+/// One item of an `errors` result, in the shape the vendor's web administration reads
+/// (`code`, `message` with `%1`, `messageParameters`): 1001 for an item that already
+/// exists, 1002 for one that does not (the codes the catalog's `Error` names).
+fn item_error(index: usize, code: i64, message: &str, about: &str) -> Value {
+    json!({
+        "inputIndex": index, "code": code, "message": message,
+        "messageParameters": {"positionalParameters": [about], "plurality": 1},
+    })
 }
 
 /// The method's made-up result with `errors` and the created ids put in.

@@ -184,7 +184,7 @@ async fn other_interfaces_of_the_first_slice() {
             "SystemHealth.get",
             Reply::result(json!({"data": {
                 "cpu": [3.5, 7.25], "memory": [41.0, 40.5],
-                "memoryTotal": 8_589_934_592.0, "diskTotal": 32_212_254_720.0, "diskFree": 21_474_836_480.0
+                "memoryTotal": 8_388_608.0, "diskTotal": 32_212_254_720.0, "diskFree": 21_474_836_480.0
             }})),
         );
         appliance.reply(

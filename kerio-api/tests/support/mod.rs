@@ -43,6 +43,7 @@ pub struct ApplianceBuilder {
     cert: CertKind,
     forget_requests: bool,
     faults: Faults,
+    strict: bool,
 }
 
 impl ApplianceBuilder {
@@ -79,6 +80,12 @@ impl ApplianceBuilder {
         self
     }
 
+    /// Refuses params and enum values the spec does not know (see [`MockBuilder::strict`]).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Starts serving on 127.0.0.1 on a free port, in the current tokio runtime.
     pub async fn start(self) -> Appliance {
         let cert = TestCert::generate(&self.cert);
@@ -86,7 +93,8 @@ impl ApplianceBuilder {
             .credentials(USER, PASSWORD)
             .identity(cert.der.clone(), cert.key_der.clone())
             .api_path("stats", "/lib/api/jsonrpc/")
-            .faults(self.faults);
+            .faults(self.faults)
+            .strict(self.strict);
         if self.forget_requests {
             builder = builder.forget_requests();
         }

@@ -6,7 +6,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::methods::{
-    MAX_ARGS, SESSION_FIELD, has_struct, lifetime_of, method_items, result_name, split_params,
+    MAX_ARGS, SESSION_FIELD, argument_init, argument_type, has_struct, lifetime_of, method_items,
+    result_name, split_params,
 };
 use super::{Cx, doc, find_role, ident, summary};
 use crate::model::{HANDLE, Shape, has_handle, on_handle};
@@ -28,7 +29,7 @@ pub(super) fn interface(cx: &Cx<'_, '_>, iface: &Interface) -> TokenStream {
     quote!(#(#cfg #items)*)
 }
 
-/// The required params of a method as arguments with lifetime `lt` and their names.
+/// The params of a method that are arguments, with lifetime `lt`, and their names.
 pub(super) fn required_args(
     cx: &Cx<'_, '_>,
     m: &Method,
@@ -39,7 +40,7 @@ pub(super) fn required_args(
         .into_iter()
         .map(|p| {
             let fid = ident(&naming::snake(&p.name));
-            let ty = cx.borrowed(&p.ty, lt);
+            let ty = argument_type(cx, p, lt);
             (quote!(#fid: #ty), fid)
         })
         .unzip()
@@ -69,7 +70,18 @@ pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method, module: &
         .doc
         .clone()
         .unwrap_or_else(|| "A method of the interface.".into());
-    let (_, optional) = split_params(m);
+    let (arguments, optional) = split_params(m);
+    let omittable: Vec<String> = arguments
+        .iter()
+        .filter(|p| p.optional)
+        .map(|p| format!("`{}`", naming::bare(&naming::snake(&p.name))))
+        .collect();
+    if !omittable.is_empty() {
+        text.push_str(&format!(
+            "\n\nThe appliance accepts the call without {}: pass the value, or `None` to leave it out.",
+            omittable.join(", ")
+        ));
+    }
     if !optional.is_empty() {
         let setters: Vec<String> = optional
             .iter()
@@ -90,6 +102,11 @@ pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method, module: &
     ));
     let wire = format!("{}.{}", iface.name, m.name);
     let text = doc(&text);
+    let inits = split_params(m)
+        .0
+        .into_iter()
+        .map(|p| argument_init(cx, p))
+        .collect();
     CallSig {
         doc: quote!(#text #[doc(alias = #wire)]),
         many,
@@ -98,6 +115,7 @@ pub(super) fn call_sig(cx: &Cx<'_, '_>, iface: &Interface, m: &Method, module: &
         generics,
         args,
         names,
+        inits,
         optional: optional
             .iter()
             .map(|p| ident(&naming::snake(&p.name)))
@@ -116,6 +134,8 @@ pub(super) struct CallSig {
     pub generics: TokenStream,
     pub args: Vec<TokenStream>,
     pub names: Vec<Ident>,
+    /// The field initializers of the arguments (`names`, converted where kept positional).
+    pub inits: Vec<TokenStream>,
     pub optional: Vec<Ident>,
     pub call: TokenStream,
     pub has_lifetime: bool,
@@ -140,17 +160,18 @@ fn handle(cx: &Cx<'_, '_>, iface: &Interface, methods: &[&Method]) -> Vec<TokenS
             sname,
             generics,
             args,
-            names,
+            inits,
             optional,
             call,
             has_lifetime,
+            ..
         } = call_sig(cx, iface, m, "");
         let bound = has_lifetime.then(|| quote!(where 's: 'a));
         quote! {
             #doc
             #many
             pub fn #fname #generics(&self, #(#args),*) -> #call #bound {
-                #sname { #session: self.0, #(#names,)* #(#optional: None,)* }
+                #sname { #session: self.0, #(#inits,)* #(#optional: None,)* }
             }
         }
     });
@@ -230,7 +251,18 @@ fn page_stream(
     };
     let start = value(&paging.offset, quote!(start))?;
     let limit = value(&paging.limit, quote!(limit))?;
-    let (args, fields) = required_args(cx, m, &TokenStream::new());
+    // An argument kept positional is generic (`impl Omittable<&'p [KId]>`), where a
+    // reference needs a named lifetime.
+    let kept = m
+        .params
+        .iter()
+        .any(|p| p.optional && p.positional && cx.is_borrowed(&p.ty));
+    let (stream_lt, stream_generics) = if kept {
+        (quote!('p), quote!(<'p>))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let (args, fields) = required_args(cx, m, &stream_lt);
     // Params the stream drives are not arguments of the stream.
     let driven = |fid: &Ident| {
         [&paging.offset, &paging.limit]
@@ -243,19 +275,40 @@ fn page_stream(
         .filter(|(_, fid)| !driven(fid))
         .map(|(arg, _)| arg)
         .collect();
+    // Params kept positional arrive as anything that gives an `Option`; each page's call
+    // takes the `Option` itself (which is `Copy`, as the borrowed types are).
+    let converted = m
+        .params
+        .iter()
+        .filter(|p| p.optional && p.positional)
+        .map(|p| {
+            let fid = ident(&naming::snake(&p.name));
+            quote!(let #fid = #rt::Omittable::into_param(#fid);)
+        });
     let (setup, names) = match (paging.offset.as_slice(), paging.limit.as_slice()) {
         ([q, o], [_, l]) => {
             let qid = ident(&naming::snake(q));
             let (oid, lid) = (ident(&naming::snake(o)), ident(&naming::snake(l)));
+            // A query kept positional is `None` when left out: each page sends it anyway,
+            // empty but for the page's fields.
+            let kept = m
+                .params
+                .iter()
+                .any(|p| p.optional && p.positional && &p.name == q);
+            let copied = if kept {
+                quote!(#qid.cloned().unwrap_or_default())
+            } else {
+                quote!(#qid.clone())
+            };
             let setup = quote! {
-                let mut #qid = #qid.clone();
+                let mut #qid = #copied;
                 #qid.#oid = Some(#start);
                 #qid.#lid = Some(#limit);
             };
             let names: Vec<TokenStream> = m
                 .params
                 .iter()
-                .filter(|p| !p.optional)
+                .filter(|p| p.is_argument())
                 .map(|p| {
                     let fid = ident(&naming::snake(&p.name));
                     if fid == qid {
@@ -276,7 +329,7 @@ fn page_stream(
             let names = m
                 .params
                 .iter()
-                .filter(|p| !p.optional)
+                .filter(|p| p.is_argument())
                 .map(|p| {
                     let fid = ident(&naming::snake(&p.name));
                     quote!(#fid)
@@ -344,10 +397,11 @@ fn page_stream(
         #sdoc
         #[doc(alias = #wire)]
         #[allow(clippy::useless_conversion)]
-        pub fn #fname(&self, #(#args,)* page_size: u32)
+        pub fn #fname #stream_generics(&self, #(#args,)* page_size: u32)
             -> impl #rt::__private::futures_util::Stream<Item = Result<#item, #rt::Error>>
         {
             let session = self.0;
+            #(#converted)*
             #first_decl
             #rt::paging::pages(page_size, move |start, limit| {
                 #setup

@@ -10,7 +10,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{debug_impl, rename};
-use super::{Cx, doc, ident};
+use super::{Cx, doc, ident, item_doc};
 use crate::model::{Shape, is_secret, on_handle};
 use crate::naming;
 use crate::spec::*;
@@ -35,9 +35,34 @@ pub(super) fn lifetime_of(cx: &Cx<'_, '_>, m: &Method) -> Option<TokenStream> {
         .then(|| quote!('a))
 }
 
-/// The params that are positional (required) and those set with setters (optional).
+/// The params that are arguments (required ones, and optional ones kept positional) and
+/// those set with setters (the other optional ones).
 pub(super) fn split_params(m: &Method) -> (Vec<&Param>, Vec<&Param>) {
-    m.params.iter().partition(|p| !p.optional)
+    m.params.iter().partition(|p| p.is_argument())
+}
+
+/// The type of a param as an argument of `new` and of the handle method: its borrowed
+/// type, or for an optional param kept positional anything that gives an `Option` of it
+/// (the value itself, as when the param was required, or `None`).
+pub(super) fn argument_type(cx: &Cx<'_, '_>, p: &Param, lt: &TokenStream) -> TokenStream {
+    let ty = cx.borrowed(&p.ty, lt);
+    if p.optional {
+        let rt = &cx.rt;
+        quote!(impl #rt::Omittable<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// The initializer of a param's field from the argument of the same name.
+pub(super) fn argument_init(cx: &Cx<'_, '_>, p: &Param) -> TokenStream {
+    let fid = ident(&naming::snake(&p.name));
+    if p.optional {
+        let rt = &cx.rt;
+        quote!(#fid: #rt::Omittable::into_param(#fid))
+    } else {
+        quote!(#fid)
+    }
 }
 
 /// Rust name of a method's result struct.
@@ -77,7 +102,7 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
     let fields = m.params.iter().map(|p| {
         let field = naming::snake(&p.name);
         let fid = ident(&field);
-        let pdoc = doc(p.doc.as_deref().unwrap_or(&format!("`{}`", p.name)));
+        let pdoc = doc(&item_doc(p.doc.as_deref(), &p.name, &p.examples));
         let ty = cx.borrowed(&p.ty, &lt);
         let rename = rename(&field, &p.name);
         if p.optional {
@@ -119,23 +144,23 @@ pub(super) fn method_items(cx: &Cx<'_, '_>, iface: &Interface, m: &Method) -> Ve
         .map(|p| (naming::snake(&p.name), is_secret(&p.name), p.optional));
     items.push(debug_impl(&name, &impl_s, &ty_s, shown));
 
-    // `new` with the required params, in spec order.
+    // `new` with the params that are arguments, in spec order.
     let new_args = required.iter().map(|p| {
         let fid = ident(&naming::snake(&p.name));
-        let ty = cx.borrowed(&p.ty, &lt);
+        let ty = argument_type(cx, p, &lt);
         quote!(#fid: #ty)
     });
     let inits = m.params.iter().map(|p| {
         let fid = ident(&naming::snake(&p.name));
-        if p.optional {
-            quote!(#fid: None)
+        if p.is_argument() {
+            argument_init(cx, p)
         } else {
-            quote!(#fid)
+            quote!(#fid: None)
         }
     });
     let many = (required.len() > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let ndoc = doc(&format!(
-        "The params of `{wire_name}` with its required params; optional ones are left out until set."
+        "The params of `{wire_name}` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set."
     ));
     let impl_plain = match &lifetime {
         Some(l) => quote!(impl<#l> #name<#l>),
@@ -259,7 +284,7 @@ fn result_struct(cx: &Cx<'_, '_>, m: &Method, result: &Ident, wire_name: &str) -
     let members = m.result.iter().map(|o| {
         let field = naming::snake(&o.name);
         let fid = ident(&field);
-        let odoc = doc(o.doc.as_deref().unwrap_or(&format!("`{}`", o.name)));
+        let odoc = doc(&item_doc(o.doc.as_deref(), &o.name, &o.examples));
         let ty = out_type(cx, o);
         let rename = rename(&field, &o.name);
         secret |= is_secret(&o.name);

@@ -430,6 +430,17 @@ pub(crate) fn doc_lines(text: Option<&str>) -> TokenStream {
     }
 }
 
+/// The doc of a param, out-parameter or field: its own (or its wire name), then its
+/// examples as the wire carries them.
+pub(crate) fn item_doc(text: Option<&str>, name: &str, examples: &[serde_json::Value]) -> String {
+    let mut out = text.map_or_else(|| format!("`{name}`"), str::to_owned);
+    if !examples.is_empty() {
+        let shown: Vec<String> = examples.iter().map(|e| format!("`{e}`")).collect();
+        out.push_str(&format!("\n\nExamples: {}.", shown.join(", ")));
+    }
+    out
+}
+
 /// `#[doc]` attributes of a text, one per line, so they print as `///` comments.
 pub(crate) fn doc(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|l| {

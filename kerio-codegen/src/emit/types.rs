@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, doc, ident};
+use super::{Cx, doc, ident, item_doc};
 use crate::model::{Cfg, is_secret};
 use crate::naming;
 use crate::spec::*;
@@ -50,7 +50,7 @@ fn structure(cx: &Cx<'_, '_>, def: &TypeDef, fields: &[Field]) -> Vec<TokenStrea
         let field = naming::snake(&f.name);
         let fid = ident(&field);
         // The generated code denies missing docs, and learned fields have none yet.
-        let fdoc = doc(f.doc.as_deref().unwrap_or(&format!("`{}`", f.name)));
+        let fdoc = doc(&item_doc(f.doc.as_deref(), &f.name, &f.examples));
         let mut ty = cx.owned(&f.ty);
         if boxed.is_some_and(|b| b.contains(&index)) {
             ty = quote!(Box<#ty>);

@@ -97,20 +97,43 @@ pub fn compare(old: &Api, new: &Api) -> Compat {
 }
 
 /// Params (`sent`: the user builds them) or result members of one method.
+///
+/// For params, what matters is the call's shape: a required param is an argument, an
+/// optional one a setter, and an optional one kept `positional` an argument that also
+/// takes `None`. So a required param that becomes optional and positional breaks no call
+/// (calls pass the value as before), while any change between argument and setter does.
 fn members(c: &mut Compat, label: &str, old: &[Param], new: &[Param], sent: bool) {
     for p in new {
         match old.iter().find(|o| o.name == p.name) {
-            None if p.optional || !sent => c.add(format!("{label}: new {}", p.name)),
+            None if !sent || (p.optional && !p.positional) => {
+                c.add(format!("{label}: new {}", p.name))
+            }
+            None if p.optional => c.breaks(format!("{label}: new positional {}", p.name)),
             None => c.breaks(format!("{label}: new required {}", p.name)),
             Some(o) => {
                 if o.ty != p.ty {
                     c.breaks(format!("{label}.{}: {} → {}", p.name, o.ty, p.ty));
                 }
-                if o.optional && !p.optional {
-                    c.breaks(format!("{label}.{}: optional → required", p.name));
+                if !sent {
+                    if o.optional != p.optional {
+                        c.breaks(format!(
+                            "{label}.{}: {} → {}",
+                            p.name,
+                            presence(o),
+                            presence(p)
+                        ));
+                    }
+                    continue;
                 }
-                if !o.optional && p.optional {
-                    c.breaks(format!("{label}.{}: required → optional", p.name));
+                match (shape(o), shape(p)) {
+                    (before, after) if before == after => {}
+                    ("required", "positional") => c.add(format!(
+                        "{label}.{}: required → may be left out (still an argument, taking the value or None)",
+                        p.name
+                    )),
+                    (before, after) => {
+                        c.breaks(format!("{label}.{}: {before} → {after}", p.name))
+                    }
                 }
             }
         }
@@ -120,6 +143,20 @@ fn members(c: &mut Compat, label: &str, old: &[Param], new: &[Param], sent: bool
             c.breaks(format!("{label}.{}: removed", o.name));
         }
     }
+}
+
+/// How a param appears in the generated call.
+fn shape(p: &Param) -> &'static str {
+    match (p.optional, p.positional) {
+        (false, _) => "required",
+        (true, true) => "positional",
+        (true, false) => "optional",
+    }
+}
+
+/// Whether an out-parameter may be missing.
+fn presence(p: &Param) -> &'static str {
+    if p.optional { "optional" } else { "required" }
 }
 
 fn type_change(c: &mut Compat, old: &TypeDef, new: &TypeDef) {
@@ -204,5 +241,63 @@ mod tests {
             ["Hosts.get(params): new all", "Host: new field mac"]
         );
         assert_eq!(compare(&old, &old), Compat::default());
+    }
+
+    #[test]
+    fn a_required_param_kept_positional_is_additive_and_other_moves_break() {
+        let required = api(r#"{"name": "sortByGroup", "type": "boolean"}"#, "");
+        let positional = api(
+            r#"{"name": "sortByGroup", "type": "boolean", "optional": true, "positional": true}"#,
+            "",
+        );
+        let setter = api(
+            r#"{"name": "sortByGroup", "type": "boolean", "optional": true}"#,
+            "",
+        );
+        let c = compare(&required, &positional);
+        assert!(c.breaking.is_empty(), "{c:?}");
+        assert_eq!(
+            c.additive,
+            [
+                "Hosts.get(params).sortByGroup: required → may be left out (still an argument, taking the value or None)"
+            ]
+        );
+        assert_eq!(
+            compare(&required, &setter).breaking,
+            ["Hosts.get(params).sortByGroup: required → optional"]
+        );
+        assert_eq!(
+            compare(&positional, &setter).breaking,
+            ["Hosts.get(params).sortByGroup: positional → optional"]
+        );
+        assert_eq!(
+            compare(&setter, &positional).breaking,
+            ["Hosts.get(params).sortByGroup: optional → positional"]
+        );
+        let empty = api("", "");
+        assert_eq!(
+            compare(&empty, &positional).breaking,
+            ["Hosts.get(params): new positional sortByGroup"]
+        );
+    }
+
+    #[test]
+    fn typing_an_any_out_parameter_is_breaking() {
+        let text = |ty: &str| {
+            format!(
+                r#"{{"api": {{"name": "t", "path": "/t/", "port": 1}},
+                  "interfaces": {{"Server": {{"methods": {{"getNamedConstantList": {{"params": [],
+                    "result": [{{"name": "constants", "type": "{ty}"}}]}}}}}}}},
+                  "types": {{"NamedConstants": {{"kind": "struct", "fields": []}}}}}}"#
+            )
+        };
+        let load = |ty: &str| {
+            crate::load::load_sources(vec![Source::new("api.json", text(ty))]).expect("loads")
+        };
+        let c = compare(&load("any"), &load("NamedConstants"));
+        assert_eq!(
+            c.breaking,
+            ["Server.getNamedConstantList(result).constants: any → NamedConstants"]
+        );
     }
 }

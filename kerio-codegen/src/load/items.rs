@@ -283,21 +283,33 @@ impl FileDecoder<'_> {
                 &ip,
                 item,
                 what,
-                &["name", "type", "optional", "lenient", "doc"],
+                &[
+                    "name",
+                    "type",
+                    "optional",
+                    "positional",
+                    "lenient",
+                    "examples",
+                    "doc",
+                ],
             ) else {
                 continue;
             };
             let name = self.name_member(&ip, item, members, what);
             let ty = self.type_member(&ip, item, members, what);
             let optional = self.flag(&ip, members, "optional");
+            let positional = self.flag(&ip, members, "positional");
             let lenient = self.flag(&ip, members, "lenient");
+            let examples = self.examples(&ip, members);
             let doc = self.opt_string(&ip, members, "doc");
             if let (Some(name), Some(ty)) = (name, ty) {
                 out.push(Param {
                     name,
                     ty,
                     optional,
+                    positional,
                     lenient,
+                    examples,
                     doc,
                     loc: self.loc(&ip, item.offset),
                 });
@@ -430,7 +442,7 @@ impl FileDecoder<'_> {
                 item,
                 "a field",
                 &[
-                    "name", "type", "aliases", "optional", "nullable", "lenient", "doc",
+                    "name", "type", "aliases", "optional", "nullable", "lenient", "examples", "doc",
                 ],
             ) else {
                 continue;
@@ -441,6 +453,7 @@ impl FileDecoder<'_> {
             let optional = self.flag(&ip, members, "optional");
             let nullable = self.flag(&ip, members, "nullable");
             let lenient = self.flag(&ip, members, "lenient");
+            let examples = self.examples(&ip, members);
             let doc = self.opt_string(&ip, members, "doc");
             if let (Some(name), Some(ty)) = (name, ty) {
                 out.push(Field {
@@ -450,12 +463,37 @@ impl FileDecoder<'_> {
                     nullable,
                     lenient,
                     aliases,
+                    examples,
                     doc,
                     loc: self.loc(&ip, item.offset),
                 });
             }
         }
         out
+    }
+
+    /// `"examples": ["CZ", "DE"]`: values seen or documented on the wire, any JSON (whether
+    /// they fit the type is checked by `validate`).
+    fn examples(&mut self, p: &str, members: &[Member]) -> Vec<serde_json::Value> {
+        let Some(m) = members.iter().find(|m| m.key == "examples") else {
+            return Vec::new();
+        };
+        match &m.value.value {
+            JsonValue::Array(items) => items.iter().map(Json::to_serde).collect(),
+            other => {
+                self.error(
+                    DiagnosticKind::WrongJsonKind,
+                    &ptr(p, "examples"),
+                    &m.value,
+                    &format!(
+                        "`examples` must be an array of values, found {}",
+                        other.kind()
+                    ),
+                    Some("write the values as JSON, as the wire carries them: [\"CZ\", \"DE\"]"),
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// `"aliases": ["telNum"]`: other wire names of a field.

@@ -1,6 +1,7 @@
 //! Stage 2: checks across files. Every problem is reported, each with its location.
 
 mod names;
+mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,6 +274,7 @@ pub fn validate_with(api: &Api, external: &BTreeSet<String>) -> Result<(), Diagn
             }
         }
     }
+    values::check(api, &types, &mut d);
     crate::paging::check(api, &types, &mut d);
     d.into_result(())
 }

@@ -150,7 +150,7 @@ pub mod demo {
             }
         }
         impl<'a> ConfirmConfig<'a> {
-            /// The params of `Session.confirmConfig` with its required params; optional ones are left out until set.
+            /// The params of `Session.confirmConfig` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new(client_timestamp_list: &'a [String]) -> Self {
                 Self {
                     __session: (),
@@ -208,7 +208,7 @@ pub mod demo {
             }
         }
         impl GetConfigTimestamp {
-            /// The params of `Session.getConfigTimestamp` with its required params; optional ones are left out until set.
+            /// The params of `Session.getConfigTimestamp` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new() -> Self {
                 Self { __session: () }
             }
@@ -275,7 +275,7 @@ pub mod demo {
             }
         }
         impl<'a> Login<'a> {
-            /// The params of `Session.login` with its required params; optional ones are left out until set.
+            /// The params of `Session.login` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new(user_name: &'a str, password: &'a str) -> Self {
                 Self {
                     __session: (),
@@ -327,7 +327,7 @@ pub mod demo {
             }
         }
         impl Logout {
-            /// The params of `Session.logout` with its required params; optional ones are left out until set.
+            /// The params of `Session.logout` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new() -> Self {
                 Self { __session: () }
             }
@@ -395,6 +395,111 @@ pub mod demo {
     /// `Things`: Things on the appliance.
     pub mod things {
         #[cfg(feature = "status")]
+        /// Params of `Things.find`: Lists things, with params that became optional after being required.
+        ///
+        /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[derive(Clone, Copy, crate::__private::serde::Serialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        #[must_use = "params do nothing until sent: await the call, or pass them to `Session::call` or a batch"]
+        pub struct Find<'a, S = ()> {
+            #[serde(skip)]
+            __session: S,
+            /// Which things.
+            pub query: &'a super::Query,
+            /// Only these things.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub ids: Option<&'a [super::KId]>,
+            /// Only things of this owner.
+            ///
+            /// Examples: `"local"`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub owner: Option<&'a str>,
+            /// Grouped by owner.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub grouped: Option<bool>,
+            /// Take a fresh snapshot.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub refresh: Option<bool>,
+        }
+        #[cfg(feature = "status")]
+        impl<'a, S> ::std::fmt::Debug for Find<'a, S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Find")
+                    .field("query", &self.query)
+                    .field("ids", &self.ids)
+                    .field("owner", &self.owner)
+                    .field("grouped", &self.grouped)
+                    .field("refresh", &self.refresh)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a> Find<'a> {
+            /// The params of `Things.find` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
+            pub fn new(
+                query: &'a super::Query,
+                ids: impl crate::Omittable<&'a [super::KId]>,
+                owner: impl crate::Omittable<&'a str>,
+                grouped: impl crate::Omittable<bool>,
+            ) -> Self {
+                Self {
+                    __session: (),
+                    query,
+                    ids: crate::Omittable::into_param(ids),
+                    owner: crate::Omittable::into_param(owner),
+                    grouped: crate::Omittable::into_param(grouped),
+                    refresh: None,
+                }
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a, S> Find<'a, S> {
+            /// Take a fresh snapshot.
+            pub fn refresh(mut self, refresh: bool) -> Self {
+                self.refresh = Some(refresh);
+                self
+            }
+        }
+        #[cfg(feature = "status")]
+        /// The result of `Things.find`: its out-parameters. Out-parameters missing from a reply decode as `None` or, for those the spec requires, as their default value.
+        #[derive(Debug, Clone, Default, PartialEq, crate::__private::serde::Deserialize)]
+        #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct FindResult {
+            /// The things.
+            #[serde(default)]
+            pub list: Vec<super::Thing>,
+            /// How many match.
+            #[serde(default)]
+            pub total_items: i64,
+        }
+        #[cfg(feature = "status")]
+        impl<'a, S> crate::Method for Find<'a, S>
+        where
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
+            type Api = super::Demo;
+            const NAME: &'static str = "Things.find";
+            type Wire = FindResult;
+            type Output = FindResult;
+            fn output(wire: Self::Wire) -> Self::Output {
+                wire
+            }
+        }
+        #[cfg(feature = "status")]
+        impl<'a, A: crate::Api> ::core::future::IntoFuture
+        for Find<'a, &'a crate::Session<A>>
+        where
+            Self: crate::Method<Api = A, Output = FindResult>,
+        {
+            type Output = Result<FindResult, crate::Error>;
+            type IntoFuture = crate::CallFuture<'a, FindResult>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::__private::send(self.__session, self)
+            }
+        }
+        #[cfg(feature = "status")]
         /// Params of `Things.get`: Lists things.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
@@ -423,7 +528,7 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         impl<'a> Get<'a> {
-            /// The params of `Things.get` with its required params; optional ones are left out until set.
+            /// The params of `Things.get` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new(query: &'a super::Query) -> Self {
                 Self {
                     __session: (),
@@ -499,7 +604,7 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         impl GetState {
-            /// The params of `Things.getState` with its required params; optional ones are left out until set.
+            /// The params of `Things.getState` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new() -> Self {
                 Self { __session: () }
             }
@@ -568,7 +673,7 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         impl<'a> Remove<'a> {
-            /// The params of `Things.remove` with its required params; optional ones are left out until set.
+            /// The params of `Things.remove` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new(ids: &'a [super::KId]) -> Self {
                 Self { __session: (), ids }
             }
@@ -629,7 +734,7 @@ pub mod demo {
         }
         #[cfg(feature = "status")]
         impl<'a> ThingStateParams<'a> {
-            /// The params of `Things.thingState` with its required params; optional ones are left out until set.
+            /// The params of `Things.thingState` with its required params (and those kept positional, which take a value or `None`); optional ones are left out until set.
             pub fn new(secret: &'a str) -> Self {
                 Self { __session: (), secret }
             }
@@ -677,6 +782,30 @@ pub mod demo {
         pub struct Handle<'s>(pub(crate) &'s crate::Session<super::Demo>);
         #[cfg(feature = "status")]
         impl<'s> Handle<'s> {
+            /// Lists things, with params that became optional after being required.
+            ///
+            /// The appliance accepts the call without `ids`, `owner`, `grouped`: pass the value, or `None` to leave it out.
+            ///
+            /// Optional params are set on the returned call: `.refresh(..)`.
+            pub fn find<'a>(
+                &self,
+                query: &'a super::Query,
+                ids: impl crate::Omittable<&'a [super::KId]>,
+                owner: impl crate::Omittable<&'a str>,
+                grouped: impl crate::Omittable<bool>,
+            ) -> Find<'a, &'a crate::Session<super::Demo>>
+            where
+                's: 'a,
+            {
+                Find {
+                    __session: self.0,
+                    query,
+                    ids: crate::Omittable::into_param(ids),
+                    owner: crate::Omittable::into_param(owner),
+                    grouped: crate::Omittable::into_param(grouped),
+                    refresh: None,
+                }
+            }
             /// Lists things.
             ///
             /// Optional params are set on the returned call: `.refresh(..)`.
@@ -732,6 +861,37 @@ pub mod demo {
                     secret,
                 }
             }
+            /// Every item `find` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
+            #[allow(clippy::useless_conversion)]
+            pub fn find_stream<'p>(
+                &self,
+                query: &'p super::Query,
+                ids: impl crate::Omittable<&'p [super::KId]>,
+                owner: impl crate::Omittable<&'p str>,
+                grouped: impl crate::Omittable<bool>,
+                page_size: u32,
+            ) -> impl crate::__private::futures_util::Stream<
+                Item = Result<super::Thing, crate::Error>,
+            > {
+                let session = self.0;
+                let ids = crate::Omittable::into_param(ids);
+                let owner = crate::Omittable::into_param(owner);
+                let grouped = crate::Omittable::into_param(grouped);
+                crate::paging::pages(
+                    page_size,
+                    move |start, limit| {
+                        let mut query = query.clone();
+                        query.start = Some(start);
+                        query.limit = Some(limit);
+                        async move {
+                            let page = session
+                                .call(&Find::new(&query, ids, owner, grouped))
+                                .await?;
+                            Ok((page.list, i64::from(page.total_items)))
+                        }
+                    },
+                )
+            }
             /// Every item `get` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
             #[doc(alias = "Things.get")]
             #[allow(clippy::useless_conversion)]
@@ -779,6 +939,8 @@ pub mod demo {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<super::KId>,
             /// A keyword as a name.
+            ///
+            /// Examples: `"router"`, `"switch"`.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub r#type: Option<String>,
             /// A name serde would spell differently.
@@ -1069,6 +1231,26 @@ pub mod demo {
                                 <super::session::Logout as crate::Method>::Wire,
                             >(result);
                         report.required_results(result, &[]);
+                    }
+                }
+                #[cfg(feature = "status")]
+                "Things.find" => {
+                    report.param::<super::Query>(params, "query", false, "Query");
+                    report.param::<Vec<super::KId>>(params, "ids", true, "list of KId");
+                    report.param::<String>(params, "owner", true, "string");
+                    report.param::<bool>(params, "grouped", true, "boolean");
+                    report.param::<bool>(params, "refresh", true, "boolean");
+                    report
+                        .known_params(
+                            params,
+                            &["query", "ids", "owner", "grouped", "refresh"],
+                        );
+                    if let Some(result) = result {
+                        report
+                            .result::<
+                                <super::things::Find<'static> as crate::Method>::Wire,
+                            >(result);
+                        report.required_results(result, &["list", "totalItems"]);
                     }
                 }
                 #[cfg(feature = "status")]

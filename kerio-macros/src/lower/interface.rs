@@ -193,7 +193,9 @@ impl Lowering<'_> {
                 name: pname.wire,
                 ty,
                 optional,
+                positional: false,
                 lenient: self.flag(&pargs, "lenient"),
+                examples: Vec::new(),
                 doc: read.doc.clone(),
                 loc: loc(&pp),
             });

@@ -270,6 +270,7 @@ impl Lowering<'_> {
                         nullable,
                         lenient: self.flag(&args, "lenient"),
                         aliases: Vec::new(),
+                        examples: Vec::new(),
                         doc: read.doc.clone(),
                         loc: loc(&fp),
                     });
@@ -361,7 +362,9 @@ impl Lowering<'_> {
             name,
             ty: self.erase(ty),
             optional,
+            positional: false,
             lenient,
+            examples: Vec::new(),
             doc,
             loc: loc(pointer),
         }

@@ -48,8 +48,8 @@ pub(crate) const MEMORY_USED: MetricDef = MetricDef {
 };
 pub(crate) const MEMORY_TOTAL: MetricDef = MetricDef {
     name: "kerio_memory_total_bytes",
-    help: "Total memory (SystemHealth.get data.memoryTotal; bytes as the spec documents \
-           it, no recorded exchange confirms the unit).",
+    help: "Total memory (SystemHealth.get data.memoryTotal, which is in KiB: the vendor's \
+           web administration multiplies it by 1024 before showing bytes).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const DISK_TOTAL: MetricDef = MetricDef {
@@ -136,7 +136,8 @@ fn health_figures(data: &SystemHealthData, out: &mut Families) {
         out.gauge(&MEMORY_USED, memory / 100.0);
     }
     for (def, value) in [
-        (&MEMORY_TOTAL, data.memory_total),
+        // `memoryTotal` is in KiB (the web administration multiplies it by 1024).
+        (&MEMORY_TOTAL, data.memory_total.map(|kib| kib * 1024.0)),
         (&DISK_TOTAL, data.disk_total),
         (&DISK_FREE, data.disk_free),
     ] {

@@ -135,7 +135,9 @@ fn update(info: &ProductInfo, issues: &mut Vec<Reason>) {
 fn control_figures(data: &SystemHealthData) -> admin::SystemHealthData {
     admin::SystemHealthData {
         memory: data.memory.clone(),
-        memory_total: data.memory_total,
+        // Connect's spec gives bytes (from the catalog; no exchange confirms it), Kerio
+        // Control's rule reads KiB, as Control's web administration does.
+        memory_total: data.memory_total.map(|bytes| bytes / 1024.0),
         disk_total: data.disk_total,
         disk_free: data.disk_free,
         ..Default::default()

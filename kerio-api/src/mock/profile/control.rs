@@ -23,18 +23,17 @@ const GIB: f64 = 1_073_741_824.0;
 /// Puts the profile into the result of `method` (a whole result, not a listing).
 pub(crate) fn patch(method: &str, result: &mut Value) {
     match method {
-        "ProductInfo.get" => {
-            let info = json!({"finalVersion": true, "licenseSet": true, "passwordSet": true,
-                "ip6Available": true, "wifiAvailable": false, "clientStatisticsSet": true,
-                "centralManagementSet": false, "boxEdition": "", "boxName": ""});
-            merge(result, "productInfo", info);
-        }
+        "ProductInfo.get" => merge(
+            result,
+            "productInfo",
+            super::super::webadmin::product_info(),
+        ),
         "ProductRegistration.getFullStatus" => {
             let status = json!({"regType": "rsProductRegistered", "Id": "MOCK-0000-0000-0001",
                 "company": "Example Ltd.", "users": 25});
             merge(result, "status", status);
         }
-        "SystemHealth.get" => {
+        "SystemHealth.get" | "SystemHealth.getInc" => {
             let cpu: Vec<Value> = (0..24)
                 .map(|i| json!(6.0 + f64::from((i * 7) % 9)))
                 .collect();
@@ -82,12 +81,13 @@ pub(crate) fn patch(method: &str, result: &mut Value) {
                 "autoUpdatePlanned": false, "autoUpdateDateTime": ""});
             merge(result, "status", status);
         }
-        _ => {}
+        _ => super::super::webadmin::patch(method, result),
     }
 }
 
 /// Puts the profile into the first list of a listing interface (the result of its
-/// `get`, before any change): the active hosts and the interfaces.
+/// `get`, before any change): the active hosts, the interfaces, and the local user
+/// database.
 pub(crate) fn seed(get: &str, result: &mut Value) {
     let items: Vec<Value> = match get {
         "ActiveHosts.get" => HOSTS
@@ -96,7 +96,7 @@ pub(crate) fn seed(get: &str, result: &mut Value) {
             .map(|(i, host)| host.json(i + 1))
             .collect(),
         "Interfaces.get" => INTERFACES.iter().map(|i| i.json()).collect(),
-        _ => return,
+        _ => return super::super::webadmin::seed(get, result),
     };
     let Some(list) = result.get_mut("list").and_then(Value::as_array_mut) else {
         return;

@@ -230,6 +230,18 @@ impl State {
                 vec![],
             );
         }
+        let (token, cookies) = self.open_session(api, served);
+        let key = api
+            .role("login")
+            .and_then(|m| api.methods.get(m))
+            .and_then(|m| m.result.first())
+            .map_or("token", |s| s.name.as_str());
+        (Reply::result(json!({ key: token })), cookies)
+    }
+
+    /// Opens a session of `api` served at `served` (a login that succeeded): returns its
+    /// token and the cookies to set.
+    pub(super) fn open_session(&self, api: &ApiSpec, served: &str) -> (String, Vec<String>) {
         self.logins.fetch_add(1, Ordering::SeqCst);
         let token = self.random_hex(64);
         let sid = self.random_hex(32);
@@ -251,12 +263,7 @@ impl State {
             format!("{session_cookie}={sid}; path={scope}; secure; HttpOnly"),
             format!("{token_cookie}={token}; path={scope}; secure"),
         ];
-        let key = api
-            .role("login")
-            .and_then(|m| api.methods.get(m))
-            .and_then(|m| m.result.first())
-            .map_or("token", |s| s.name.as_str());
-        (Reply::result(json!({ key: token })), cookies)
+        (token, cookies)
     }
 
     /// Runs every command through the same routing; more than 100 is `-32606`.

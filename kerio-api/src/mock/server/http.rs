@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, SET_COOKIE};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, SET_COOKIE};
 use hyper::{Method as HttpMethod, Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
@@ -65,6 +65,18 @@ async fn handle(
         files::download_call(parts)
     } else if parts.method == HttpMethod::POST && parts.uri.path().ends_with("/upload/") {
         files::upload_call(parts, body)
+    } else if parts.method == HttpMethod::POST && state.is_form_login(parts.uri.path()) {
+        let answer = state.form_login(parts.uri.path(), &body);
+        let mut response = raw_response(
+            302,
+            "text/html; charset=UTF-8",
+            Bytes::from_static(b"<html><title>302 Found</title></html>"),
+            &answer.cookies,
+        );
+        response
+            .headers_mut()
+            .insert(LOCATION, header_value(&answer.location));
+        return Ok(response);
     } else if parts.method != HttpMethod::POST {
         return Ok(raw_response(
             405,

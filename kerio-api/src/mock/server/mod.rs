@@ -1,8 +1,10 @@
 //! The mock's HTTPS server: the shared [`State`] and its start. Its jobs, each a module:
-//! `identity` (certificate, tokens), `http` (connections, requests and responses) and
-//! `dispatch` (sessions, routing of calls and batches, built-in replies).
+//! `identity` (certificate, tokens), `http` (connections, requests and responses),
+//! `dispatch` (sessions, routing of calls and batches, built-in replies) and `form_login`
+//! (the web administration's login form).
 
 mod dispatch;
+mod form_login;
 mod http;
 mod identity;
 
