@@ -208,8 +208,10 @@ async fn detect(
     now: i64,
 ) -> Result<Visited, Reason> {
     let Some(&first) = candidates.first() else {
-        return Err(Reason::new(Status::Red, "No product is supported by this build")
-            .kind(ReasonKind::Configuration));
+        return Err(
+            Reason::new(Status::Red, "No product is supported by this build")
+                .kind(ReasonKind::Configuration),
+        );
     };
     let mut session = Logged::login(first, client, user, password)
         .await
