@@ -67,6 +67,19 @@ impl Client {
         let request = LoginRequest::by_name(method, params, token_key)?;
         Session::login_with(self.clone(), request).await
     }
+
+    /// Calls the method named `method` of API `A` without a session, as
+    /// [`Client::call_sessionless`] does: for the methods the spec marks `sessionless`
+    /// (first-run set-up). Every string of `params` is hidden from errors and traces.
+    /// Whether the method is sessionless is the caller's to check, from the spec
+    /// description; the appliance refuses any other without a session.
+    pub async fn call_sessionless_json<A: Api>(
+        &self,
+        method: &'static str,
+        params: &Value,
+    ) -> Result<Value, Error> {
+        self.send_sessionless::<A, Value>(method, params).await
+    }
 }
 
 impl<A: Api> Session<A> {

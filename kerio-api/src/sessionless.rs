@@ -29,13 +29,31 @@ impl Client {
         &self,
         method: &M,
     ) -> Result<M::Output, Error> {
-        let endpoint = self.endpoint::<M::Api>();
+        let params = serde_json::to_value(method).map_err(|e| Error::Encode {
+            method: M::NAME,
+            message: e.to_string(),
+        })?;
+        let wire = self
+            .send_sessionless::<M::Api, M::Wire>(M::NAME, &params)
+            .await?;
+        Ok(M::output(wire))
+    }
+
+    /// Sends `params` to the method named `method` of API `A` without a session, and
+    /// decodes the result as `W`: [`Client::call_sessionless`], and calls by name
+    /// ([`crate::dynamic`]).
+    pub(crate) async fn send_sessionless<A: Api, W: serde::de::DeserializeOwned>(
+        &self,
+        method: &'static str,
+        params: &serde_json::Value,
+    ) -> Result<W, Error> {
+        let endpoint = self.endpoint::<A>();
         let url = Url::parse(&endpoint)
             .map_err(|e| Error::Config(format!("the endpoint `{endpoint}` is not a URL: {e}")))?;
         let span = tracing::debug_span!(
             "kerio.call",
-            api = <M::Api as Api>::NAME,
-            method = M::NAME,
+            api = A::NAME,
+            method = method,
             id = SESSIONLESS_ID,
             sessionless = true,
             duration_ms = Empty,
@@ -43,23 +61,18 @@ impl Client {
         );
         let started = Instant::now();
         let result = async {
-            let params = serde_json::to_value(method).map_err(|e| Error::Encode {
-                method: M::NAME,
-                message: e.to_string(),
-            })?;
             let mut redactor = Redactor::default();
-            redactor.add_json_strings(&params);
-            let body = wire::encode_request(SESSIONLESS_ID, M::NAME, &params)?;
-            let reply = self.transport().post(&url, M::NAME, body, None).await?;
-            let wire = wire::decode_reply::<M::Wire>(
-                M::NAME,
+            redactor.add_json_strings(params);
+            let body = wire::encode_request(SESSIONLESS_ID, method, params)?;
+            let reply = self.transport().post(&url, method, body, None).await?;
+            wire::decode_reply::<W>(
+                method,
                 SESSIONLESS_ID,
                 &reply,
                 &redactor,
                 Quoting::Hidden,
                 None,
-            )?;
-            Ok(M::output(wire))
+            )
         }
         .instrument(span.clone())
         .await;

@@ -7,12 +7,14 @@
 //! and out-parameters (name, type, optional, lenient, secret, examples, doc), role,
 //! `sessionless` flag, paging and doc, every interface's doc, every named type (struct
 //! fields with their `aliases` and `examples`, enum values, aliases), and of each API its
-//! path, port, product and session cookie names when the manifest gives them. Type docs
+//! path, port, product and session cookie names when the manifest gives them, its Rust
+//! module below `kerio_api` and the Cargo feature that compiles it (none for an API
+//! always compiled). Type docs
 //! and locations are left out. The layout:
 //!
 //! ```json
 //! {"apis": [{"name": "admin", "title": "…", "doc": "…", "path": "/admin/api/jsonrpc/",
-//!   "port": 4081,
+//!   "port": 4081, "module": "admin", "product": "control",
 //!   "docs": {"Session": "…"},
 //!   "interfaces": {"Session": {"login": {"role": "login", "doc": "…",
 //!       "params": [{"name": "userName", "type": "string"},
@@ -29,7 +31,8 @@
 //! [`crate::secrets::is_secret_name`], calls secret) appear only when true, `doc` only
 //! when the spec has one. A method that pages has
 //! `"paging": {"offset": ["query", "start"], "limit": ["query", "limit"], "list": "list",
-//! "total": "totalItems"}`. Keys are sorted, so the output is the same whatever the
+//! "total": "totalItems"}`, with `"firstPageOnly": ["refresh"]` when the spec names
+//! flags sent with the first page only (and as `false` after). Keys are sorted, so the output is the same whatever the
 //! order of the spec files.
 
 use serde_json::{Map, Value, json};
@@ -130,7 +133,9 @@ fn describe_api(api: &Api) -> Value {
     }
     out.insert("path".into(), manifest.path.as_str().into());
     out.insert("port".into(), manifest.port.into());
+    out.insert("module".into(), manifest.module.join("::").into());
     for (key, value) in [
+        ("feature", &manifest.feature),
         ("product", &manifest.product),
         ("sessionCookie", &manifest.session_cookie),
         ("tokenCookie", &manifest.token_cookie),
@@ -236,6 +241,8 @@ mod tests {
         let value: Value = serde_json::from_str(&text).expect("JSON");
         let api = &value["apis"][0];
         assert_eq!(api["path"], "/t/");
+        assert_eq!(api["module"], "t");
+        assert_eq!(api.get("feature"), None);
         assert_eq!(api["title"], "Test API");
         assert_eq!(api["docs"]["S"], "Sessions.");
         let login = &api["interfaces"]["S"]["login"];

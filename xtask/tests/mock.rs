@@ -1,5 +1,5 @@
 //! `cargo xtask mock` becomes `kerio mock` (one process): killing it leaves nothing
-//! listening.
+//! listening; its options, `--api` among them, are `kerio mock`'s.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
@@ -32,6 +32,8 @@ fn killing_xtask_mock_leaves_nothing_listening() {
             "u",
             "--password",
             "test-only",
+            "--api",
+            "connect-admin",
         ])
         .env("KERIO_BIN", &kerio)
         .stdout(Stdio::piped())
@@ -39,16 +41,21 @@ fn killing_xtask_mock_leaves_nothing_listening() {
         .expect("xtask mock starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut url = None;
+    let mut apis = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.expect("a line");
         if let Some(u) = line.strip_prefix("url: ") {
             url = Some(u.to_owned());
+        }
+        if let Some(api) = line.strip_prefix("api: ") {
+            apis.push(api.split(' ').next().unwrap_or_default().to_owned());
         }
         if line == "ready" {
             break;
         }
     }
     let url = url.expect("xtask mock printed its url");
+    assert_eq!(apis, ["connect-admin"], "--api is passed through");
     let addr: SocketAddr = url
         .strip_prefix("https://")
         .and_then(|a| a.parse().ok())

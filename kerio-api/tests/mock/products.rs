@@ -252,3 +252,20 @@ async fn operator_states_change_their_figures() {
     assert_eq!(expirations.len(), 2, "the licence, then the maintenance");
     assert!(expirations.iter().all(|e| e.remaining_days == Some(0)));
 }
+
+#[tokio::test]
+async fn a_sessionless_method_is_called_before_any_login() {
+    use kerio_api::connect::admin::init::SetHostname;
+    let mock = start(MockAppliance::builder().api("connect-admin")).await;
+    let client = mock.client_builder().build().expect("client");
+    client
+        .call_sessionless(&SetHostname::new("mail.example.com"))
+        .await
+        .expect("served without a session");
+    let calls = mock.requests_for("Init.setHostname");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].params["hostname"], "mail.example.com");
+    assert_eq!(calls[0].path, "/admin/api/jsonrpc/");
+    assert!(calls[0].headers.get("X-Token").is_none(), "no token");
+    assert_eq!(mock.logins(), 0);
+}

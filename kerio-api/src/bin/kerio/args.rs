@@ -54,12 +54,7 @@ pub enum Output {
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// The command of `method`, named `name`.
-pub fn method_command(
-    api: &ApiSpec,
-    method: &MethodSpec,
-    name: String,
-    confirmable: bool,
-) -> Command {
+pub fn method_command(api: &ApiSpec, method: &MethodSpec, name: String) -> Command {
     let mut cmd = Command::new(name)
         .about(
             first_sentence(method.doc.as_deref())
@@ -128,15 +123,15 @@ pub fn method_command(
                     .help(format!("Items per request with --all [default: {DEFAULT_PAGE_SIZE}]")),
             );
     }
-    if confirmable {
-        cmd = cmd.arg(
-            Arg::new("confirm")
-                .long("confirm")
-                .action(ArgAction::SetTrue)
-                .help("Apply the change with cut-off prevention: confirm it in the same session, as the web administration does, so the appliance keeps it"),
-        );
-    }
-    cmd
+    // Without cut-off prevention `--confirm` is still taken, hidden, to be refused with
+    // the reason rather than as an unknown argument.
+    cmd.arg(
+        Arg::new("confirm")
+            .long("confirm")
+            .action(ArgAction::SetTrue)
+            .hide(!api.confirmable() || method.sessionless)
+            .help("Apply the change with cut-off prevention: confirm it in the same session, as the web administration does, so the appliance keeps it"),
+    )
 }
 
 /// A hidden `--password` that is refused with the reason (see `password_refusal`).
@@ -213,6 +208,11 @@ fn long_about(method: &MethodSpec) -> String {
     let mut text = format!("{}\n\n{doc}", method.wire);
     if let Some(role) = &method.role {
         text.push_str(&format!("\n\nRole: {role}."));
+    }
+    if method.sessionless {
+        text.push_str(
+            "\n\nSessionless: kerio calls it without logging in; no user or password is needed.",
+        );
     }
     text.trim_end().to_owned()
 }

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::spec::{self, apis};
+use crate::spec;
 
 fn admin() -> &'static ApiSpec {
     spec::api("admin").expect("admin")
@@ -94,6 +94,7 @@ fn results_are_read_as_the_typed_decoder_reads_them() {
 }
 
 /// A value of the type that fits it, nested a few levels at most.
+#[cfg(feature = "contract")]
 fn valid(api: &ApiSpec, ty: &Ty, depth: usize) -> Value {
     let deeper = depth < 3;
     match api.shape(ty) {
@@ -117,6 +118,7 @@ fn valid(api: &ApiSpec, ty: &Ty, depth: usize) -> Value {
 }
 
 /// Every node below the root, as paths of keys and indexes.
+#[cfg(feature = "contract")]
 fn nodes(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
     let children: Vec<(Value, &Value)> = match value {
         Value::Object(map) => map.iter().map(|(k, v)| (json!(k), v)).collect(),
@@ -135,6 +137,7 @@ fn nodes(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
     }
 }
 
+#[cfg(feature = "contract")]
 fn at<'v>(value: &'v mut Value, path: &[Value]) -> Option<&'v mut Value> {
     path.iter().try_fold(value, |node, step| match step {
         Value::String(key) => node.get_mut(key.as_str()),
@@ -151,7 +154,7 @@ fn at<'v>(value: &'v mut Value, path: &[Value]) -> Option<&'v mut Value> {
 fn the_verdicts_are_those_of_the_typed_decoder() {
     use kerio_api::contract::Severity;
     let mut compared = 0;
-    for api in apis().expect("description") {
+    for api in spec::apis().expect("description") {
         // Login, logout and batch replies are read by the runtime, not checked here.
         for method in api.methods().filter(|m| !crate::tree::is_own(m)) {
             let object: Map<String, Value> = method

@@ -76,23 +76,29 @@ impl Connection {
         let named = self.api.clone().or_else(|| env("KERIO_API"));
         match named {
             Some(name) => spec::api(&name).map_err(Failure::usage),
-            None => spec::default_api(self.product().as_deref()).map_err(Failure::failed),
+            None => spec::default_api(self.product()?.as_deref()).map_err(Failure::failed),
         }
     }
 
-    /// The product of the appliance, when the fleet file says.
-    fn product(&self) -> Option<String> {
-        let name = self.appliance_name()?;
-        let config = FleetConfig::load(self.fleet_file()).ok()?;
-        config.appliance(&name).and_then(product_of)
+    /// The product of the appliance, when the fleet file says. A fleet file that cannot
+    /// be read is an error now, since the API to call depends on it (a product this
+    /// build does not poll is refused by the file's reader, naming the feature).
+    fn product(&self) -> Result<Option<String>, Failure> {
+        let Some(name) = self.appliance_name() else {
+            return Ok(None);
+        };
+        let config =
+            FleetConfig::load(self.fleet_file()).map_err(|e| Failure::usage(e.to_string()))?;
+        Ok(config.appliance(&name).and_then(product_of))
     }
 
     /// Where and how to log in, read from the options, the environment and the fleet
-    /// file; nothing is sent yet.
-    pub fn target(&self) -> Result<Target, Failure> {
+    /// file; nothing is sent yet. Without `login` (a sessionless method) no user or
+    /// password is read.
+    pub fn target(&self, login: bool) -> Result<Target, Failure> {
         let mut target = match self.appliance_name() {
-            Some(name) => self.fleet_target(&name)?,
-            None => self.environment_target()?,
+            Some(name) => self.fleet_target(&name, login)?,
+            None => self.environment_target(login)?,
         };
         let timeout = match self.timeout {
             Some(s) => Some(
@@ -112,7 +118,7 @@ impl Connection {
         Ok(target)
     }
 
-    fn fleet_target(&self, name: &str) -> Result<Target, Failure> {
+    fn fleet_target(&self, name: &str, login: bool) -> Result<Target, Failure> {
         if self.url.is_some()
             || self.cert_sha256.is_some()
             || self.ca_cert.is_some()
@@ -133,25 +139,29 @@ impl Connection {
                 names.join(", ")
             ))
         })?;
-        let credentials = appliance.credentials.as_ref().ok_or_else(|| {
-            Failure::usage(format!(
-                "the appliance \"{name}\" has no user in {}: add user and password_env or password_file",
-                path.display()
-            ))
-        })?;
         let builder = appliance.client_builder().map_err(Failure::usage)?;
-        let user = self
-            .user
-            .clone()
-            .unwrap_or_else(|| credentials.user.clone());
-        let password = match &self.password_file {
-            Some(file) => read_password_file(file)?,
-            None => credentials.password.read().map_err(Failure::usage)?,
+        let login = if login {
+            let credentials = appliance.credentials.as_ref().ok_or_else(|| {
+                Failure::usage(format!(
+                    "the appliance \"{name}\" has no user in {}: add user and password_env or password_file",
+                    path.display()
+                ))
+            })?;
+            let user = self
+                .user
+                .clone()
+                .unwrap_or_else(|| credentials.user.clone());
+            let password = match &self.password_file {
+                Some(file) => read_password_file(file)?,
+                None => credentials.password.read().map_err(Failure::usage)?,
+            };
+            Some(Login { user, password })
+        } else {
+            None
         };
         Ok(Target {
             builder,
-            user,
-            password,
+            login,
             hint: format!(
                 "pin it with cert_sha256 or give its CA with ca_file in {}",
                 path.display()
@@ -159,7 +169,7 @@ impl Connection {
         })
     }
 
-    fn environment_target(&self) -> Result<Target, Failure> {
+    fn environment_target(&self, login: bool) -> Result<Target, Failure> {
         let url = self.url.clone().or_else(|| env("KERIO_URL")).ok_or_else(|| {
             Failure::usage(
                 "no appliance: give --url (or KERIO_URL), or --appliance NAME of the fleet file",
@@ -195,16 +205,20 @@ impl Connection {
         } else if insecure {
             builder = builder.danger_accept_invalid_certs();
         }
-        let user = self
-            .user
-            .clone()
-            .or_else(|| env("KERIO_USER"))
-            .ok_or_else(|| Failure::usage("no user name: give --user or set KERIO_USER"))?;
-        let password = self.password()?;
+        let login = if login {
+            let user = self
+                .user
+                .clone()
+                .or_else(|| env("KERIO_USER"))
+                .ok_or_else(|| Failure::usage("no user name: give --user or set KERIO_USER"))?;
+            let password = self.password()?;
+            Some(Login { user, password })
+        } else {
+            None
+        };
         Ok(Target {
             builder,
-            user,
-            password,
+            login,
             hint: "pin it with --cert-sha256 (KERIO_CERT_SHA256) or give its CA with --ca-cert (KERIO_CA_CERT)".into(),
         })
     }
@@ -242,18 +256,23 @@ fn read_password_file(path: &Path) -> Result<Secret<String>, Failure> {
         .map_err(Failure::usage)
 }
 
-/// The product an appliance of the fleet file names, if any.
-fn product_of(_appliance: &Appliance) -> Option<String> {
-    // The fleet file's `product` is not read yet: every appliance is taken for the
-    // default product until it is.
-    None
+/// The product an appliance of the fleet file names, if any (`None`: the file does
+/// not say, and Kerio Control's API is the default).
+fn product_of(appliance: &Appliance) -> Option<String> {
+    appliance.product.map(|p| p.as_str().to_owned())
 }
 
-/// An appliance to log in to.
-pub struct Target {
-    pub builder: ClientBuilder,
+/// Who logs in.
+pub struct Login {
     pub user: String,
     pub password: Secret<String>,
+}
+
+/// An appliance to call.
+pub struct Target {
+    pub builder: ClientBuilder,
+    /// Who logs in; `None` for a sessionless call.
+    pub login: Option<Login>,
     /// How the user can make the certificate trusted, for TLS errors.
     pub hint: String,
 }

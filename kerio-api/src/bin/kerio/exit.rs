@@ -4,7 +4,7 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | the appliance answered with an error (the method's, or a batch command's), or another failure |
-//! | 2 | usage: a wrong argument, an unknown method, a param that does not fit the spec, a file that cannot be read; nothing was sent |
+//! | 2 | usage: a wrong argument, an unknown method, a param that does not fit the spec, a file that cannot be read, `--confirm` on an API without cut-off prevention, an API this kerio was built without (the message names the Cargo feature); nothing was sent |
 //! | 3 | the appliance's certificate is not trusted or does not match the pin |
 //! | 4 | the login was refused (user name or password) |
 //! | 5 | the appliance could not be reached or did not answer in time |

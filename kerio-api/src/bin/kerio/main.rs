@@ -6,14 +6,17 @@
 //! kerio call IpAddressGroups.create --groups @printer.json --confirm
 //! kerio batch changes.json --confirm
 //! kerio fleet fleet.toml --html fleet.html
-//! kerio mock --listen 127.0.0.1:0
+//! kerio mock --listen 127.0.0.1:0 --api connect-admin --api connect-client
+//! kerio --appliance mail users get --domainId keriodb://domain/1 --all   # product = "connect"
 //! ```
 //!
 //! Interfaces and methods, their params, types and docs come from the spec description
 //! kerio-api's build script writes (`kerio_api::dynamic::DESCRIPTION`); params are
 //! checked against it before anything is sent and results after they come back. The
 //! typed runtime sends the calls (sessions, batches, cut-off prevention), reached with
-//! the API's marker type through `kerio_api::dynamic::visit_api`. Exit codes: see
+//! the API's marker type through `kerio_api::dynamic::visit_api`. The description holds
+//! every API of the spec set; those this build was compiled without are explained and
+//! listed, and calling them names the Cargo feature to build with. Exit codes: see
 //! `exit`.
 
 mod args;
@@ -84,7 +87,7 @@ fn start(argv: &[String]) -> Result<u8, Failure> {
                 .flatten()
                 .map(|s| s.to_string_lossy().into_owned())
                 .collect();
-            let cmd = args::method_command(api, method, wire.to_owned(), tree::confirmable(api))
+            let cmd = args::method_command(api, method, wire.to_owned())
                 .bin_name(format!("kerio call {wire}"));
             let parsed = cmd
                 .try_get_matches_from(std::iter::once(wire.to_owned()).chain(raw))
@@ -192,10 +195,14 @@ fn call(
             "--all pages through a listing; --confirm applies a change: not both",
         ));
     }
+    if options.confirm {
+        refuse_confirm(api, &method.wire, method.sessionless)?;
+    }
     if options.check {
         refuse_misfits(&method.wire, check::params(api, method, &params))?;
     }
-    let target = connection.target()?;
+    compiled(api)?;
+    let target = connection.target(!method.sessionless)?;
     run::run(Run {
         api,
         target,
@@ -206,6 +213,36 @@ fn call(
         },
         verbose,
     })
+}
+
+/// An API this kerio was built without ends the command, naming the feature to build
+/// it with (exit code 2: nothing was sent).
+fn compiled(api: &ApiSpec) -> Result<(), Failure> {
+    match api.not_compiled() {
+        Some(why) => Err(Failure::usage(why)),
+        None => Ok(()),
+    }
+}
+
+/// `--confirm` where there is nothing to confirm ends the command before anything is
+/// sent: an API without cut-off prevention applies changes at once, and a sessionless
+/// call has no session to confirm in.
+fn refuse_confirm(api: &ApiSpec, doing: &str, sessionless: bool) -> Result<(), Failure> {
+    let title = api.title.as_deref().unwrap_or(&api.name);
+    if !api.confirmable() {
+        return Err(Failure::usage(format!(
+            "{doing}: --confirm is refused: the `{}` API ({title}) has no cut-off prevention, \
+             its changes apply at once and there is nothing to confirm; drop --confirm",
+            api.name
+        )));
+    }
+    if sessionless {
+        return Err(Failure::usage(format!(
+            "{doing}: --confirm is refused: the method is called without a session, and a \
+             change is confirmed in the session that made it; drop --confirm"
+        )));
+    }
+    Ok(())
 }
 
 /// Params that do not fit the spec end the command before anything is sent.
@@ -295,13 +332,18 @@ fn batch(
         Some("ndjson") => Output::Ndjson,
         _ => Output::Auto,
     };
-    let target = connection.target()?;
+    let confirm = matches.get_flag("confirm");
+    if confirm {
+        refuse_confirm(api, "the batch", false)?;
+    }
+    compiled(api)?;
+    let target = connection.target(true)?;
     run::run(Run {
         api,
         target,
         job: Job::Batch {
             commands,
-            confirm: matches.get_flag("confirm"),
+            confirm,
             output,
         },
         verbose,
@@ -328,10 +370,17 @@ fn methods(api: &ApiSpec, filter: Option<&str>) -> Result<u8, Failure> {
         .collect();
     let width = rows.iter().map(|(w, _)| w.len()).max().unwrap_or(0);
     let title = api.title.as_deref().unwrap_or(&api.name);
-    println!("{title} (--api {}): {} methods", api.name, rows.len());
-    for (wire, doc) in rows {
-        println!("{}", format!("{wire:<width$}  {doc}").trim_end());
+    let mut text = format!("{title} (--api {}): {} methods\n", api.name, rows.len());
+    if let Some(why) = api.not_compiled() {
+        text.push_str(&format!("Note: {why}.\n"));
     }
+    for (wire, doc) in rows {
+        text.push_str(format!("{wire:<width$}  {doc}").trim_end());
+        text.push('\n');
+    }
+    // `kerio methods | head` ends the output quietly.
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+        .map_err(run::write_failure)?;
     Ok(exit::OK)
 }
 

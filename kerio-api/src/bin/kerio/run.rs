@@ -1,7 +1,8 @@
 //! Running a call or a batch on the chosen API: the typed runtime does the work (one
 //! `Session<A>` per run, `Batch<A>`, `apply_and_confirm`), reached through
 //! `kerio_api::dynamic::visit_api` with the API's marker type; params and results are
-//! JSON checked against the spec description.
+//! JSON checked against the spec description. A method the spec marks sessionless is
+//! called without logging in (`Client::call_sessionless_json`).
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -104,6 +105,27 @@ async fn run_on<A: Api>(run: Run, confirm: Option<ConfirmFn<A>>) -> Result<u8, F
             api.name
         )));
     }
+    let client = target
+        .builder
+        .build()
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let reporter = Reporter {
+        api,
+        verbose,
+        seen: Rc::default(),
+    };
+    if let Job::Call {
+        method,
+        params,
+        options,
+    } = &job
+        && method.sessionless
+    {
+        return sessionless::<A>(&client, &reporter, method, params, options, &target.hint).await;
+    }
+    let Some(who) = &target.login else {
+        return Err(Failure::usage("no user to log in with"));
+    };
     let login = api
         .role("login")
         .ok_or_else(|| Failure::usage(format!("the `{}` API has no login method", api.name)))?;
@@ -113,21 +135,12 @@ async fn run_on<A: Api>(run: Run, confirm: Option<ConfirmFn<A>>) -> Result<u8, F
         .find(|s| matches!(api.shape(&s.ty), Shape::String))
         .map(|s| s.name.as_str())
         .ok_or_else(|| Failure::failed(format!("{} has no string out-parameter", login.wire)))?;
-    let client = target
-        .builder
-        .build()
-        .map_err(|e| Failure::usage(e.to_string()))?;
-    let params = login_params(api, login, &target.user, target.password.expose());
+    let params = login_params(api, login, &who.user, who.password.expose());
     let session = client
         .login_json::<A>(&login.wire, &params, token_key)
         .await
         .map_err(|e| Failure::login(&e, &target.hint))?;
     drop(params);
-    let reporter = Reporter {
-        api,
-        verbose,
-        seen: Rc::default(),
-    };
     let outcome = match job {
         Job::Call {
             method,
@@ -155,6 +168,31 @@ async fn run_on<A: Api>(run: Run, confirm: Option<ConfirmFn<A>>) -> Result<u8, F
         eprintln!("kerio: warning: the logout failed: {e}");
     }
     outcome
+}
+
+/// A method the spec marks sessionless: called once, without logging in.
+async fn sessionless<A: Api>(
+    client: &kerio_api::Client,
+    reporter: &Reporter,
+    method: &'static MethodSpec,
+    params: &Map<String, Value>,
+    options: &RunOptions,
+    hint: &str,
+) -> Result<u8, Failure> {
+    if options.all {
+        return Err(Failure::usage(format!(
+            "--all: {} is called without a session, once",
+            method.wire
+        )));
+    }
+    let params = Value::Object(params.clone());
+    let result = client
+        .call_sessionless_json::<A>(&method.wire, &params)
+        .await
+        .map_err(|e| Failure::from_error(&method.wire, &e, hint))?;
+    reporter.result(method, &result);
+    print_result(reporter.api, method, &result, options)?;
+    Ok(exit::OK)
 }
 
 /// The params of the login method: the user name in its first required string param,
@@ -242,7 +280,8 @@ impl Reporter {
     }
 }
 
-fn write_failure(e: std::io::Error) -> Failure {
+/// A failed write of the output as the failure to end with.
+pub fn write_failure(e: std::io::Error) -> Failure {
     // The reader went away (`kerio ... | head`): the end of the output, not a failure.
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return Failure {
@@ -364,6 +403,13 @@ async fn page<A: Api>(
         let mut params = params.clone();
         set(&mut params, &paging.offset, start);
         set(&mut params, &paging.limit, limit);
+        // Flags such as `refresh` go with the first page only, as the typed `*_stream`
+        // sends them: every page after it reads the listing the first one made.
+        if start > 0 {
+            for flag in &paging.first_page_only {
+                set_flag(&mut params, flag, false);
+            }
+        }
         let session = session.clone();
         async move {
             let page = session.call_json(&method.wire, &params).await?;
@@ -399,6 +445,13 @@ async fn page<A: Api>(
         _ => {}
     }
     Ok(exit::OK)
+}
+
+/// Sets a boolean param of the params object.
+fn set_flag(params: &mut Value, name: &str, on: bool) {
+    if let Value::Object(map) = params {
+        map.insert(name.to_owned(), json!(on));
+    }
 }
 
 /// Sets the integer at a paging path (`["query", "start"]` or `["start"]`).

@@ -8,10 +8,37 @@ use std::path::PathBuf;
 use kerio_api::mock::{ApplianceState, MockAppliance};
 
 use crate::exit::Failure;
+use crate::spec::{self, ApiSpec};
+
+/// The APIs to serve: those named (each in the spec set, which the mock interprets
+/// whether or not this kerio can call them), else Kerio Control's.
+fn served(names: &[String]) -> Result<Vec<&'static ApiSpec>, Failure> {
+    if names.is_empty() {
+        let apis = spec::apis().map_err(Failure::failed)?;
+        return Ok(apis
+            .iter()
+            .filter(|a| a.product.as_deref() == Some("control"))
+            .collect());
+    }
+    let mut out: Vec<&'static ApiSpec> = Vec::new();
+    for name in names {
+        let api = spec::api(name).map_err(|e| Failure::usage(format!("--api: {e}")))?;
+        if !out.iter().any(|a| a.name == api.name) {
+            out.push(api);
+        }
+    }
+    Ok(out)
+}
 
 /// The options of `kerio mock`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MockArgs {
+    /// An API to serve, by its manifest name (admin, stats, connect-admin,
+    /// connect-client, operator-admin); give it again to serve several from one mock,
+    /// each at its own path with sessions of its own [default: Kerio Control's, admin
+    /// and stats]
+    #[arg(long = "api", value_name = "NAME")]
+    pub apis: Vec<String>,
     /// Address and port to listen on (port 0: any free port)
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4081")]
     pub listen: SocketAddr,
@@ -38,8 +65,10 @@ pub struct MockArgs {
 }
 
 /// Starts the mock, prints `url`, `sha256`, `user`, `password` (and `cert`), one
-/// `name: value` line each, then `ready`, and serves until the process is ended.
+/// `name: value` line each, an `api: NAME ENDPOINT` line per API it serves, then
+/// `ready`, and serves until the process is ended.
 pub fn serve(args: &MockArgs) -> Result<u8, Failure> {
+    let apis = served(&args.apis)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -50,6 +79,9 @@ pub fn serve(args: &MockArgs) -> Result<u8, Failure> {
             .listen(args.listen)
             .strict(args.strict)
             .forget_requests();
+        for api in &apis {
+            builder = builder.api(api.name.as_str());
+        }
         if let Some(dir) = &args.captures {
             builder = builder.captures(dir);
         }
@@ -82,6 +114,15 @@ pub fn serve(args: &MockArgs) -> Result<u8, Failure> {
         println!("password: {}", mock.password());
         if let Some(path) = &args.cert_out {
             println!("cert: {}", path.display());
+        }
+        let base = mock.url();
+        for api in &apis {
+            println!(
+                "api: {} {}{}",
+                api.name,
+                base.trim_end_matches('/'),
+                api.path
+            );
         }
         println!("ready");
         // Serves on the runtime's threads until the process is ended (Ctrl-C, SIGTERM).

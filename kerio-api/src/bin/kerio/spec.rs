@@ -54,12 +54,18 @@ pub struct Paging {
     pub limit: Vec<String>,
     pub list: String,
     pub total: String,
+    /// Boolean params sent as given with the first page only and as `false` after
+    /// (`refresh`: the appliance rebuilds the listing once, not for every page).
+    #[serde(default, rename = "firstPageOnly")]
+    pub first_page_only: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct MethodJson {
     #[serde(default)]
     role: Option<String>,
+    #[serde(default)]
+    sessionless: bool,
     #[serde(default)]
     doc: Option<String>,
     #[serde(default)]
@@ -75,6 +81,9 @@ struct ApiJson {
     title: Option<String>,
     #[serde(default)]
     product: Option<String>,
+    #[serde(default)]
+    feature: Option<String>,
+    path: String,
     #[serde(default)]
     docs: BTreeMap<String, String>,
     interfaces: BTreeMap<String, BTreeMap<String, MethodJson>>,
@@ -94,6 +103,8 @@ pub struct MethodSpec {
     /// The method's wire name (after the dot).
     pub name: String,
     pub role: Option<String>,
+    /// Served without a session (first-run set-up): called without logging in.
+    pub sessionless: bool,
     pub doc: Option<String>,
     pub paging: Option<Paging>,
     pub params: Vec<Slot>,
@@ -116,6 +127,11 @@ pub struct ApiSpec {
     pub title: Option<String>,
     /// The product serving it (`control`, ...), when the manifest says.
     pub product: Option<String>,
+    /// The Cargo feature of kerio-api that compiles it; `None` for an API always
+    /// compiled (Kerio Control's).
+    pub feature: Option<String>,
+    /// The endpoint's path (`/admin/api/jsonrpc/`).
+    pub path: String,
     pub interfaces: Vec<InterfaceSpec>,
     pub types: HashMap<String, TypeDef>,
 }
@@ -163,6 +179,7 @@ fn parse(text: &str) -> Result<Vec<ApiSpec>, String> {
                             wire: format!("{iface}.{name}"),
                             name,
                             role: m.role,
+                            sessionless: m.sessionless,
                             doc: m.doc,
                             paging: m.paging,
                             params: m.params,
@@ -176,6 +193,8 @@ fn parse(text: &str) -> Result<Vec<ApiSpec>, String> {
                 name: api.name,
                 title: api.title,
                 product: api.product,
+                feature: api.feature,
+                path: api.path,
                 interfaces,
                 types: api.types,
             }
@@ -212,6 +231,38 @@ pub fn default_api(product: Option<&str>) -> Result<&'static ApiSpec, String> {
 }
 
 impl ApiSpec {
+    /// Whether this kerio was built with the API (its feature on), so that it can call
+    /// it; the description holds every API of the spec set either way.
+    pub fn is_compiled(&self) -> bool {
+        kerio_api::dynamic::API_NAMES.contains(&self.name.as_str())
+    }
+
+    /// Why the API cannot be called by this kerio, when it cannot: names the Cargo
+    /// feature to build it with.
+    pub fn not_compiled(&self) -> Option<String> {
+        if self.is_compiled() {
+            return None;
+        }
+        let title = self.title.as_deref().unwrap_or(&self.name);
+        Some(match &self.feature {
+            Some(feature) => format!(
+                "the `{}` API ({title}) is not compiled into this kerio: build kerio with the \
+                 Cargo feature `{feature}` (cargo install kerio-api --features cli,{feature})",
+                self.name
+            ),
+            None => format!(
+                "the `{}` API ({title}) is not compiled into this kerio",
+                self.name
+            ),
+        })
+    }
+
+    /// Whether a change on this API can be applied with cut-off prevention (both
+    /// roles in its spec), as the generator decides it.
+    pub fn confirmable(&self) -> bool {
+        self.role("configTimestamp").is_some() && self.role("confirmConfig").is_some()
+    }
+
     /// Every method, interface by interface.
     pub fn methods(&self) -> impl Iterator<Item = &MethodSpec> {
         self.interfaces.iter().flat_map(|i| i.methods.iter())
@@ -325,6 +376,40 @@ mod tests {
         assert!(api("nope").unwrap_err().contains("admin"));
         assert_eq!(default_api(None).expect("default").name, "admin");
         assert_eq!(default_api(Some("nothing")).expect("default").name, "admin");
+        assert!(admin.is_compiled() && admin.not_compiled().is_none());
+        assert!(admin.confirmable());
+        let connect = api("connect-admin").expect("connect-admin");
+        assert_eq!(connect.feature.as_deref(), Some("connect-admin"));
+        assert_eq!(
+            default_api(Some("connect")).expect("default").name,
+            "connect-admin"
+        );
+        assert_eq!(
+            default_api(Some("operator")).expect("default").name,
+            "operator-admin"
+        );
+        assert!(
+            !connect.confirmable(),
+            "Kerio Connect has no cut-off prevention"
+        );
+        assert!(
+            connect
+                .method("Init.setHostname")
+                .expect("Init.setHostname")
+                .sessionless
+        );
+        assert_eq!(connect.is_compiled(), cfg!(feature = "connect-admin"));
+        if !connect.is_compiled() {
+            let why = connect.not_compiled().expect("a reason");
+            assert!(why.contains("feature `connect-admin`"), "{why}");
+        }
+        let refresh = &admin
+            .method("ActiveHosts.get")
+            .and_then(|m| m.paging.as_ref());
+        assert_eq!(
+            refresh.map(|p| p.first_page_only.clone()),
+            Some(vec!["refresh".to_owned()])
+        );
     }
 
     #[test]

@@ -33,13 +33,28 @@ Connection options come before the command; KERIO_URL, KERIO_USER, KERIO_PASSWOR
 KERIO_CERT_SHA256, KERIO_CA_CERT and KERIO_INSECURE=1 set them too. \
 `kerio <interface> <method> --help` shows a method's params and result.
 
-Exit codes: 0 success, 1 the appliance answered with an error, 2 usage (nothing sent), \
-3 certificate not trusted or pin mismatch, 4 login refused, 5 appliance unreachable, \
-6 change not confirmed; kerio fleet: 0 green, 1 yellow, 2 red, 3 no report.";
+Exit codes: 0 success, 1 the appliance answered with an error, 2 usage (nothing sent; also \
+an API this kerio was built without), 3 certificate not trusted or pin mismatch, 4 login \
+refused, 5 appliance unreachable, 6 change not confirmed; kerio fleet: 0 green, 1 yellow, \
+2 red, 3 no report.";
 
-/// Whether the API has cut-off prevention (both roles), as the generator decides it.
-pub fn confirmable(api: &ApiSpec) -> bool {
-    api.role("configTimestamp").is_some() && api.role("confirmConfig").is_some()
+/// The APIs of the spec set, for the overview: `--api` names, titles, and the feature
+/// of those this kerio was built without.
+fn api_list() -> String {
+    let Ok(apis) = crate::spec::apis() else {
+        return String::new();
+    };
+    let mut text = String::from(
+        "APIs (--api NAME; default: the administration API of the --appliance's product, else admin):",
+    );
+    for api in apis {
+        let title = api.title.as_deref().unwrap_or(&api.name);
+        text.push_str(&format!("\n  {:<15} {title}", api.name));
+        if let (false, Some(feature)) = (api.is_compiled(), &api.feature) {
+            text.push_str(&format!(" [not built in: feature {feature}]"));
+        }
+    }
+    text
 }
 
 /// Whether the method is one kerio drives itself (login, logout, batch).
@@ -70,7 +85,7 @@ pub fn root(api: &ApiSpec) -> Command {
     let mut cmd = root_options(Command::new("kerio"))
         .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
-        .after_help(AFTER_HELP)
+        .after_help(format!("{}\n\n{AFTER_HELP}", api_list()))
         .subcommand_required(true)
         .arg_required_else_help(true);
     cmd = cmd
@@ -148,7 +163,6 @@ pub fn root(api: &ApiSpec) -> Command {
 
 /// One command per interface of `api` with a command per callable method.
 fn interfaces(api: &ApiSpec) -> Vec<Command> {
-    let confirm = confirmable(api);
     let mut taken: Vec<String> = FIXED.iter().map(|s| (*s).to_owned()).collect();
     let mut out = Vec::new();
     for iface in &api.interfaces {
@@ -177,7 +191,7 @@ fn interfaces(api: &ApiSpec) -> Vec<Command> {
                 continue;
             }
             names.push(mname.clone());
-            let mut sub = method_command(api, method, mname.clone(), confirm);
+            let mut sub = method_command(api, method, mname.clone());
             if method.name != mname && !names.contains(&method.name) {
                 sub = sub.alias(method.name.clone());
             }
