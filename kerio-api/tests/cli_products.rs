@@ -524,3 +524,37 @@ fn operator_activation_is_sessionless_with_the_password_from_a_file() {
     assert_eq!(calls[0]["pbxLanguageId"], 1);
     assert_eq!(appliance.mock.logins(), 0, "no login");
 }
+
+/// The fleet report over the demo's mixed mock appliances (the "fleet example"):
+/// one row per appliance with the product found at first contact and its own colour.
+#[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
+#[test]
+fn the_fleet_demo_has_rows_of_every_product_with_their_colours() {
+    let output = bare()
+        .args(["fleet", "--demo", "--json"])
+        .output()
+        .expect("kerio runs");
+    assert_eq!(output.status.code(), Some(2), "the demo has red appliances");
+    let report = stdout_json(&output);
+    let rows: Vec<(String, String, String)> = report["appliances"]
+        .as_array()
+        .expect("appliances")
+        .iter()
+        .map(|row| {
+            let text = |key: &str| row[key].as_str().unwrap_or("-").to_owned();
+            (text("name"), text("product"), text("status"))
+        })
+        .collect();
+    for (name, product, status) in [
+        ("demo control healthy", "control", "green"),
+        ("demo control disk-full", "control", "red"),
+        ("demo connect healthy", "connect", "green"),
+        ("demo connect mail-queue-backlog", "connect", "yellow"),
+        ("demo connect license-expired", "connect", "red"),
+        ("demo operator healthy", "operator", "green"),
+        ("demo operator disk-full", "operator", "red"),
+    ] {
+        let row = (name.to_owned(), product.to_owned(), status.to_owned());
+        assert!(rows.contains(&row), "{row:?} in {rows:#?}");
+    }
+}
