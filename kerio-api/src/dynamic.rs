@@ -111,7 +111,8 @@ impl BatchResults {
         let (method, raw) = self.raw(index).ok_or(Error::ForeignHandle {
             method: "(batch command)",
         })?;
-        let value = wire::decode_batch_item(method, index, raw?, self.redactor(), self.drift_log())?;
+        let value =
+            wire::decode_batch_item(method, index, raw?, self.redactor(), self.drift_log())?;
         Ok((method, value))
     }
 }

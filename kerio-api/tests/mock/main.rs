@@ -1,9 +1,9 @@
 //! The mock appliance (`kerio_api::mock`) through the typed client and raw calls.
 
 mod crud;
+mod paths;
 #[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
 mod products;
-mod paths;
 mod python;
 mod requests;
 mod state;

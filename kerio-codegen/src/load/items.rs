@@ -360,7 +360,15 @@ impl FileDecoder<'_> {
             p,
             v,
             "a method",
-            &["role", "sessionless", "idempotent", "doc", "params", "result", "paging"],
+            &[
+                "role",
+                "sessionless",
+                "idempotent",
+                "doc",
+                "params",
+                "result",
+                "paging",
+            ],
         )?;
         let role = members.iter().find(|m| m.key == "role").and_then(|m| {
             let rp = ptr(p, "role");
