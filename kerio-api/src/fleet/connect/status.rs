@@ -58,21 +58,29 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
     let mut good = Vec::new();
     match &readings.product {
         Ok(info) => update(info, &mut issues),
-        Err(e) => issues.push(read_failed(format!("The product version and update state could not be read: {e}"))),
+        Err(e) => issues.push(read_failed(format!(
+            "The product version and update state could not be read: {e}"
+        ))),
     }
     match &readings.health {
         Ok(data) => status::health(&control_figures(data), limits, &mut issues, &mut good),
-        Err(e) => issues.push(read_failed(format!("Memory and disk could not be read: {e}"))),
+        Err(e) => issues.push(read_failed(format!(
+            "Memory and disk could not be read: {e}"
+        ))),
     }
     match &readings.registration {
         Ok(registration) => {
             status::registration(registration, limits, now, &mut issues, &mut good);
         }
-        Err(e) => issues.push(read_failed(format!("The licence state could not be read: {e}"))),
+        Err(e) => issues.push(read_failed(format!(
+            "The licence state could not be read: {e}"
+        ))),
     }
     match &readings.queue {
         Ok(queue) => mail_queue(queue, limits, &mut issues, &mut good),
-        Err(e) => issues.push(read_failed(format!("The mail queue could not be read: {e}"))),
+        Err(e) => issues.push(read_failed(format!(
+            "The mail queue could not be read: {e}"
+        ))),
     }
     status::conclude(issues, &good)
 }
@@ -128,10 +136,11 @@ fn update(info: &ProductInfo, issues: &mut Vec<Reason>) {
     issues.push(Reason::new(Status::Yellow, text).kind(kind));
 }
 
-/// Connect's memory and disk figures as Kerio Control's rules read them: the same four
-/// figures in the same units.
-fn control_figures(data: &SystemHealthData) -> admin::SystemHealthData {
+/// Connect's load, memory and disk figures as Kerio Control's rules (and the exporter's
+/// Control metrics) read them: the same five figures in the same units.
+pub(crate) fn control_figures(data: &SystemHealthData) -> admin::SystemHealthData {
     admin::SystemHealthData {
+        cpu: data.cpu.clone(),
         memory: data.memory.clone(),
         memory_total: data.memory_total,
         disk_total: data.disk_total,

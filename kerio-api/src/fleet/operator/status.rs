@@ -45,7 +45,9 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
     let mut issues = Vec::new();
     let mut good = Vec::new();
     if let Err(e) = &readings.constants {
-        issues.push(read_failed(format!("The product version could not be read: {e}")));
+        issues.push(read_failed(format!(
+            "The product version could not be read: {e}"
+        )));
     }
     match &readings.health {
         Ok(data) => status::health(&disk_figures(data), limits, &mut issues, &mut good),
@@ -59,7 +61,9 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
             &mut issues,
             &mut good,
         ),
-        Err(e) => issues.push(read_failed(format!("The licence state could not be read: {e}"))),
+        Err(e) => issues.push(read_failed(format!(
+            "The licence state could not be read: {e}"
+        ))),
     }
     status::conclude(issues, &good)
 }
@@ -82,7 +86,7 @@ pub(crate) fn version(constants: &ServerConstants) -> Option<String> {
 
 /// The disk figures as Kerio Control's rule reads them (both in bytes); memory is left
 /// out, its unit being unknown.
-fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
+pub(crate) fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
     admin::SystemHealthData {
         disk_total: data.disk_total,
         disk_free: data.disk_free,
@@ -91,7 +95,9 @@ fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
 }
 
 /// The expirations as Kerio Control's rule reads them, typed by their position.
-fn control_registration(status: &RegistrationFullStatus) -> admin::RegistrationFullStatus {
+pub(crate) fn control_registration(
+    status: &RegistrationFullStatus,
+) -> admin::RegistrationFullStatus {
     let expirations = status
         .expirations
         .iter()
