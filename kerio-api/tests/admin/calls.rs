@@ -306,9 +306,9 @@ fn reads_are_idempotent_as_the_spec_declares() {
     use kerio_api::Method;
     use kerio_api::admin::{active_hosts, ip_address_groups, users};
     // `"idempotent": true` in the spec: sent again after a connection reset.
-    assert!(<active_hosts::Get<'static> as Method>::IDEMPOTENT);
-    assert!(<users::Get<'static> as Method>::IDEMPOTENT);
+    const { assert!(<active_hosts::Get<'static> as Method>::IDEMPOTENT) };
+    const { assert!(<users::Get<'static> as Method>::IDEMPOTENT) };
     // Changes are not.
-    assert!(!<ip_address_groups::Apply as Method>::IDEMPOTENT);
-    assert!(!<users::Set<'static> as Method>::IDEMPOTENT);
+    const { assert!(!<ip_address_groups::Apply as Method>::IDEMPOTENT) };
+    const { assert!(!<users::Set<'static> as Method>::IDEMPOTENT) };
 }
