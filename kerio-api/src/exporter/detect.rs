@@ -18,7 +18,8 @@ use super::connect;
 use super::control::{self, APPLICATION, MAX_REPLY_SIZE, fail};
 #[cfg(feature = "operator-admin")]
 use super::operator;
-use super::product::{ProbeContext, TargetProbe, TargetSettings, def_of, write};
+use super::own::OwnMetrics;
+use super::product::{Findings, ProbeContext, TargetProbe, TargetSettings, def_of, write};
 
 /// A target of a product this build has no collectors for: every probe is red with the
 /// reason, no connection is made.
@@ -53,18 +54,21 @@ pub(crate) fn target(appliance: &Appliance, settings: &TargetSettings) -> Box<dy
     Box::new(Detecting {
         appliance: appliance.clone(),
         settings: settings.clone(),
-        found: tokio::sync::Mutex::new(None),
-        product: Mutex::new(None),
+        found: Arc::default(),
+        product: Arc::default(),
     })
 }
+
+/// The target of the product found, once it is.
+type Found = Option<Arc<dyn TargetProbe>>;
 
 struct Detecting {
     appliance: Appliance,
     settings: TargetSettings,
     /// The target of the product found; locked while finding it out.
-    found: tokio::sync::Mutex<Option<Arc<dyn TargetProbe>>>,
+    found: Arc<tokio::sync::Mutex<Found>>,
     /// The product found, for the labels (readable without waiting).
-    product: Mutex<Option<Product>>,
+    product: Arc<Mutex<Option<Product>>>,
 }
 
 impl TargetProbe for Detecting {
@@ -115,11 +119,11 @@ impl Detecting {
     /// The target of the product found, finding it out when it is not known yet; `None`
     /// with the reason written when it cannot be.
     async fn find(&self, ctx: &ProbeContext<'_>) -> Option<Arc<dyn TargetProbe>> {
-        let mut slot = self.found.lock().await;
+        let mut slot = self.found.clone().lock_owned().await;
         if let Some(found) = slot.as_ref() {
             return Some(found.clone());
         }
-        let Some(credentials) = &self.appliance.credentials else {
+        if self.appliance.credentials.is_none() {
             // Not contacted, so not found out: the grey finding of any product.
             let reason = Reason::new(
                 Status::Grey,
@@ -131,7 +135,7 @@ impl Detecting {
                 f.status = Some((Status::Grey, vec![reason]));
             });
             return None;
-        };
+        }
         let unusable =
             |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
         let client = match self.client() {
@@ -149,40 +153,22 @@ impl Detecting {
                 None => Arc::from(unsupported(*only)),
             },
             [first, ..] => {
-                let password = match credentials.password.read() {
-                    Ok(password) => password,
-                    Err(text) => {
-                        write(ctx.findings, |f| fail(f, unusable(text)));
-                        return None;
-                    }
+                // Logging in and finding out run in a task of their own, which keeps the
+                // lock: a probe cut off by its deadline does not cut them, so the session
+                // is kept (never left open on the appliance) and the next probe uses it.
+                let job = Job {
+                    appliance: self.appliance.clone(),
+                    settings: self.settings.clone(),
+                    client,
+                    candidates: candidates.clone(),
+                    first: *first,
+                    own: ctx.own.clone(),
+                    target: ctx.target.to_owned(),
+                    timeout: ctx.module.timeout,
+                    findings: ctx.findings.clone(),
+                    product: self.product.clone(),
                 };
-                let login = Logged::login(
-                    *first,
-                    &client,
-                    &credentials.user,
-                    password.expose(),
-                    APPLICATION,
-                )
-                .await;
-                ctx.own.login(ctx.target, login.is_ok());
-                let logged = match login {
-                    Ok(logged) => logged,
-                    Err(e) => {
-                        let reason = login_failure(&e, ctx.module.timeout);
-                        write(ctx.findings, |f| fail(f, reason));
-                        return None;
-                    }
-                };
-                ctx.own.session_opened();
-                match logged.find(&candidates).await {
-                    Ok(logged) => Arc::from(self.adopt(client, logged)),
-                    Err(reason) => {
-                        // Finding out logged the session out.
-                        ctx.own.session_closed();
-                        write(ctx.findings, |f| fail(f, reason));
-                        return None;
-                    }
-                }
+                return tokio::spawn(job.run(slot)).await.ok().flatten();
             }
             [] => {
                 let reason = unusable("No product is supported by this build".into());
@@ -190,24 +176,8 @@ impl Detecting {
                 return None;
             }
         };
-        *self
-            .product
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = found.product();
-        *slot = Some(found.clone());
+        keep(&self.product, &mut slot, found.clone());
         Some(found)
-    }
-
-    /// The target of the product `logged` is a session of, keeping that session.
-    fn adopt(&self, client: Client, logged: Logged) -> Box<dyn TargetProbe> {
-        let (appliance, settings) = (&self.appliance, &self.settings);
-        match logged {
-            Logged::Control(session) => control::adopt(appliance, settings, client, session),
-            #[cfg(feature = "connect-admin")]
-            Logged::Connect(session) => connect::adopt(appliance, settings, client, session),
-            #[cfg(feature = "operator-admin")]
-            Logged::Operator(session) => operator::adopt(appliance, settings, client, session),
-        }
     }
 
     /// The client the product is found out with, then kept by its target.
@@ -216,5 +186,88 @@ impl Detecting {
             .max_reply_size(MAX_REPLY_SIZE)
             .build()
             .map_err(|e| format!("The configuration is not usable: {e}"))
+    }
+}
+
+/// Keeps the target of the product found.
+fn keep(product: &Mutex<Option<Product>>, slot: &mut Found, found: Arc<dyn TargetProbe>) {
+    *product
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = found.product();
+    *slot = Some(found);
+}
+
+/// Logging in and finding out the product, with what it reports to.
+struct Job {
+    appliance: Appliance,
+    settings: TargetSettings,
+    client: Client,
+    candidates: Vec<Product>,
+    first: Product,
+    own: Arc<OwnMetrics>,
+    target: String,
+    timeout: std::time::Duration,
+    findings: Arc<Mutex<Findings>>,
+    product: Arc<Mutex<Option<Product>>>,
+}
+
+impl Job {
+    async fn run(self, mut slot: tokio::sync::OwnedMutexGuard<Found>) -> Found {
+        let Some(credentials) = &self.appliance.credentials else {
+            return None;
+        };
+        let unusable =
+            |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
+        let password = match credentials.password.read() {
+            Ok(password) => password,
+            Err(text) => {
+                write(&self.findings, |f| fail(f, unusable(text)));
+                return None;
+            }
+        };
+        let login = Logged::login(
+            self.first,
+            &self.client,
+            &credentials.user,
+            password.expose(),
+            APPLICATION,
+        )
+        .await;
+        self.own.login(&self.target, login.is_ok());
+        let logged = match login {
+            Ok(logged) => logged,
+            Err(e) => {
+                let reason = login_failure(&e, self.timeout);
+                write(&self.findings, |f| fail(f, reason));
+                return None;
+            }
+        };
+        self.own.session_opened();
+        match logged.find(&self.candidates).await {
+            Ok(logged) => {
+                let found: Arc<dyn TargetProbe> = Arc::from(self.adopt(logged));
+                keep(&self.product, &mut slot, found.clone());
+                Some(found)
+            }
+            Err(reason) => {
+                // Finding out logged the session out.
+                self.own.session_closed();
+                write(&self.findings, |f| fail(f, reason));
+                None
+            }
+        }
+    }
+
+    /// The target of the product `logged` is a session of, keeping that session.
+    fn adopt(&self, logged: Logged) -> Box<dyn TargetProbe> {
+        let (appliance, settings) = (&self.appliance, &self.settings);
+        let client = self.client.clone();
+        match logged {
+            Logged::Control(session) => control::adopt(appliance, settings, client, session),
+            #[cfg(feature = "connect-admin")]
+            Logged::Connect(session) => connect::adopt(appliance, settings, client, session),
+            #[cfg(feature = "operator-admin")]
+            Logged::Operator(session) => operator::adopt(appliance, settings, client, session),
+        }
     }
 }

@@ -135,7 +135,7 @@ impl Exporter {
         let collectors = product::collector_names();
         let own = own::OwnMetrics::new(targets.iter().map(|t| t.name.as_str()), &collectors);
         let shop = Arc::new(Shop {
-            own,
+            own: Arc::new(own),
             permits: Semaphore::new(config.max_probes_in_flight),
             max_in_flight: config.max_probes_in_flight,
             thresholds: config.fleet.options.thresholds.clone(),

@@ -158,7 +158,7 @@ pub(crate) struct Target {
 
 /// What every probe shares.
 pub(crate) struct Shop {
-    pub(crate) own: OwnMetrics,
+    pub(crate) own: Arc<OwnMetrics>,
     pub(crate) permits: Semaphore,
     pub(crate) max_in_flight: usize,
     pub(crate) thresholds: Thresholds,

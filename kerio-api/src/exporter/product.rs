@@ -110,7 +110,7 @@ pub(crate) struct ProbeContext<'a> {
     /// What counts as low memory, low disk or an expiry that is soon.
     pub(crate) thresholds: &'a Thresholds,
     /// The exporter's own metrics (logins, sessions, collector errors).
-    pub(crate) own: &'a OwnMetrics,
+    pub(crate) own: &'a Arc<OwnMetrics>,
     /// Where the probe writes what it finds.
     pub(crate) findings: &'a Arc<Mutex<Findings>>,
 }

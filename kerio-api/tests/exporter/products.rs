@@ -312,6 +312,34 @@ async fn the_product_is_found_at_first_contact_and_kept_for_the_session() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_out_outlives_a_probe_cut_off_by_its_deadline() {
+    let slow = MockAppliance::builder()
+        .api("connect-admin")
+        .faults(Faults::new().latency(Duration::from_millis(300)))
+        .start()
+        .await
+        .expect("mock appliance starts");
+    let e = exporter(vec![managed("mail", &slow)]);
+    // Half a second: less than the login and the version reads need.
+    let cut = e
+        .probe("mail", None, Some(Duration::from_secs(1)))
+        .await
+        .expect("probe");
+    assert!(!cut.up, "{cut:#?}");
+    let probe = e.probe("mail", None, None).await.expect("probe");
+    assert!(probe.up, "{probe:#?}");
+    assert_eq!(
+        probe.value("kerio_product_info", &[("product", "connect")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        (slow.logins(), e.logins("mail")),
+        (1, 1),
+        "the login of the cut probe is the one kept"
+    );
+}
+
 const GIB: f64 = 1_073_741_824.0;
 
 fn now() -> f64 {
