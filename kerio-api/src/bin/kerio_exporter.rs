@@ -13,6 +13,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use kerio_api::exporter::{DEFAULT_LISTEN, Exporter, ExporterConfig};
@@ -69,7 +70,11 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Some(path) = &args.file_sd {
-        return match std::fs::write(path, exporter.service_discovery() + "\n") {
+        // Appliances without `product` are found out (one login each), then logged out.
+        exporter.find_products(Duration::from_secs(30)).await;
+        let written = std::fs::write(path, exporter.service_discovery() + "\n");
+        exporter.logout_all().await;
+        return match written {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("kerio_exporter: cannot write {}: {e}", path.display());

@@ -15,9 +15,10 @@
 //! timeout_seconds = 10
 //! ```
 //!
-//! The reads that decide the status (product, update, health, registration) belong to
-//! every module: `kerio_status` needs them. `collectors` names the others; leaving it
-//! out means all of them.
+//! The reads that decide the status (for Kerio Control product, update, health,
+//! registration; each product has its own) belong to every module: `kerio_status` needs
+//! them. `collectors` names the others, of any product (each probe runs those of its
+//! target's product); leaving it out means all of them.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

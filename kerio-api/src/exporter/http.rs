@@ -76,7 +76,13 @@ async fn metrics(State(exporter): State<Exporter>, headers: HeaderMap) -> Respon
     }
 }
 
+/// How long `/sd` may spend finding out products.
+const SD_FIND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn service_discovery(State(exporter): State<Exporter>) -> Response {
+    // The targets of unknown product are found out first, so that their label is the
+    // real product; briefly, since Prometheus waits for this answer.
+    exporter.find_products(SD_FIND_TIME).await;
     body(
         StatusCode::OK,
         "application/json",
@@ -110,7 +116,7 @@ async fn index(State(exporter): State<Exporter>) -> Response {
             "<tr><td>{}</td><td>{}</td><td>{status}</td>\
              <td><a href=\"probe?target={}\">probe</a></td></tr>",
             escape(&target.name),
-            target.product.name,
+            target.product().map_or("not found out yet", |p| p.as_str()),
             query_escape(&target.name),
         );
     }

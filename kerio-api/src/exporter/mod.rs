@@ -35,9 +35,16 @@
 //! ```
 
 mod config;
+#[cfg(feature = "connect-admin")]
+mod connect;
 mod control;
+mod detect;
 mod http;
+#[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
+mod kept;
 mod metrics;
+#[cfg(feature = "operator-admin")]
+mod operator;
 mod own;
 mod probe;
 mod product;
@@ -61,11 +68,15 @@ pub use metrics::{MetricDef, MetricKind};
 pub use probe::{Probe, ProbeError};
 
 use probe::{Shop, Target};
-use product::{PRODUCTS, TargetSettings, product_of};
+use product::{PRODUCTS, TargetSettings, target_of};
+
+/// The product label of a target whose product is not found out yet.
+const UNKNOWN_PRODUCT: &str = "unknown";
 
 /// How long the logouts at shutdown may take, all targets together.
 const LOGOUT_TIME: Duration = Duration::from_secs(10);
-/// Logouts sent at the same time at shutdown.
+/// Logouts sent at the same time at shutdown, and products found out at the same time
+/// for service discovery.
 const LOGOUT_CONCURRENCY: usize = 32;
 
 /// The exporter: its targets with their sessions, and its own metrics. Cheap to clone
@@ -118,14 +129,13 @@ impl Exporter {
                     ),
                 });
             }
-            let product = product_of(appliance);
-            let probe = (product.target)(appliance, &settings);
-            targets.push(Arc::new(Target::new(appliance.clone(), product, probe)));
+            let probe = target_of(appliance, &settings);
+            targets.push(Arc::new(Target::new(appliance.clone(), probe)));
         }
         let collectors = product::collector_names();
         let own = own::OwnMetrics::new(targets.iter().map(|t| t.name.as_str()), &collectors);
         let shop = Arc::new(Shop {
-            own,
+            own: Arc::new(own),
             permits: Semaphore::new(config.max_probes_in_flight),
             max_in_flight: config.max_probes_in_flight,
             thresholds: config.fleet.options.thresholds.clone(),
@@ -182,24 +192,36 @@ impl Exporter {
     }
 
     /// The targets for Prometheus's HTTP or file service discovery: one group per
-    /// product, its name in the label `__meta_kerio_product`.
+    /// product, its name in the label `__meta_kerio_product` (the configured product,
+    /// else the one found at the first probe; `unknown` until then).
     pub fn service_discovery(&self) -> String {
-        let groups: Vec<serde_json::Value> = PRODUCTS
-            .iter()
-            .filter_map(|product| {
-                let names: Vec<&str> = self
-                    .inner
-                    .targets
-                    .iter()
-                    .filter(|t| t.product.name == product.name)
-                    .map(|t| t.name.as_str())
-                    .collect();
-                (!names.is_empty()).then(
-                    || json!({"targets": names, "labels": {"__meta_kerio_product": product.name}}),
-                )
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for target in &self.inner.targets {
+            let product = target.product().map_or(UNKNOWN_PRODUCT, |p| p.as_str());
+            match groups.iter_mut().find(|(p, _)| *p == product) {
+                Some((_, names)) => names.push(target.name.as_str()),
+                None => groups.push((product, vec![target.name.as_str()])),
+            }
+        }
+        let groups: Vec<serde_json::Value> = groups
+            .into_iter()
+            .map(|(product, names)| {
+                json!({"targets": names, "labels": {"__meta_kerio_product": product}})
             })
             .collect();
         serde_json::to_string_pretty(&groups).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Finds out the product of every target the fleet file gives none and that is not
+    /// probed yet, as its first probe would (one login, kept for the probes), so that
+    /// [`service_discovery`](Self::service_discovery) labels it with its real product.
+    /// Takes at most `within`; a target not found out by then stays `unknown` until its
+    /// first probe.
+    pub async fn find_products(&self, within: Duration) {
+        let shop = &self.inner.shop;
+        let finds = futures_util::stream::iter(self.inner.targets.iter())
+            .for_each_concurrent(LOGOUT_CONCURRENCY, |t| t.find_product(shop, within));
+        let _ = tokio::time::timeout(within, finds).await;
     }
 
     /// The fleet report of the last probe of each target; a target not probed yet is
@@ -222,7 +244,7 @@ impl Exporter {
                 ApplianceReport {
                     name: target.name.clone(),
                     url: target.appliance.url.clone(),
-                    product: target.appliance.product,
+                    product: target.product(),
                     status,
                     reasons,
                     version,

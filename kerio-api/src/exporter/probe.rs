@@ -11,12 +11,12 @@ use futures_util::future::{BoxFuture, Shared};
 use tokio::sync::Semaphore;
 
 use crate::fleet::poll::no_answer;
-use crate::fleet::{Appliance, Reason, Status, Thresholds};
+use crate::fleet::{Appliance, Product, Reason, Status, Thresholds};
 
 use super::config::Module;
 use super::metrics::{Families, MetricDef, MetricKind};
 use super::own::OwnMetrics;
-use super::product::{Findings, ProbeContext, ProductDef, TargetProbe};
+use super::product::{Findings, ProbeContext, TargetProbe, def_of};
 
 pub(crate) const UP: MetricDef = MetricDef {
     name: "kerio_up",
@@ -50,11 +50,22 @@ pub(crate) const COLLECTOR_SUCCESS: MetricDef = MetricDef {
 };
 pub(crate) const PRODUCT_INFO: MetricDef = MetricDef {
     name: "kerio_product_info",
-    help: "The product (label product: control) and its version (label version: \
-           ProductInfo.get productInfo.versionString for Control); always 1.",
+    help: "The product (label product: control, connect or operator) and its version \
+           (label version: Control ProductInfo.get productInfo.versionString; Connect \
+           Server.getProductInfo info.version and info.buildNumber; Operator \
+           Server.getConstantList constantList.product.SERVER_SOFTWARE); always 1.",
     kind: MetricKind::Info,
 };
 
+/// Kerio Connect's and Kerio Operator's (Control's `users` field is not documented as a
+/// licence figure).
+#[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
+pub(crate) const LICENSED_USERS: MetricDef = MetricDef {
+    name: "kerio_licensed_users",
+    help: "Users the licence covers (Connect and Operator: ProductRegistration.getFullStatus \
+           status.users; absent when negative, Connect's -2 meaning unlimited).",
+    kind: MetricKind::Gauge,
+};
 /// The metrics every probe has, whatever the product.
 pub(crate) const COMMON_METRICS: [&MetricDef; 5] = [
     &UP,
@@ -140,7 +151,6 @@ enum Joined {
 pub(crate) struct Target {
     pub(crate) name: String,
     pub(crate) appliance: Appliance,
-    pub(crate) product: &'static ProductDef,
     probe: Box<dyn TargetProbe>,
     running: Mutex<Option<(u64, String, Running)>>,
     last: Mutex<Option<Arc<Probe>>>,
@@ -148,7 +158,7 @@ pub(crate) struct Target {
 
 /// What every probe shares.
 pub(crate) struct Shop {
-    pub(crate) own: OwnMetrics,
+    pub(crate) own: Arc<OwnMetrics>,
     pub(crate) permits: Semaphore,
     pub(crate) max_in_flight: usize,
     pub(crate) thresholds: Thresholds,
@@ -156,24 +166,41 @@ pub(crate) struct Shop {
 }
 
 impl Target {
-    pub(crate) fn new(
-        appliance: Appliance,
-        product: &'static ProductDef,
-        probe: Box<dyn TargetProbe>,
-    ) -> Target {
+    pub(crate) fn new(appliance: Appliance, probe: Box<dyn TargetProbe>) -> Target {
         Target {
             name: appliance.name.clone(),
             appliance,
-            product,
             probe,
             running: Mutex::new(None),
             last: Mutex::new(None),
         }
     }
 
+    /// The product: as configured, or as found out at the first contact.
+    pub(crate) fn product(&self) -> Option<Product> {
+        self.probe.product()
+    }
+
     /// The result of the last probe that ran to its end or deadline.
     pub(crate) fn last(&self) -> Option<Arc<Probe>> {
         lock(&self.last).clone()
+    }
+
+    /// Finds out the product when the fleet file does not give it, within `within`.
+    pub(crate) async fn find_product(&self, shop: &Shop, within: Duration) {
+        if self.product().is_some() {
+            return;
+        }
+        let module = Module::new(within);
+        let findings = Arc::new(Mutex::new(Findings::default()));
+        let ctx = ProbeContext {
+            target: &self.name,
+            module: &module,
+            thresholds: &shop.thresholds,
+            own: &shop.own,
+            findings: &findings,
+        };
+        let _ = tokio::time::timeout(within, self.probe.find_product(ctx)).await;
     }
 
     /// Logs out; true when there was a session.
@@ -280,7 +307,7 @@ async fn run(
         let _ = tokio::time::timeout_at(deadline, target.probe.probe(ctx)).await;
         shop.own.in_flight().dec();
         let findings = std::mem::take(&mut *lock(&findings));
-        let planned = planned(target.product, &module);
+        let planned = planned(target.product(), &module);
         let probe = finish(
             &target,
             &module_name,
@@ -304,8 +331,12 @@ async fn run(
     outcome
 }
 
-/// The collectors a probe with `module` runs.
-fn planned(product: &ProductDef, module: &Module) -> Vec<&'static str> {
+/// The collectors a probe of `product` with `module` runs (none while the product is
+/// not known, or has no collectors in this build).
+fn planned(product: Option<Product>, module: &Module) -> Vec<&'static str> {
+    let Some(product) = product.and_then(def_of) else {
+        return Vec::new();
+    };
     let mut names = product.status_collectors.to_vec();
     names.extend(
         (product.collectors)()

@@ -11,17 +11,22 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use crate::fleet::{Appliance, Reason, Status, Thresholds};
+use crate::fleet::{Appliance, Product, Reason, Status, Thresholds};
 
 use super::config::Module;
+#[cfg(feature = "connect-admin")]
+use super::connect;
 use super::control;
+use super::detect;
 use super::metrics::{Families, MetricDef};
+#[cfg(feature = "operator-admin")]
+use super::operator;
 use super::own::OwnMetrics;
 
 /// A product the exporter has collectors for.
 pub(crate) struct ProductDef {
-    /// The product's name, as in the fleet file (`control`).
-    pub(crate) name: &'static str,
+    /// The product.
+    pub(crate) product: Product,
     /// The collectors of the status reads, which every probe runs.
     pub(crate) status_collectors: &'static [&'static str],
     /// The collectors a module may choose.
@@ -32,13 +37,33 @@ pub(crate) struct ProductDef {
     pub(crate) target: fn(&Appliance, &TargetSettings) -> Box<dyn TargetProbe>,
 }
 
-/// The products, by name. Connect and Operator join here with collectors of their own.
-pub(crate) static PRODUCTS: &[ProductDef] = &[control::PRODUCT];
+/// The products this build has collectors for: Kerio Control always, Kerio Connect with
+/// the feature `connect-admin`, Kerio Operator with `operator-admin`.
+pub(crate) static PRODUCTS: &[ProductDef] = &[
+    control::PRODUCT,
+    #[cfg(feature = "connect-admin")]
+    connect::PRODUCT,
+    #[cfg(feature = "operator-admin")]
+    operator::PRODUCT,
+];
 
-/// The product of an appliance. Appliances are Kerio Control ones until the fleet file
-/// can say otherwise.
-pub(crate) fn product_of(_appliance: &Appliance) -> &'static ProductDef {
-    &PRODUCTS[0]
+/// The collectors of `product`, when this build has them.
+pub(crate) fn def_of(product: Product) -> Option<&'static ProductDef> {
+    PRODUCTS.iter().find(|d| d.product == product)
+}
+
+/// The probe of an appliance: of the product the fleet file gives it; without one, a
+/// probe that finds the product out at first contact (as the fleet report does) and
+/// keeps it for the target's session. A product this build has no collectors for is
+/// reported as such, red, never probed as another product.
+pub(crate) fn target_of(appliance: &Appliance, settings: &TargetSettings) -> Box<dyn TargetProbe> {
+    match appliance.product {
+        Some(product) => match def_of(product) {
+            Some(def) => (def.target)(appliance, settings),
+            None => detect::unsupported(product),
+        },
+        None => detect::target(appliance, settings),
+    }
 }
 
 /// Every collector name of every product, sorted, each once.
@@ -67,6 +92,13 @@ pub(crate) trait TargetProbe: Send + Sync {
     fn probe<'a>(&'a self, ctx: ProbeContext<'a>) -> BoxFuture<'a, ()>;
     /// Logs out the session, if there is one; true when there was.
     fn logout(&self) -> BoxFuture<'_, bool>;
+    /// The product probed: as configured or as found out; `None` until it is found out.
+    fn product(&self) -> Option<Product>;
+    /// Finds out the product when it is not known, keeping the session for the next
+    /// probe (for service discovery before the first probe); nothing for the others.
+    fn find_product<'a>(&'a self, _ctx: ProbeContext<'a>) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// What a probe gets to work with.
@@ -78,7 +110,7 @@ pub(crate) struct ProbeContext<'a> {
     /// What counts as low memory, low disk or an expiry that is soon.
     pub(crate) thresholds: &'a Thresholds,
     /// The exporter's own metrics (logins, sessions, collector errors).
-    pub(crate) own: &'a OwnMetrics,
+    pub(crate) own: &'a Arc<OwnMetrics>,
     /// Where the probe writes what it finds.
     pub(crate) findings: &'a Arc<Mutex<Findings>>,
 }

@@ -29,7 +29,10 @@ pub struct Figures {
     /// Days since an expiry passed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days_expired: Option<i64>,
-    /// The threshold the figure was held to, in the figure's unit (percent, days), from
+    /// Kerio Connect: messages waiting in the mail queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_queue_messages: Option<i64>,
+    /// The threshold the figure was held to, in the figure's unit (percent, days, messages), from
     /// [`Thresholds`](super::Thresholds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,

@@ -103,11 +103,11 @@
 
 pub(crate) mod config;
 #[cfg(feature = "connect-admin")]
-mod connect;
+pub(crate) mod connect;
 mod figures;
 mod html;
 #[cfg(feature = "operator-admin")]
-mod operator;
+pub(crate) mod operator;
 pub(crate) mod poll;
 pub(crate) mod product;
 pub(crate) mod read;

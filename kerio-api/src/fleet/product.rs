@@ -130,11 +130,14 @@ impl FromStr for Product {
     }
 }
 
-/// The application the fleet logs in as (shown in the appliances' logs).
+/// The application name the fleet logs in as (shown in the appliances' logs).
+pub(crate) const FLEET: &str = "kerio-rs fleet";
+
+/// The application `name` logs in as.
 #[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
-pub(crate) fn application() -> crate::admin::ApiApplication {
+pub(crate) fn application(name: &str) -> crate::admin::ApiApplication {
     crate::admin::ApiApplication {
-        name: Some("kerio-rs fleet".into()),
+        name: Some(name.into()),
         vendor: Some("kerio-rs".into()),
         version: Some(env!("CARGO_PKG_VERSION").into()),
     }
@@ -173,7 +176,7 @@ pub(crate) async fn visit(
             _ => Product::Control,
         },
     };
-    let session = Logged::login(product, client, user, password)
+    let session = Logged::login(product, client, user, password, FLEET)
         .await
         .map_err(|e| super::poll::login_failure(&e, options.timeout))?;
     Ok(session.visit(options).await)
@@ -181,7 +184,7 @@ pub(crate) async fn visit(
 
 /// The products this build polls, in the order they are tried on an appliance of
 /// unknown product: the one whose default port is the URL's first, then [`Product::ALL`].
-fn candidates(client: &Client) -> Vec<Product> {
+pub(crate) fn candidates(client: &Client) -> Vec<Product> {
     let port = reqwest::Url::parse(&client.endpoint::<Admin>())
         .ok()
         .and_then(|u| u.port_or_known_default());
@@ -194,10 +197,8 @@ fn candidates(client: &Client) -> Vec<Product> {
 }
 
 /// Finds out the product at first contact: logs in once (the login is the same method
-/// in every product), then tries each candidate's version read, which only that
-/// product's spec has. A method the appliance does not have is answered "method not
-/// found", and the next candidate is tried; a reply that names another product moves on
-/// too. The first that answers decides, and the visit goes on as for that product.
+/// in every product), then finds the product ([`Logged::find`]) and visits it as that
+/// product.
 async fn detect(
     candidates: &[Product],
     client: &Client,
@@ -211,43 +212,11 @@ async fn detect(
                 .kind(ReasonKind::Configuration),
         );
     };
-    let mut session = Logged::login(first, client, user, password)
+    let session = Logged::login(first, client, user, password, FLEET)
         .await
         .map_err(|e| super::poll::login_failure(&e, options.timeout))?;
-    let mut tried = Vec::new();
-    for &product in candidates {
-        session = match session.rebind(product) {
-            Ok(rebound) => rebound,
-            Err(same) => {
-                tried.push(format!("{} is served at another path", product.title()));
-                same
-            }
-        };
-        if session.product() != product {
-            continue;
-        }
-        match session.identify().await {
-            Identity::Is => return Ok(session.visit(options).await),
-            Identity::IsNot(why) => tried.push(format!("not {}: {why}", product.title())),
-            Identity::Failed(e) => {
-                session.logout().await;
-                return Err(Reason::new(
-                    Status::Red,
-                    format!("The product could not be found out: {e}"),
-                )
-                .kind(ReasonKind::Offline));
-            }
-        }
-    }
-    session.logout().await;
-    Err(Reason::new(
-        Status::Red,
-        format!(
-            "The product could not be found out ({}); set `product` for this appliance",
-            tried.join("; ")
-        ),
-    )
-    .kind(ReasonKind::Configuration))
+    let found = session.find(candidates).await?;
+    Ok(found.visit(options).await)
 }
 
 /// What a product's identifying read said.
@@ -297,20 +266,25 @@ fn names_other(name: &str, of: Product) -> Option<Product> {
 }
 
 /// A session of one product's administration.
-enum Logged {
+pub(crate) enum Logged {
+    /// Kerio Control.
     Control(Session<Admin>),
+    /// Kerio Connect.
     #[cfg(feature = "connect-admin")]
     Connect(Session<ConnectAdmin>),
+    /// Kerio Operator.
     #[cfg(feature = "operator-admin")]
     Operator(Session<OperatorAdmin>),
 }
 
 impl Logged {
-    async fn login(
+    /// Logs in to the administration of `product` as the application `name`.
+    pub(crate) async fn login(
         product: Product,
         client: &Client,
         user: &str,
         password: &str,
+        name: &str,
     ) -> Result<Logged, Error> {
         if let Some(why) = product.unsupported() {
             return Err(Error::Config(why));
@@ -318,17 +292,62 @@ impl Logged {
         Ok(match product {
             #[cfg(feature = "connect-admin")]
             Product::Connect => {
-                Logged::Connect(super::connect::login(client, user, password).await?)
+                Logged::Connect(super::connect::login_as(client, user, password, name).await?)
             }
             #[cfg(feature = "operator-admin")]
             Product::Operator => {
-                Logged::Operator(super::operator::login(client, user, password).await?)
+                Logged::Operator(super::operator::login_as(client, user, password, name).await?)
             }
-            _ => Logged::Control(read::login(client, user, password).await?),
+            _ => Logged::Control(read::login_as(client, user, password, name).await?),
         })
     }
 
-    fn product(&self) -> Product {
+    /// Finds out which of `candidates` the appliance is, with this one login: tries
+    /// each candidate's version read, which only that product's spec has. A method the
+    /// appliance does not have is answered "method not found", and the next candidate
+    /// is tried; a reply that names another product moves on too. The first that
+    /// answers decides: the session, bound to that product, is returned. When none
+    /// does, the session is logged out and the reason says what each answered.
+    pub(crate) async fn find(self, candidates: &[Product]) -> Result<Logged, Reason> {
+        let mut session = self;
+        let mut tried = Vec::new();
+        for &product in candidates {
+            session = match session.rebind(product) {
+                Ok(rebound) => rebound,
+                Err(same) => {
+                    tried.push(format!("{} is served at another path", product.title()));
+                    same
+                }
+            };
+            if session.product() != product {
+                continue;
+            }
+            match session.identify().await {
+                Identity::Is => return Ok(session),
+                Identity::IsNot(why) => tried.push(format!("not {}: {why}", product.title())),
+                Identity::Failed(e) => {
+                    session.logout().await;
+                    return Err(Reason::new(
+                        Status::Red,
+                        format!("The product could not be found out: {e}"),
+                    )
+                    .kind(ReasonKind::Offline));
+                }
+            }
+        }
+        session.logout().await;
+        Err(Reason::new(
+            Status::Red,
+            format!(
+                "The product could not be found out ({}); set `product` for this appliance",
+                tried.join("; ")
+            ),
+        )
+        .kind(ReasonKind::Configuration))
+    }
+
+    /// The product of the session.
+    pub(crate) fn product(&self) -> Product {
         match self {
             Logged::Control(_) => Product::Control,
             #[cfg(feature = "connect-admin")]
@@ -417,7 +436,8 @@ impl Logged {
         }
     }
 
-    async fn logout(&self) {
+    /// Logs out; a failure only costs the session.
+    pub(crate) async fn logout(&self) {
         match self {
             Logged::Control(s) => read::logout(s).await,
             #[cfg(feature = "connect-admin")]

@@ -13,15 +13,6 @@ use super::status::Readings;
 /// The period of the memory history the status is judged on (one sample every 20 s).
 const HISTORY: HistogramType = HistogramType::HistogramTwoHours;
 
-/// Logs in as the fleet report's application.
-pub(crate) async fn login(
-    client: &Client,
-    user: &str,
-    password: &str,
-) -> Result<Session<Admin>, Error> {
-    login_as(client, user, password, "kerio-rs fleet").await
-}
-
 /// Logs in as the application `name` (shown in the appliance's logs).
 pub(crate) async fn login_as(
     client: &Client,

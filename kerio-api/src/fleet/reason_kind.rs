@@ -45,6 +45,10 @@ pub enum ReasonKind {
     Expired,
     /// Another expiry date is near.
     Expiring,
+    /// Kerio Connect: the mail queue holds more messages than usual.
+    MailQueueBacklog,
+    /// Kerio Connect: the mail queue holds so many messages that delivery has stopped.
+    MailQueueStuck,
     /// Anything else.
     #[default]
     Other,
@@ -52,7 +56,7 @@ pub enum ReasonKind {
 
 impl ReasonKind {
     /// Every kind, in the order of the declaration.
-    pub const ALL: [ReasonKind; 20] = [
+    pub const ALL: [ReasonKind; 22] = [
         ReasonKind::Online,
         ReasonKind::Unmanaged,
         ReasonKind::Offline,
@@ -72,6 +76,8 @@ impl ReasonKind {
         ReasonKind::MaintenanceExpiring,
         ReasonKind::Expired,
         ReasonKind::Expiring,
+        ReasonKind::MailQueueBacklog,
+        ReasonKind::MailQueueStuck,
         ReasonKind::Other,
     ];
 
@@ -97,6 +103,8 @@ impl ReasonKind {
             ReasonKind::MaintenanceExpiring => "maintenance_expiring",
             ReasonKind::Expired => "expired",
             ReasonKind::Expiring => "expiring",
+            ReasonKind::MailQueueBacklog => "mail_queue_backlog",
+            ReasonKind::MailQueueStuck => "mail_queue_stuck",
             ReasonKind::Other => "other",
         }
     }

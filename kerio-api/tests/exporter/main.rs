@@ -3,6 +3,8 @@
 
 mod http;
 mod probe;
+#[cfg(all(feature = "connect-admin", feature = "operator-admin"))]
+mod products;
 mod prometheus;
 
 use std::net::TcpListener;

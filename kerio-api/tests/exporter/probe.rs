@@ -330,3 +330,26 @@ fn the_readme_names_every_metric() {
         assert!(named, "the README's exporter section lacks {}", def.name);
     }
 }
+
+/// A build without Kerio Operator's feature reports an Operator appliance as such, red,
+/// and never contacts it as another product.
+#[cfg(not(feature = "operator-admin"))]
+#[tokio::test]
+async fn a_product_the_build_lacks_is_reported_not_probed_as_control() {
+    use kerio_api::fleet::Product;
+    let m = mock(ApplianceState::Healthy, Faults::new()).await;
+    let e = exporter(vec![managed("pbx", &m).product(Product::Operator)]);
+    let probe = e.probe("pbx", None, None).await.expect("probe");
+    assert_eq!((probe.up, probe.status), (false, Status::Red));
+    assert_eq!(kinds(&probe), [ReasonKind::Configuration]);
+    assert!(
+        probe.reasons[0].text.contains("operator-admin"),
+        "{:?}",
+        probe.reasons
+    );
+    assert_eq!(m.connections(), 0, "not contacted");
+    assert!(
+        e.service_discovery()
+            .contains("\"__meta_kerio_product\": \"operator\"")
+    );
+}

@@ -3,7 +3,7 @@
 //! same time, so that the status does not wait for the extras).
 
 mod extra;
-mod status;
+pub(crate) mod status;
 
 use std::sync::{Arc, Mutex};
 
@@ -13,21 +13,21 @@ use crate::admin::Admin;
 use crate::fleet::poll::{client_builder, login_failure, unix_now};
 use crate::fleet::read::{self, StatusReads};
 use crate::fleet::status::{Readings, assess};
-use crate::fleet::{Appliance, Reason, ReasonKind, Status};
+use crate::fleet::{Appliance, Product, Reason, ReasonKind, Status};
 use crate::{Batch, BatchResults, Client, Error, Session};
 
 use super::metrics::{Families, MetricDef};
 use super::product::{Findings, ProbeContext, ProductDef, TargetProbe, TargetSettings, write};
 
 /// The application name the exporter logs in as (shown in the appliance's log).
-const APPLICATION: &str = "kerio-rs exporter";
+pub(crate) const APPLICATION: &str = "kerio-rs exporter";
 /// The largest reply read: far above what these reads return, a bound against a hostile
 /// appliance (the client's default is for listings of thousands of items).
-const MAX_REPLY_SIZE: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_REPLY_SIZE: usize = 4 * 1024 * 1024;
 
 /// Kerio Control.
 pub(crate) const PRODUCT: ProductDef = ProductDef {
-    name: "control",
+    product: Product::Control,
     status_collectors: &status::NAMES,
     collectors,
     metrics,
@@ -50,6 +50,21 @@ fn target(appliance: &Appliance, settings: &TargetSettings) -> Box<dyn TargetPro
         settings: settings.clone(),
         client: Mutex::new(None),
         session: tokio::sync::Mutex::new(None),
+    })
+}
+
+/// A target whose client and session were made when its product was found out.
+pub(crate) fn adopt(
+    appliance: &Appliance,
+    settings: &TargetSettings,
+    client: Client,
+    session: Session<Admin>,
+) -> Box<dyn TargetProbe> {
+    Box::new(ControlTarget {
+        appliance: appliance.clone(),
+        settings: settings.clone(),
+        client: Mutex::new(Some(client)),
+        session: tokio::sync::Mutex::new(Some(session)),
     })
 }
 
@@ -88,6 +103,10 @@ impl TargetProbe for ControlTarget {
                 None => false,
             }
         })
+    }
+
+    fn product(&self) -> Option<Product> {
+        Some(Product::Control)
     }
 }
 
@@ -292,13 +311,13 @@ impl ControlTarget {
 }
 
 /// A red finding: no usable answer.
-fn fail(findings: &mut Findings, reason: Reason) {
+pub(crate) fn fail(findings: &mut Findings, reason: Reason) {
     findings.up = Some(false);
     findings.status = Some((Status::Red, vec![reason]));
 }
 
 /// Whether the appliance gave no answer at all (as opposed to an error reply).
-fn unanswered(e: &Error) -> bool {
+pub(crate) fn unanswered(e: &Error) -> bool {
     matches!(
         e,
         Error::Timeout { .. } | Error::Transport { .. } | Error::Tls { .. }
@@ -306,7 +325,7 @@ fn unanswered(e: &Error) -> bool {
 }
 
 /// Method not found (-32601) or unavailable (-32608): the firmware lacks it.
-fn unsupported(e: &Error) -> bool {
+pub(crate) fn unsupported(e: &Error) -> bool {
     e.rpc()
         .is_some_and(|rpc| matches!(rpc.code, -32601 | -32608))
 }

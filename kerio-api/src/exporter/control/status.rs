@@ -15,7 +15,9 @@ pub(crate) const NAMES: [&str; 4] = ["product", "update", "health", "registratio
 
 pub(crate) const UPDATE_AVAILABLE: MetricDef = MetricDef {
     name: "kerio_update_available",
-    help: "1 when a newer firmware is available (UpdateChecker.getStatus status.newVersion).",
+    help: "1 when a newer version is available (Control: UpdateChecker.getStatus \
+           status.newVersion; Connect: Server.getProductInfo info.updateInfo.result is \
+           updNewVersion; Operator: no method is known).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const UPDATE_STATUS: MetricDef = MetricDef {
@@ -34,40 +36,45 @@ pub(crate) const UPDATE_CHECK_AGE: MetricDef = MetricDef {
 pub(crate) const CPU_USED: MetricDef = MetricDef {
     name: "kerio_cpu_used_ratio",
     help: "CPU load, the mean of the samples of the last two hours, 0 to 1 \
-           (SystemHealth.get HistogramTwoHours data.cpu, percent samples divided by 100; \
-           the order and spacing of the samples are not documented, the mean does not \
-           depend on them).",
+           (SystemHealth.get HistogramTwoHours data.cpu of Control and Connect, percent \
+           samples divided by 100; the order and spacing of the samples are not \
+           documented, the mean does not depend on them).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const MEMORY_USED: MetricDef = MetricDef {
     name: "kerio_memory_used_ratio",
     help: "Memory in use, the mean of the samples of the last two hours, 0 to 1: the \
            figure the low-memory rule judges (SystemHealth.get HistogramTwoHours \
-           data.memory, percent samples of memoryTotal divided by 100).",
+           data.memory of Control and Connect, percent samples of memoryTotal divided by \
+           100; Operator's memory has no known unit, see kerio_operator_memory_used).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const MEMORY_TOTAL: MetricDef = MetricDef {
     name: "kerio_memory_total_bytes",
-    help: "Total memory (SystemHealth.get data.memoryTotal, which is in KiB: the vendor's \
-           web administration multiplies it by 1024 before showing bytes).",
+    help: "Total memory in bytes (SystemHealth.get data.memoryTotal: Kerio Control sends \
+           KiB, which the vendor's web administration multiplies by 1024; Kerio Connect's \
+           spec documents bytes, no recorded exchange confirms it).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const DISK_TOTAL: MetricDef = MetricDef {
     name: "kerio_disk_total_bytes",
-    help: "Size of the data partition (SystemHealth.get data.diskTotal; bytes as the spec \
-           documents it, no recorded exchange confirms the unit).",
+    help: "Size of the data partition (SystemHealth.get data.diskTotal, for Operator \
+           systemHealth.diskTotal; bytes as the specs document it, no recorded exchange \
+           confirms the unit).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const DISK_FREE: MetricDef = MetricDef {
     name: "kerio_disk_free_bytes",
-    help: "Free space of the data partition (SystemHealth.get data.diskFree; bytes as the \
-           spec documents it, no recorded exchange confirms the unit).",
+    help: "Free space of the data partition (SystemHealth.get data.diskFree, for Operator \
+           systemHealth.diskFree; bytes as the specs document it, no recorded exchange \
+           confirms the unit).",
     kind: MetricKind::Gauge,
 };
 pub(crate) const REGISTRATION_STATE: MetricDef = MetricDef {
     name: "kerio_registration_state",
     help: "Registration state, label state = the wire value \
-           (ProductRegistration.getFullStatus status.regType); rsTrialExpired is red.",
+           (ProductRegistration.getFullStatus status.regType, Control and Connect); \
+           rsTrialExpired is red.",
     kind: MetricKind::StateSet,
 };
 pub(crate) const EXPIRY: MetricDef = MetricDef {
@@ -77,7 +84,8 @@ pub(crate) const EXPIRY: MetricDef = MetricDef {
            report's rule: a day after its last day of validity \
            (ProductRegistration.getFullStatus status.expirations[].date, taken as seconds \
            since the epoch), else remainingDays + 1 days from the probe; absent when \
-           isUnlimited.",
+           isUnlimited. Operator's items carry no type: the first is taken for the \
+           licence, the second for the maintenance, as the vendor's example does.",
     kind: MetricKind::Gauge,
 };
 
@@ -128,7 +136,7 @@ fn update_state(info: &UpdateCheckerInfo, out: &mut Families) {
     }
 }
 
-fn health_figures(data: &SystemHealthData, out: &mut Families) {
+pub(crate) fn health_figures(data: &SystemHealthData, out: &mut Families) {
     if let Some(cpu) = mean_percent(data.cpu.as_deref()) {
         out.gauge(&CPU_USED, cpu / 100.0);
     }
@@ -147,7 +155,7 @@ fn health_figures(data: &SystemHealthData, out: &mut Families) {
     }
 }
 
-fn registration_state(status: &RegistrationFullStatus, now: i64, out: &mut Families) {
+pub(crate) fn registration_state(status: &RegistrationFullStatus, now: i64, out: &mut Families) {
     if let Some(state) = &status.reg_type {
         let known = [
             RegistrationType::RsNoRegistration,
@@ -171,7 +179,7 @@ fn registration_state(status: &RegistrationFullStatus, now: i64, out: &mut Famil
 }
 
 /// The mean of the finite samples, in percent.
-fn mean_percent(samples: Option<&[f64]>) -> Option<f64> {
+pub(crate) fn mean_percent(samples: Option<&[f64]>) -> Option<f64> {
     let finite: Vec<f64> = samples?.iter().copied().filter(|v| v.is_finite()).collect();
     (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
 }

@@ -10,6 +10,7 @@ use crate::connect::admin::{
     UpdateCheckerStatus,
 };
 use crate::fleet::status::{self, Reason, Status, Thresholds};
+use crate::fleet::{Figures, ReasonKind};
 
 /// What a Kerio Connect replied to the four reads that decide its status; each read
 /// succeeds or fails on its own (the error as its message).
@@ -57,35 +58,36 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
     let mut good = Vec::new();
     match &readings.product {
         Ok(info) => update(info, &mut issues),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The product version and update state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!(
+            "The product version and update state could not be read: {e}"
+        ))),
     }
     match &readings.health {
         Ok(data) => status::health(&control_figures(data), limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("Memory and disk could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!(
+            "Memory and disk could not be read: {e}"
+        ))),
     }
     match &readings.registration {
         Ok(registration) => {
             status::registration(registration, limits, now, &mut issues, &mut good);
         }
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The licence state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!(
+            "The licence state could not be read: {e}"
+        ))),
     }
     match &readings.queue {
         Ok(queue) => mail_queue(queue, limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The mail queue could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!(
+            "The mail queue could not be read: {e}"
+        ))),
     }
     status::conclude(issues, &good)
+}
+
+/// A read that failed: the server answered, but that part was not checked.
+fn read_failed(text: String) -> Reason {
+    Reason::new(Status::Yellow, text).kind(ReasonKind::ReadFailed)
 }
 
 /// The version shown in the report: `info.version`, with `info.buildNumber` when the
@@ -113,27 +115,32 @@ fn update(info: &ProductInfo, issues: &mut Vec<Reason>) {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
-    let text = match &update.result {
+    let (kind, text) = match &update.result {
         Some(UpdateCheckerStatus::UpdNewVersion) => {
             let running = version(info).map_or_else(String::new, |v| format!(" (running {v})"));
-            match detail {
+            let text = match detail {
                 Some(d) => format!("An update is available{running}: {d}"),
                 None => format!("An update is available{running}"),
-            }
+            };
+            (ReasonKind::UpdateAvailable, text)
         }
-        Some(UpdateCheckerStatus::UpdError) => match detail {
-            Some(d) => format!("The last update check failed: {d}"),
-            None => "The last update check failed".to_owned(),
-        },
+        Some(UpdateCheckerStatus::UpdError) => {
+            let text = match detail {
+                Some(d) => format!("The last update check failed: {d}"),
+                None => "The last update check failed".to_owned(),
+            };
+            (ReasonKind::UpdateFailed, text)
+        }
         _ => return,
     };
-    issues.push(Reason::new(Status::Yellow, text));
+    issues.push(Reason::new(Status::Yellow, text).kind(kind));
 }
 
-/// Connect's memory and disk figures as Kerio Control's rules read them: the same four
-/// figures in the same units.
-fn control_figures(data: &SystemHealthData) -> admin::SystemHealthData {
+/// Connect's load, memory and disk figures as Kerio Control's rules (and the exporter's
+/// Control metrics) read them: the same five figures in the same units.
+pub(crate) fn control_figures(data: &SystemHealthData) -> admin::SystemHealthData {
     admin::SystemHealthData {
+        cpu: data.cpu.clone(),
         memory: data.memory.clone(),
         // Connect's spec gives bytes (from the catalog; no exchange confirms it), Kerio
         // Control's rule reads KiB, as Control's web administration does.
@@ -154,16 +161,26 @@ fn mail_queue(
     let noun = if n == 1 { "message" } else { "messages" };
     let volume = volume(&queue.volume).map_or_else(String::new, |v| format!(", {v}"));
     let figure = format!("{n} {noun} waiting{volume}");
+    let figures = |threshold: i64| Figures {
+        mail_queue_messages: Some(n),
+        threshold: Some(threshold as f64),
+        ..Figures::default()
+    };
     if n >= limits.mail_queue_critical_messages {
-        issues.push(Reason::new(
-            Status::Red,
-            format!("The mail queue is stuck: {figure}"),
-        ));
+        issues.push(
+            Reason::new(Status::Red, format!("The mail queue is stuck: {figure}"))
+                .kind(ReasonKind::MailQueueStuck)
+                .figures(figures(limits.mail_queue_critical_messages)),
+        );
     } else if n >= limits.mail_queue_messages {
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("The mail queue is backed up: {figure}"),
-        ));
+        issues.push(
+            Reason::new(
+                Status::Yellow,
+                format!("The mail queue is backed up: {figure}"),
+            )
+            .kind(ReasonKind::MailQueueBacklog)
+            .figures(figures(limits.mail_queue_messages)),
+        );
     } else {
         good.push(format!("mail queue {figure}"));
     }

@@ -229,3 +229,68 @@ fn the_version_joins_the_build_once() {
     info.version = Some(" ".into());
     assert_eq!(version(&info), None);
 }
+
+#[test]
+fn every_reason_has_its_kind() {
+    use crate::fleet::ReasonKind as K;
+    let kinds = |readings: &Readings| -> Vec<K> {
+        let (_, reasons) = assess(readings, &Thresholds::default(), NOW);
+        reasons.iter().map(|r| r.kind).collect()
+    };
+    assert_eq!(kinds(&healthy()), [K::Online]);
+    let worn = Readings {
+        product: Ok(product(UpdateCheckerStatus::UpdNewVersion, "")),
+        health: Ok(health(95.0, 30.0)),
+        registration: Ok(registration(12)),
+        queue: Ok(queue(1000)),
+    };
+    assert_eq!(
+        kinds(&worn),
+        [
+            K::MailQueueStuck,
+            K::UpdateAvailable,
+            K::MemoryLow,
+            K::DiskLow,
+            K::LicenseExpiring,
+            K::MaintenanceExpiring
+        ]
+    );
+    let failing = Readings {
+        product: Ok(product(UpdateCheckerStatus::UpdError, "")),
+        registration: Ok(registration(-1)),
+        queue: Ok(queue(100)),
+        ..healthy()
+    };
+    assert_eq!(
+        kinds(&failing),
+        [
+            K::LicenseExpired,
+            K::MaintenanceExpired,
+            K::UpdateFailed,
+            K::MailQueueBacklog
+        ]
+    );
+    let failed = Readings {
+        product: Err("timeout".into()),
+        health: Err("timeout".into()),
+        registration: Err("timeout".into()),
+        queue: Err("timeout".into()),
+    };
+    assert_eq!(kinds(&failed), [K::ReadFailed; 4]);
+    assert_eq!(K::MailQueueBacklog.as_str(), "mail_queue_backlog");
+}
+
+#[test]
+fn the_mail_queue_reason_carries_its_count_and_threshold() {
+    let readings = Readings {
+        queue: Ok(queue(240)),
+        ..healthy()
+    };
+    let (_, reasons) = assess(&readings, &Thresholds::default(), NOW);
+    let figures = &reasons[0].figures;
+    assert_eq!(figures.mail_queue_messages, Some(240));
+    assert_eq!(figures.threshold, Some(100.0));
+    let json = serde_json::to_value(&reasons[0]).unwrap_or_default();
+    assert_eq!(json["kind"], "mail_queue_backlog");
+    assert_eq!(json["figures"]["mail_queue_messages"], 240);
+}

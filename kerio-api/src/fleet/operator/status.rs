@@ -21,6 +21,7 @@
 //! unit is a guess would raise alarms nobody can check.
 
 use crate::admin::{self, ExpireType};
+use crate::fleet::ReasonKind;
 use crate::fleet::status::{self, Reason, Status, Thresholds};
 use crate::operator::admin::{RegistrationFullStatus, ServerConstants, SystemHealthData};
 
@@ -44,17 +45,13 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
     let mut issues = Vec::new();
     let mut good = Vec::new();
     if let Err(e) = &readings.constants {
-        issues.push(Reason::new(
-            Status::Yellow,
-            format!("The product version could not be read: {e}"),
-        ));
+        issues.push(read_failed(format!(
+            "The product version could not be read: {e}"
+        )));
     }
     match &readings.health {
         Ok(data) => status::health(&disk_figures(data), limits, &mut issues, &mut good),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The disk could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!("The disk could not be read: {e}"))),
     }
     match &readings.registration {
         Ok(registration) => status::registration(
@@ -64,12 +61,16 @@ pub(crate) fn assess(readings: &Readings, limits: &Thresholds, now: i64) -> (Sta
             &mut issues,
             &mut good,
         ),
-        Err(e) => issues.push(Reason::new(
-            Status::Yellow,
-            format!("The licence state could not be read: {e}"),
-        )),
+        Err(e) => issues.push(read_failed(format!(
+            "The licence state could not be read: {e}"
+        ))),
     }
     status::conclude(issues, &good)
+}
+
+/// A read that failed: the PBX answered, but that part was not checked.
+fn read_failed(text: String) -> Reason {
+    Reason::new(Status::Yellow, text).kind(ReasonKind::ReadFailed)
 }
 
 /// The version shown in the report: `SERVER_SOFTWARE` as the PBX gives it.
@@ -85,7 +86,7 @@ pub(crate) fn version(constants: &ServerConstants) -> Option<String> {
 
 /// The disk figures as Kerio Control's rule reads them (both in bytes); memory is left
 /// out, its unit being unknown.
-fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
+pub(crate) fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
     admin::SystemHealthData {
         disk_total: data.disk_total,
         disk_free: data.disk_free,
@@ -94,7 +95,9 @@ fn disk_figures(data: &SystemHealthData) -> admin::SystemHealthData {
 }
 
 /// The expirations as Kerio Control's rule reads them, typed by their position.
-fn control_registration(status: &RegistrationFullStatus) -> admin::RegistrationFullStatus {
+pub(crate) fn control_registration(
+    status: &RegistrationFullStatus,
+) -> admin::RegistrationFullStatus {
     let expirations = status
         .expirations
         .iter()

@@ -148,3 +148,33 @@ fn failed_reads_are_yellow_and_say_what_was_not_checked() {
         )
     );
 }
+
+#[test]
+fn every_reason_has_its_kind() {
+    use crate::fleet::ReasonKind as K;
+    let kinds = |readings: &Readings| -> Vec<K> {
+        let (_, reasons) = assess(readings, &Thresholds::default(), NOW);
+        reasons.iter().map(|r| r.kind).collect()
+    };
+    assert_eq!(kinds(&healthy()), [K::Online]);
+    let worn = Readings {
+        health: Ok(health(1.0)),
+        registration: Ok(registration(-2, 10)),
+        ..healthy()
+    };
+    assert_eq!(
+        kinds(&worn),
+        [K::DiskFull, K::LicenseExpired, K::MaintenanceExpiring]
+    );
+    let low = Readings {
+        health: Ok(health(6.0)),
+        ..healthy()
+    };
+    assert_eq!(kinds(&low), [K::DiskLow]);
+    let failed = Readings {
+        constants: Err("timeout".into()),
+        health: Err("timeout".into()),
+        registration: Err("timeout".into()),
+    };
+    assert_eq!(kinds(&failed), [K::ReadFailed; 3]);
+}
