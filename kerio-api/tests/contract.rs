@@ -211,9 +211,9 @@ fn mismatches_name_their_path_and_unknown_fields_are_warnings() {
             .any(|f| f.severity == Severity::Error && f.message.contains("expected"))
     );
     assert!(check("admin", "Nope.nothing", &json!({}), None).is_none());
-    let missing = check("admin", "Users.get", &json!({"query": {}}), None).unwrap();
+    let missing = check("admin", "ActiveHosts.get", &json!({"query": {}}), None).unwrap();
     assert_eq!(
         missing.errors().next().map(|f| f.path.as_str()),
-        Some("params.domainId")
+        Some("params.refresh")
     );
 }

@@ -246,15 +246,9 @@ async fn prometheus_scrapes_every_appliance_through_the_exporter() {
     };
     let mut mocks = Vec::new();
     let mut appliances = Vec::new();
-    // Four Kerio Control appliances, one in each colour that a probe can find.
-    for state in [
-        ApplianceState::Healthy,
-        ApplianceState::UpdateAvailable,
-        ApplianceState::LowMemory,
-        ApplianceState::LicenseExpired,
-    ] {
+    for (state, name) in ApplianceState::ALL {
         let m = mock(state, Faults::new()).await;
-        appliances.push(managed(state.as_str(), &m));
+        appliances.push(managed(name, &m));
         mocks.push(m);
     }
     appliances.push(Appliance::new("unmanaged", mocks[0].url()));
