@@ -1,6 +1,7 @@
 //! A compact JSON description of validated APIs, for programs that interpret the specs
 //! at run time rather than compile them (kerio-api's mock appliance and the `kerio`
-//! command line).
+//! command line), which read it through one model, `kerio_api::dynamic::description`:
+//! a key added here is added there.
 //!
 //! The description keeps what a server needs to check requests and make up replies, and
 //! what a command line needs to check params and explain methods: every method's params

@@ -1,139 +1,61 @@
 //! The specs as the mock reads them: the description kerio-codegen writes at build time
 //! (`kerio_codegen::describe`), checked requests and replies made up from result types.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::made_up;
-use crate::dynamic::DESCRIPTION;
+use crate::dynamic::description::description;
+pub(crate) use crate::dynamic::description::{
+    ApiDescription, MethodDescription, Shape, Slot, TypeDef, TypeRef,
+};
 
-/// A type as the description spells it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum Ty {
-    /// A primitive (`string`, `int64`, ...) or a named type.
-    Name(String),
-    /// A JSON array.
-    List { list: Box<Ty> },
-    /// A JSON object with string keys.
-    Map { map: Box<Ty> },
-}
-
-/// A param, out-param or struct field.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Slot {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub ty: Ty,
-    #[serde(default)]
-    pub optional: bool,
-    #[serde(default)]
-    pub nullable: bool,
-    #[serde(default)]
-    pub lenient: bool,
-    /// Other wire names of a struct field, accepted like its name.
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    /// Values seen or documented on the wire, which made-up values are drawn from.
-    #[serde(default)]
-    pub examples: Vec<Value>,
-}
-
-impl Slot {
-    /// True when `key` is this slot's wire name or one of its aliases.
-    pub fn answers_to(&self, key: &str) -> bool {
-        self.name == key || self.aliases.iter().any(|a| a == key)
-    }
-}
-
-/// A named type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum TypeDef {
-    Struct(Vec<Slot>),
-    Enum(Vec<String>),
-    Alias(Ty),
-}
-
-/// A method.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct MethodSpec {
-    #[serde(default)]
-    pub role: Option<String>,
-    /// Served without a session (first-run set-up).
-    #[serde(default)]
-    pub sessionless: bool,
-    pub params: Vec<Slot>,
-    pub result: Vec<Slot>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiJson {
-    name: String,
-    path: String,
-    #[serde(default)]
-    product: Option<String>,
-    #[serde(default, rename = "sessionCookie")]
-    session_cookie: Option<String>,
-    #[serde(default, rename = "tokenCookie")]
-    token_cookie: Option<String>,
-    interfaces: BTreeMap<String, BTreeMap<String, MethodSpec>>,
-    types: HashMap<String, TypeDef>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DescriptionJson {
-    apis: Vec<ApiJson>,
-}
-
-/// One API: its endpoint path, methods by full wire name and types.
+/// One API as the mock serves it: its description, methods by full wire name and the
+/// cookies its login sets.
 #[derive(Debug)]
 pub(crate) struct ApiSpec {
-    /// The API's name (`admin`, `connect-admin`).
-    pub name: String,
-    pub path: String,
-    /// The product serving it, when the manifest says.
-    pub product: Option<String>,
+    pub description: &'static ApiDescription,
     /// The session cookie and the token cookie its login sets: the manifest's names,
     /// else names made up from the API's name (`SESSION_CONNECT_ADMIN`), since the
     /// real ones are not known.
     pub cookies: (String, String),
-    pub methods: HashMap<String, MethodSpec>,
-    pub types: HashMap<String, TypeDef>,
+    pub methods: HashMap<String, &'static MethodDescription>,
+}
+
+impl Deref for ApiSpec {
+    type Target = ApiDescription;
+
+    fn deref(&self) -> &ApiDescription {
+        self.description
+    }
 }
 
 /// Every API of the description.
 pub(crate) fn apis() -> Result<&'static [Arc<ApiSpec>], String> {
     static APIS: OnceLock<Result<Vec<Arc<ApiSpec>>, String>> = OnceLock::new();
     APIS.get_or_init(|| {
-        let parsed: DescriptionJson = serde_json::from_str(DESCRIPTION)
-            .map_err(|e| format!("the built-in spec description is invalid: {e}"))?;
+        let parsed =
+            description().map_err(|e| format!("the built-in spec description is invalid: {e}"))?;
         Ok(parsed
             .apis
-            .into_iter()
+            .iter()
             .map(|api| {
-                let mut methods = HashMap::new();
-                for (iface, ms) in api.interfaces {
-                    for (name, m) in ms {
-                        methods.insert(format!("{iface}.{name}"), m);
-                    }
-                }
                 let stem = api.name.to_uppercase().replace('-', "_");
                 let cookies = (
                     api.session_cookie
+                        .clone()
                         .unwrap_or_else(|| format!("SESSION_{stem}")),
-                    api.token_cookie.unwrap_or_else(|| format!("TOKEN_{stem}")),
+                    api.token_cookie
+                        .clone()
+                        .unwrap_or_else(|| format!("TOKEN_{stem}")),
                 );
                 Arc::new(ApiSpec {
-                    name: api.name,
-                    path: api.path,
-                    product: api.product,
+                    description: api,
                     cookies,
-                    methods,
-                    types: api.types,
+                    methods: api.methods().collect(),
                 })
             })
             .collect())
@@ -141,20 +63,6 @@ pub(crate) fn apis() -> Result<&'static [Arc<ApiSpec>], String> {
     .as_ref()
     .map(Vec::as_slice)
     .map_err(Clone::clone)
-}
-
-/// A type with aliases followed.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Shape<'a> {
-    String,
-    Boolean,
-    Integer,
-    Double,
-    Any,
-    Struct(&'a [Slot]),
-    Enum(&'a [String]),
-    List(&'a Ty),
-    Map(&'a Ty),
 }
 
 /// What is wrong with the params of a call, with the JSON path of the value.
@@ -174,33 +82,14 @@ impl ApiSpec {
             .map(|(name, _)| name.as_str())
     }
 
-    pub fn shape<'a>(&'a self, ty: &'a Ty) -> Shape<'a> {
-        let mut ty = ty;
-        for _ in 0..=self.types.len() {
-            match ty {
-                Ty::List { list } => return Shape::List(list),
-                Ty::Map { map } => return Shape::Map(map),
-                Ty::Name(name) => match name.as_str() {
-                    "string" => return Shape::String,
-                    "boolean" => return Shape::Boolean,
-                    "int32" | "int64" => return Shape::Integer,
-                    "double" => return Shape::Double,
-                    "any" => return Shape::Any,
-                    other => match self.types.get(other) {
-                        Some(TypeDef::Struct(fields)) => return Shape::Struct(fields),
-                        Some(TypeDef::Enum(values)) => return Shape::Enum(values),
-                        Some(TypeDef::Alias(of)) => ty = of,
-                        None => return Shape::Any,
-                    },
-                },
-            }
-        }
-        Shape::Any
-    }
-
     /// Checks the params of a call: every required param present, every value of its
     /// type; names the spec does not know are refused only when `strict`.
-    pub fn check(&self, method: &MethodSpec, params: &Value, strict: bool) -> Result<(), Problem> {
+    pub fn check(
+        &self,
+        method: &MethodDescription,
+        params: &Value,
+        strict: bool,
+    ) -> Result<(), Problem> {
         let empty = Map::new();
         let given = match params {
             Value::Object(map) => map,
@@ -226,7 +115,7 @@ impl ApiSpec {
 
     fn check_value(
         &self,
-        ty: &Ty,
+        ty: &TypeRef,
         value: &Value,
         slot: &Slot,
         path: &str,
@@ -242,9 +131,13 @@ impl ApiSpec {
             Shape::Any => Ok(()),
             Shape::String if value.is_string() => Ok(()),
             Shape::Boolean if value.is_boolean() => Ok(()),
-            Shape::Integer if value.is_i64() || value.is_u64() || lenient_number(value) => Ok(()),
+            Shape::Int32 | Shape::Int64
+                if value.is_i64() || value.is_u64() || lenient_number(value) =>
+            {
+                Ok(())
+            }
             Shape::Double if value.is_number() || lenient_number(value) => Ok(()),
-            Shape::Enum(values) => match value.as_str() {
+            Shape::Enum(_, values) => match value.as_str() {
                 Some(v) if !strict || values.iter().any(|known| known == v) => Ok(()),
                 _ => wrong(),
             },
@@ -271,7 +164,7 @@ impl ApiSpec {
                 }
                 Ok(())
             }
-            Shape::Struct(fields) => {
+            Shape::Struct(_, fields) => {
                 // Structs inside params may be partial (create inputs, set details,
                 // search queries): only the fields present are checked.
                 let Some(members) = value.as_object() else {
@@ -299,7 +192,7 @@ impl ApiSpec {
     /// A made-up result of a method, the same for the same method: every required
     /// out-param (optional ones are left out, as a server may), values derived from
     /// names, positions and the spec's `examples` (see [`ApiSpec::synthesize`]).
-    pub fn synthesize_result(&self, method: &MethodSpec) -> Value {
+    pub fn synthesize_result(&self, method: &MethodDescription) -> Value {
         let mut out = Map::new();
         for slot in method.result.iter().filter(|s| !s.optional) {
             let at = Place::top(&slot.name);
@@ -312,7 +205,7 @@ impl ApiSpec {
             .unwrap_or(0);
         for slot in &method.result {
             if slot.name.starts_with("total")
-                && matches!(self.shape(&slot.ty), Shape::Integer)
+                && matches!(self.shape(&slot.ty), Shape::Int32 | Shape::Int64)
                 && out.contains_key(&slot.name)
             {
                 out.insert(slot.name.clone(), json!(listed));
@@ -333,7 +226,14 @@ impl ApiSpec {
     ///   (out-param and item type), so that two lists never share an id;
     /// - other strings from the field's name (addresses of the documentation ranges),
     ///   numbers small, enums their values in turn, `any` an empty object.
-    pub fn synthesize(&self, ty: &Ty, slot: &Slot, at: Place, index: usize, depth: usize) -> Value {
+    pub fn synthesize(
+        &self,
+        ty: &TypeRef,
+        slot: &Slot,
+        at: Place,
+        index: usize,
+        depth: usize,
+    ) -> Value {
         if let Some(example) = self.example(slot, ty, index) {
             return example;
         }
@@ -342,10 +242,10 @@ impl ApiSpec {
         match self.shape(ty) {
             Shape::String => Value::String(made_up::string(name, n, at.id_base())),
             Shape::Boolean => Value::Bool(index % 2 == 1),
-            Shape::Integer => json!(made_up::integer(name, n)),
+            Shape::Int32 | Shape::Int64 => json!(made_up::integer(name, n)),
             Shape::Double => json!(made_up::integer(name, n) as f64 * 1.5),
             Shape::Any => Value::Object(Map::new()),
-            Shape::Enum(values) => values
+            Shape::Enum(_, values) => values
                 .get(index % values.len().max(1))
                 .map_or(Value::Null, |v| Value::String(v.clone())),
             Shape::List(of) => {
@@ -369,7 +269,7 @@ impl ApiSpec {
                 )
             }
             Shape::Map(_) => Value::Object(Map::new()),
-            Shape::Struct(fields) => {
+            Shape::Struct(_, fields) => {
                 let at = at.item(self.type_name(ty));
                 let mut out = Map::new();
                 for field in fields.iter().filter(|f| !f.optional) {
@@ -387,7 +287,7 @@ impl ApiSpec {
     }
 
     /// Example `index` (in turn) of a slot, when it has examples that fit `ty`.
-    fn example(&self, slot: &Slot, ty: &Ty, index: usize) -> Option<Value> {
+    fn example(&self, slot: &Slot, ty: &TypeRef, index: usize) -> Option<Value> {
         if slot.examples.is_empty() {
             return None;
         }
@@ -399,11 +299,11 @@ impl ApiSpec {
     }
 
     /// The name of the struct a type refers to, aliases followed.
-    fn type_name<'a>(&'a self, ty: &'a Ty) -> Option<&'a str> {
+    fn type_name<'a>(&'a self, ty: &'a TypeRef) -> Option<&'a str> {
         let mut ty = ty;
         for _ in 0..=self.types.len() {
             match ty {
-                Ty::Name(name) => match self.types.get(name.as_str()) {
+                TypeRef::Name(name) => match self.types.get(name.as_str()) {
                     Some(TypeDef::Alias(of)) => ty = of,
                     Some(_) => return Some(name),
                     None => return None,
@@ -416,22 +316,22 @@ impl ApiSpec {
 
     /// The value a server fills in for a field nobody set: empty, zero, false, the first
     /// enum value.
-    pub fn zero(&self, ty: &Ty, depth: usize) -> Value {
+    pub fn zero(&self, ty: &TypeRef, depth: usize) -> Value {
         match self.shape(ty) {
             Shape::String => Value::String(String::new()),
             Shape::Boolean => Value::Bool(false),
-            Shape::Integer => json!(0),
+            Shape::Int32 | Shape::Int64 => json!(0),
             Shape::Double => json!(0.0),
             Shape::Any | Shape::Map(_) => Value::Object(Map::new()),
-            Shape::Enum(values) => values.first().map_or(Value::Null, |v| v.clone().into()),
+            Shape::Enum(_, values) => values.first().map_or(Value::Null, |v| v.clone().into()),
             Shape::List(_) => Value::Array(Vec::new()),
-            Shape::Struct(fields) if depth < 8 => Value::Object(
+            Shape::Struct(_, fields) if depth < 8 => Value::Object(
                 fields
                     .iter()
                     .map(|f| (f.name.clone(), self.zero(&f.ty, depth + 1)))
                     .collect(),
             ),
-            Shape::Struct(_) => Value::Object(Map::new()),
+            Shape::Struct(..) => Value::Object(Map::new()),
         }
     }
 }
@@ -543,7 +443,7 @@ mod tests {
     fn made_up_ids_are_unique_across_lists() {
         let admin = admin();
         let item_ids = |m: &str, key: &str| -> Vec<String> {
-            let result = admin.synthesize_result(&admin.methods[m]);
+            let result = admin.synthesize_result(admin.methods[m]);
             match &result[key] {
                 Value::Array(items) => items
                     .iter()
@@ -572,15 +472,15 @@ mod tests {
     #[test]
     fn made_up_values_come_from_the_examples() {
         let admin = admin();
-        let countries = admin.synthesize_result(&admin.methods["Geoip.getCountries"]);
+        let countries = admin.synthesize_result(admin.methods["Geoip.getCountries"]);
         assert_eq!(countries["geoipCountries"][0], "CZ", "{countries}");
-        let locations = admin.synthesize_result(&admin.methods["Geoip.getLocations"]);
+        let locations = admin.synthesize_result(admin.methods["Geoip.getLocations"]);
         let codes: Vec<&str> = locations["geoipLocations"]
             .as_array()
             .map(|l| l.iter().filter_map(|g| g["countryCode"].as_str()).collect())
             .unwrap_or_default();
         assert_eq!(codes, ["CZ", "DE", "AT", "SK", "PL"]);
-        let me = admin.synthesize_result(&admin.methods["Users.getMySettings"]);
+        let me = admin.synthesize_result(admin.methods["Users.getMySettings"]);
         assert_eq!(me["settings"]["calculatedLanguage"], "en", "{me}");
         assert_eq!(me["settings"]["roles"], json!(["FullAdmin"]), "{me}");
     }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::spec::{ApiSpec, MethodSpec, Shape, Slot};
+use super::spec::{ApiSpec, MethodDescription, Shape, Slot};
 
 /// The verbs of the pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +61,12 @@ pub(crate) struct Listing<'a> {
 }
 
 /// The list out-param of a `get` when its items are structs with an `id`.
-pub(crate) fn listing<'a>(api: &'a ApiSpec, get: &'a MethodSpec) -> Option<Listing<'a>> {
+pub(crate) fn listing<'a>(api: &'a ApiSpec, get: &'a MethodDescription) -> Option<Listing<'a>> {
     get.result.iter().find_map(|slot| {
         let Shape::List(of) = api.shape(&slot.ty) else {
             return None;
         };
-        let Shape::Struct(fields) = api.shape(of) else {
+        let Shape::Struct(_, fields) = api.shape(of) else {
             return None;
         };
         fields
@@ -84,7 +84,7 @@ impl Store {
         api: &ApiSpec,
         iface: &str,
         verb: Verb,
-        method: &MethodSpec,
+        method: &MethodDescription,
         params: &Value,
         seed: impl FnOnce() -> Vec<Value>,
     ) -> Option<Value> {
@@ -213,7 +213,7 @@ struct StatusValues {
 /// The item status values, when the item type has a `status` enum that holds them.
 fn status_values(api: &ApiSpec, fields: &[Slot]) -> Option<StatusValues> {
     let field = fields.iter().find(|f| f.name == "status")?;
-    let Shape::Enum(values) = api.shape(&field.ty) else {
+    let Shape::Enum(_, values) = api.shape(&field.ty) else {
         return None;
     };
     let s = StatusValues {
@@ -227,7 +227,7 @@ fn status_values(api: &ApiSpec, fields: &[Slot]) -> Option<StatusValues> {
         .then_some(s)
 }
 
-fn listing_item_ty(api: &ApiSpec, list: &Slot) -> super::spec::Ty {
+fn listing_item_ty(api: &ApiSpec, list: &Slot) -> super::spec::TypeRef {
     match api.shape(&list.ty) {
         Shape::List(of) => of.clone(),
         _ => list.ty.clone(),
@@ -235,12 +235,17 @@ fn listing_item_ty(api: &ApiSpec, list: &Slot) -> super::spec::Ty {
 }
 
 /// The one list-of-structs param (create inputs).
-fn list_param(api: &ApiSpec, method: &MethodSpec, params: &Value, structs: bool) -> Vec<Value> {
+fn list_param(
+    api: &ApiSpec,
+    method: &MethodDescription,
+    params: &Value,
+    structs: bool,
+) -> Vec<Value> {
     method
         .params
         .iter()
         .find(|p| match api.shape(&p.ty) {
-            Shape::List(of) => matches!(api.shape(of), Shape::Struct(_)) == structs,
+            Shape::List(of) => matches!(api.shape(of), Shape::Struct(..)) == structs,
             _ => false,
         })
         .and_then(|p| params.get(&p.name))
@@ -249,18 +254,22 @@ fn list_param(api: &ApiSpec, method: &MethodSpec, params: &Value, structs: bool)
         .unwrap_or_default()
 }
 
-fn id_list(api: &ApiSpec, method: &MethodSpec, params: &Value) -> Vec<String> {
+fn id_list(api: &ApiSpec, method: &MethodDescription, params: &Value) -> Vec<String> {
     list_param(api, method, params, false)
         .iter()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
 }
 
-fn struct_param<'v>(api: &ApiSpec, method: &MethodSpec, params: &'v Value) -> Option<&'v Value> {
+fn struct_param<'v>(
+    api: &ApiSpec,
+    method: &MethodDescription,
+    params: &'v Value,
+) -> Option<&'v Value> {
     method
         .params
         .iter()
-        .find(|p| matches!(api.shape(&p.ty), Shape::Struct(_)))
+        .find(|p| matches!(api.shape(&p.ty), Shape::Struct(..)))
         .and_then(|p| params.get(&p.name))
 }
 
@@ -277,7 +286,7 @@ fn item_error(index: usize, code: i64, message: &str, about: &str) -> Value {
 /// The method's made-up result with `errors` and the created ids put in.
 fn result_with(
     api: &ApiSpec,
-    method: &MethodSpec,
+    method: &MethodDescription,
     errors: Vec<Value>,
     created: Option<Vec<Value>>,
 ) -> Value {

@@ -14,7 +14,9 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
 use crate::exit::Failure;
-use crate::spec::{ApiSpec, MethodSpec, Shape, Slot, Ty, first_sentence, summary, without_sources};
+use crate::spec::{
+    ApiSpec, MethodSpec, Shape, Slot, TypeRef, first_sentence, summary, without_sources,
+};
 
 /// The options of a call; a param of the same name is given with `--params`.
 pub const RUN_OPTIONS: [&str; 8] = [
@@ -188,7 +190,7 @@ fn param_arg(api: &ApiSpec, slot: &Slot, longs: &[&str]) -> Arg {
     arg
 }
 
-fn value_name(api: &ApiSpec, ty: &Ty) -> String {
+fn value_name(api: &ApiSpec, ty: &TypeRef) -> String {
     match api.shape(ty) {
         Shape::String => "TEXT".into(),
         Shape::Boolean => "BOOL".into(),
@@ -405,7 +407,7 @@ pub fn json_value(text: &str, what: &str) -> Result<Value, Failure> {
 }
 
 /// Whether a value holds a non-empty string under a field the spec marks secret.
-fn holds_secret(api: &ApiSpec, ty: &Ty, value: &Value) -> bool {
+fn holds_secret(api: &ApiSpec, ty: &TypeRef, value: &Value) -> bool {
     match (api.shape(ty), value) {
         (Shape::Struct(_, fields), Value::Object(map)) => map.iter().any(|(key, item)| {
             fields.iter().find(|f| &f.name == key).is_some_and(|f| {

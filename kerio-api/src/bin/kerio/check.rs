@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::{ApiSpec, MethodSpec, Shape, Slot, Ty};
+use crate::spec::{ApiSpec, MethodSpec, Shape, Slot, TypeRef};
 
 /// Something a value does not fit, at a JSON path (`params.query.limit`,
 /// `result.list[3].hostname`).
@@ -134,7 +134,7 @@ pub fn unknown_fields(api: &ApiSpec, method: &MethodSpec, result: &Value) -> Vec
     out
 }
 
-fn unknown_below(api: &ApiSpec, ty: &Ty, value: &Value, path: &str, out: &mut Vec<String>) {
+fn unknown_below(api: &ApiSpec, ty: &TypeRef, value: &Value, path: &str, out: &mut Vec<String>) {
     match (api.shape(ty), value) {
         (Shape::Struct(_, fields), Value::Object(map)) => {
             for (key, item) in map {
@@ -191,11 +191,11 @@ struct Walker<'a, 'o> {
 }
 
 impl Walker<'_, '_> {
-    fn value(mut self, ty: &Ty, value: &Value, flags: Flags, path: &str) {
+    fn value(mut self, ty: &TypeRef, value: &Value, flags: Flags, path: &str) {
         self.walk(ty, value, flags, path);
     }
 
-    fn walk(&mut self, ty: &Ty, value: &Value, flags: Flags, path: &str) {
+    fn walk(&mut self, ty: &TypeRef, value: &Value, flags: Flags, path: &str) {
         let shape = self.api.shape(ty);
         if value.is_null() && (flags.nullable || matches!(shape, Shape::Any)) {
             return;

@@ -95,7 +95,7 @@ fn results_are_read_as_the_typed_decoder_reads_them() {
 
 /// A value of the type that fits it, nested a few levels at most.
 #[cfg(feature = "contract")]
-fn valid(api: &ApiSpec, ty: &Ty, depth: usize) -> Value {
+fn valid(api: &ApiSpec, ty: &TypeRef, depth: usize) -> Value {
     let deeper = depth < 3;
     match api.shape(ty) {
         Shape::String => json!("text"),

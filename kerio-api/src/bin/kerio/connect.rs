@@ -30,6 +30,8 @@ pub struct Connection {
     pub fleet: Option<PathBuf>,
     /// The appliance's base URL with its port, e.g. https://fw.example.com:4081 [env:
     /// KERIO_URL]
+    // The doc is the option's help text, where a URL in angle brackets would show them.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// The user name [env: KERIO_USER]

@@ -1,114 +1,30 @@
-//! The spec set as the command line reads it: kerio-api's description of every API
-//! (`kerio_api::dynamic::DESCRIPTION`, written by `kerio_codegen::describe` at build
-//! time), parsed once for the life of the process.
+//! The spec set as the command line reads it: views over kerio-api's model of the spec
+//! description (`kerio_api::dynamic::description`), which adds the interfaces in order
+//! with their docs and each method's wire name, built once for the life of the process.
 
-use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use kerio_api::dynamic::description::{ApiDescription, MethodDescription, description};
+pub use kerio_api::dynamic::description::{Shape, Slot, TypeRef};
 
-/// A type as the description spells it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Ty {
-    /// A primitive (`string`, `int64`, ...) or a named type.
-    Name(String),
-    /// A JSON array.
-    List { list: Box<Ty> },
-    /// A JSON object with string keys.
-    Map { map: Box<Ty> },
-}
-
-/// A param, out-param or struct field.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Slot {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub ty: Ty,
-    #[serde(default)]
-    pub optional: bool,
-    #[serde(default)]
-    pub nullable: bool,
-    #[serde(default)]
-    pub lenient: bool,
-    /// A name the secret policy calls secret: never taken from an argument.
-    #[serde(default)]
-    pub secret: bool,
-    #[serde(default)]
-    pub doc: Option<String>,
-}
-
-/// A named type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TypeDef {
-    Struct(Vec<Slot>),
-    Enum(Vec<String>),
-    Alias(Ty),
-}
-
-/// How a listing method pages.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Paging {
-    pub offset: Vec<String>,
-    pub limit: Vec<String>,
-    pub list: String,
-    pub total: String,
-    /// Boolean params sent as given with the first page only and as `false` after
-    /// (`refresh`: the appliance rebuilds the listing once, not for every page).
-    #[serde(default, rename = "firstPageOnly")]
-    pub first_page_only: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct MethodJson {
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    sessionless: bool,
-    #[serde(default)]
-    doc: Option<String>,
-    #[serde(default)]
-    paging: Option<Paging>,
-    params: Vec<Slot>,
-    result: Vec<Slot>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiJson {
-    name: String,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    product: Option<String>,
-    #[serde(default)]
-    feature: Option<String>,
-    path: String,
-    #[serde(default)]
-    docs: BTreeMap<String, String>,
-    interfaces: BTreeMap<String, BTreeMap<String, MethodJson>>,
-    types: HashMap<String, TypeDef>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DescriptionJson {
-    apis: Vec<ApiJson>,
-}
-
-/// A method of an API.
+/// A method of an API, with the names the command line shows.
 #[derive(Debug)]
 pub struct MethodSpec {
     /// `Interface.method`, as sent.
     pub wire: String,
     /// The method's wire name (after the dot).
     pub name: String,
-    pub role: Option<String>,
-    /// Served without a session (first-run set-up): called without logging in.
-    pub sessionless: bool,
-    pub doc: Option<String>,
-    pub paging: Option<Paging>,
-    pub params: Vec<Slot>,
-    pub result: Vec<Slot>,
+    /// What the description says of it.
+    pub description: &'static MethodDescription,
+}
+
+impl Deref for MethodSpec {
+    type Target = MethodDescription;
+
+    fn deref(&self) -> &MethodDescription {
+        self.description
+    }
 }
 
 /// An interface and its methods, in name order.
@@ -119,87 +35,57 @@ pub struct InterfaceSpec {
     pub methods: Vec<MethodSpec>,
 }
 
-/// One API of the spec set.
+/// One API of the spec set: its description (manifest name as `--api` takes it, title,
+/// product, the Cargo feature that compiles it, path, types) and its interfaces in name
+/// order.
 #[derive(Debug)]
 pub struct ApiSpec {
-    /// The manifest name (`admin`), as `--api` takes it.
-    pub name: String,
-    pub title: Option<String>,
-    /// The product serving it (`control`, ...), when the manifest says.
-    pub product: Option<String>,
-    /// The Cargo feature of kerio-api that compiles it; `None` for an API always
-    /// compiled (Kerio Control's).
-    pub feature: Option<String>,
-    /// The endpoint's path (`/admin/api/jsonrpc/`).
-    pub path: String,
+    pub description: &'static ApiDescription,
     pub interfaces: Vec<InterfaceSpec>,
-    pub types: HashMap<String, TypeDef>,
 }
 
-/// A type with aliases followed.
-#[derive(Debug, Clone, Copy)]
-pub enum Shape<'a> {
-    String,
-    Boolean,
-    Int32,
-    Int64,
-    Double,
-    Any,
-    Struct(&'a str, &'a [Slot]),
-    Enum(&'a str, &'a [String]),
-    List(&'a Ty),
-    Map(&'a Ty),
+impl Deref for ApiSpec {
+    type Target = ApiDescription;
+
+    fn deref(&self) -> &ApiDescription {
+        self.description
+    }
 }
 
 /// Every API of the spec set, in name order.
 pub fn apis() -> Result<&'static [ApiSpec], String> {
     static APIS: OnceLock<Result<Vec<ApiSpec>, String>> = OnceLock::new();
-    APIS.get_or_init(|| parse(kerio_api::dynamic::DESCRIPTION))
-        .as_ref()
-        .map(Vec::as_slice)
-        .map_err(Clone::clone)
+    APIS.get_or_init(|| {
+        let parsed =
+            description().map_err(|e| format!("the built-in spec description is invalid: {e}"))?;
+        Ok(parsed.apis.iter().map(view).collect())
+    })
+    .as_ref()
+    .map(Vec::as_slice)
+    .map_err(Clone::clone)
 }
 
-fn parse(text: &str) -> Result<Vec<ApiSpec>, String> {
-    let parsed: DescriptionJson = serde_json::from_str(text)
-        .map_err(|e| format!("the built-in spec description is invalid: {e}"))?;
-    Ok(parsed
-        .apis
-        .into_iter()
-        .map(|api| {
-            let mut docs = api.docs;
-            let interfaces = api
-                .interfaces
-                .into_iter()
-                .map(|(iface, methods)| InterfaceSpec {
-                    doc: docs.remove(&iface),
-                    methods: methods
-                        .into_iter()
-                        .map(|(name, m)| MethodSpec {
-                            wire: format!("{iface}.{name}"),
-                            name,
-                            role: m.role,
-                            sessionless: m.sessionless,
-                            doc: m.doc,
-                            paging: m.paging,
-                            params: m.params,
-                            result: m.result,
-                        })
-                        .collect(),
-                    name: iface,
+fn view(api: &'static ApiDescription) -> ApiSpec {
+    let interfaces = api
+        .interfaces
+        .iter()
+        .map(|(iface, methods)| InterfaceSpec {
+            doc: api.docs.get(iface).cloned(),
+            methods: methods
+                .iter()
+                .map(|(name, m)| MethodSpec {
+                    wire: format!("{iface}.{name}"),
+                    name: name.clone(),
+                    description: m,
                 })
-                .collect();
-            ApiSpec {
-                name: api.name,
-                title: api.title,
-                product: api.product,
-                feature: api.feature,
-                path: api.path,
-                interfaces,
-                types: api.types,
-            }
+                .collect(),
+            name: iface.clone(),
         })
-        .collect())
+        .collect();
+    ApiSpec {
+        description: api,
+        interfaces,
+    }
 }
 
 /// The API named `name`.
@@ -278,35 +164,9 @@ impl ApiSpec {
         self.methods().find(|m| m.role.as_deref() == Some(role))
     }
 
-    /// The type with aliases followed; unknown names are `any`.
-    pub fn shape<'a>(&'a self, ty: &'a Ty) -> Shape<'a> {
-        let mut ty = ty;
-        for _ in 0..=self.types.len() {
-            match ty {
-                Ty::List { list } => return Shape::List(list),
-                Ty::Map { map } => return Shape::Map(map),
-                Ty::Name(name) => match name.as_str() {
-                    "string" => return Shape::String,
-                    "boolean" => return Shape::Boolean,
-                    "int32" => return Shape::Int32,
-                    "int64" => return Shape::Int64,
-                    "double" => return Shape::Double,
-                    "any" => return Shape::Any,
-                    other => match self.types.get(other) {
-                        Some(TypeDef::Struct(fields)) => return Shape::Struct(other, fields),
-                        Some(TypeDef::Enum(values)) => return Shape::Enum(other, values),
-                        Some(TypeDef::Alias(of)) => ty = of,
-                        None => return Shape::Any,
-                    },
-                },
-            }
-        }
-        Shape::Any
-    }
-
     /// What a value of the type is, for help texts and errors: `an integer (int32)`,
     /// `a SearchQuery object`, `a list of IpAddressEntry`, `one of Asc, Desc`.
-    pub fn expected(&self, ty: &Ty) -> String {
+    pub fn expected(&self, ty: &TypeRef) -> String {
         match self.shape(ty) {
             Shape::String => "a string".into(),
             Shape::Boolean => "a boolean (true or false)".into(),
@@ -322,17 +182,17 @@ impl ApiSpec {
     }
 
     /// A type's name as the spec gives it: `SearchQuery`, `list of KId`, `int32`.
-    pub fn name_of(&self, ty: &Ty) -> String {
+    pub fn name_of(&self, ty: &TypeRef) -> String {
         match ty {
-            Ty::Name(name) => name.clone(),
-            Ty::List { list } => format!("list of {}", self.name_of(list)),
-            Ty::Map { map } => format!("map of {}", self.name_of(map)),
+            TypeRef::Name(name) => name.clone(),
+            TypeRef::List { list } => format!("list of {}", self.name_of(list)),
+            TypeRef::Map { map } => format!("map of {}", self.name_of(map)),
         }
     }
 
     /// Whether values of the type are given as plain text on the command line (strings
     /// and enums), not as JSON.
-    pub fn is_text(&self, ty: &Ty) -> bool {
+    pub fn is_text(&self, ty: &TypeRef) -> bool {
         matches!(self.shape(ty), Shape::String | Shape::Enum(..))
     }
 }

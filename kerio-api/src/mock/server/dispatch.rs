@@ -174,7 +174,7 @@ impl State {
     }
 
     /// State, else a capture, else a made-up result.
-    fn result(&self, api: &ApiSpec, call: &RpcCall, method: &spec::MethodSpec) -> Value {
+    fn result(&self, api: &ApiSpec, call: &RpcCall, method: &spec::MethodDescription) -> Value {
         let (iface, name) = call.method.split_once('.').unwrap_or((&call.method, ""));
         let state = *lock(&self.appliance);
         if let Some(verb) = Verb::of(name) {
