@@ -398,6 +398,7 @@ pub mod demo {
         /// Params of `Things.find`: Lists things, with params that became optional after being required.
         ///
         /// Built with [`new`](Self::new) (the required params) and a setter per optional param. `S` is the session a call made through the interface handle is bound to (awaiting it sends the call); `()` for params on their own, for `Session::call` and batches.
+        #[doc(alias = "Things.find")]
         #[derive(Clone, Copy, crate::__private::serde::Serialize)]
         #[serde(crate = "crate::__private::serde", rename_all = "camelCase")]
         #[non_exhaustive]
@@ -787,6 +788,9 @@ pub mod demo {
             /// The appliance accepts the call without `ids`, `owner`, `grouped`: pass the value, or `None` to leave it out.
             ///
             /// Optional params are set on the returned call: `.refresh(..)`.
+            ///
+            /// Returns `Result<`[`FindResult`](FindResult)`, Error>` when awaited (wire method `Things.find`).
+            #[doc(alias = "Things.find")]
             pub fn find<'a>(
                 &self,
                 query: &'a super::Query,
@@ -862,6 +866,7 @@ pub mod demo {
                 }
             }
             /// Every item `find` lists, fetched page after page with `page_size` items per request (its `query.start` and `query.limit` are set for each page; optional params are left out); the stream ends after the last page or with the first error.
+            #[doc(alias = "Things.find")]
             #[allow(clippy::useless_conversion)]
             pub fn find_stream<'p>(
                 &self,
