@@ -9,16 +9,16 @@ use futures_util::future::BoxFuture;
 
 use crate::connect::admin::{ConnectAdmin, ProductInfo, TypeAlert, UpdateCheckerStatus};
 use crate::fleet::connect::{self as fleet, MailQueue, Readings, Reads};
-use crate::fleet::poll::unix_now;
-use crate::fleet::{Appliance, Product};
+use crate::fleet::{Appliance, Product, Reason, Status, Thresholds};
 use crate::{Client, Error, Session};
 
+use super::control::APPLICATION;
 use super::control::status::{health_figures, registration_state};
-use super::control::{APPLICATION, fail, unsupported};
-use super::kept::{Kept, Login, none_answered};
+use super::kept::{Kept, Login};
 use super::metrics::{Families, MetricDef, MetricKind};
 use super::probe::{LICENSED_USERS, PRODUCT_INFO};
-use super::product::{ProbeContext, ProductDef, TargetProbe, TargetSettings, write};
+use super::product::{ProductDef, TargetProbe, TargetSettings};
+use super::unbatched::{self, Collector, Unbatched};
 
 /// Kerio Connect.
 pub(crate) const PRODUCT: ProductDef = ProductDef {
@@ -85,13 +85,7 @@ const STATUS_METRICS: [&MetricDef; 5] = [
     &LICENSED_USERS,
 ];
 
-/// One extra collector: its name and its reads.
-struct Collector {
-    name: &'static str,
-    read: for<'a> fn(&'a Session<ConnectAdmin>) -> BoxFuture<'a, Result<Families, Error>>,
-}
-
-const COLLECTORS: [Collector; 2] = [
+const COLLECTORS: [Collector<ConnectAdmin>; 2] = [
     Collector {
         name: "alerts",
         read: alerts,
@@ -103,7 +97,7 @@ const COLLECTORS: [Collector; 2] = [
 ];
 
 fn collectors() -> Vec<&'static str> {
-    COLLECTORS.iter().map(|c| c.name).collect()
+    unbatched::collector_names::<ConnectAdmin>()
 }
 
 fn metrics() -> Vec<&'static MetricDef> {
@@ -140,9 +134,7 @@ impl Login for ConnectAdmin {
 }
 
 fn target(appliance: &Appliance, settings: &TargetSettings) -> Box<dyn TargetProbe> {
-    Box::new(ConnectTarget {
-        kept: Kept::new(appliance, settings),
-    })
+    unbatched::target(Kept::<ConnectAdmin>::new(appliance, settings))
 }
 
 /// A target whose client and session were made when its product was found out.
@@ -152,125 +144,46 @@ pub(crate) fn adopt(
     client: Client,
     session: Session<ConnectAdmin>,
 ) -> Box<dyn TargetProbe> {
-    Box::new(ConnectTarget {
-        kept: Kept::adopt(appliance, settings, client, session),
-    })
+    unbatched::target(Kept::adopt(appliance, settings, client, session))
 }
 
-/// One Kerio Connect server.
-struct ConnectTarget {
-    kept: Kept<ConnectAdmin>,
-}
+impl Unbatched for ConnectAdmin {
+    const STATUS: &'static [&'static str] = &STATUS;
+    const COLLECTORS: &'static [Collector<Self>] = &COLLECTORS;
+    type Reads = Reads;
+    type Readings = Readings;
 
-impl TargetProbe for ConnectTarget {
-    fn probe<'a>(&'a self, ctx: ProbeContext<'a>) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            let Some(session) = self.kept.start(&ctx).await else {
-                return;
-            };
-            let extras: Vec<&Collector> = COLLECTORS
-                .iter()
-                .filter(|c| ctx.module.runs(c.name))
-                .collect();
-            tokio::join!(
-                self.status_reads(&ctx, &session),
-                self.extra_reads(&ctx, &session, &extras)
-            );
-        })
+    fn read(session: &Session<Self>) -> BoxFuture<'_, Reads> {
+        fleet::read_each(session).boxed()
     }
 
-    fn logout(&self) -> BoxFuture<'_, bool> {
-        Box::pin(self.kept.logout())
+    fn errors(reads: &Reads) -> Vec<&Error> {
+        reads.errors()
     }
 
-    fn product(&self) -> Option<Product> {
-        Some(Product::Connect)
+    fn readings(reads: Reads) -> Readings {
+        reads.readings()
     }
-}
 
-impl ConnectTarget {
-    async fn status_reads(&self, ctx: &ProbeContext<'_>, session: &Session<ConnectAdmin>) {
-        let read = |s: Session<ConnectAdmin>| async move { fleet::read_each(&s).await }.boxed();
-        let expired = |r: &Reads| r.errors().iter().any(|e| e.is_session_expired());
-        let reads = match self.kept.renewing(ctx, session, read, expired).await {
-            Ok(reads) => reads,
-            Err(reason) => return write(ctx.findings, |f| fail(f, reason)),
-        };
-        if let Some(reason) = none_answered(&reads.errors(), STATUS.len(), ctx.module.timeout) {
-            return write(ctx.findings, |f| fail(f, reason));
-        }
-        let readings = reads.readings();
-        let now = unix_now();
-        let judged = fleet::assess(&readings, ctx.thresholds, now);
-        let mut families = Families::default();
-        status_families(&readings, now, &mut families);
-        let outcomes = [
+    fn assess(readings: &Readings, thresholds: &Thresholds, now: i64) -> (Status, Vec<Reason>) {
+        fleet::assess(readings, thresholds, now)
+    }
+
+    fn families(readings: &Readings, now: i64, out: &mut Families) {
+        status_families(readings, now, out);
+    }
+
+    fn outcomes(readings: &Readings) -> Vec<bool> {
+        vec![
             readings.product.is_ok(),
             readings.health.is_ok(),
             readings.registration.is_ok(),
             readings.queue.is_ok(),
-        ];
-        let version = readings.product.as_ref().ok().and_then(fleet::version);
-        write(ctx.findings, |f| {
-            f.up = Some(true);
-            f.status = Some(judged);
-            f.version = version;
-            f.families.extend(families);
-            for (name, ok) in STATUS.into_iter().zip(outcomes) {
-                f.collector(ctx.own, name, ok);
-            }
-        });
+        ]
     }
 
-    async fn extra_reads(
-        &self,
-        ctx: &ProbeContext<'_>,
-        session: &Session<ConnectAdmin>,
-        collectors: &[&Collector],
-    ) {
-        if collectors.is_empty() {
-            return;
-        }
-        let read = |s: Session<ConnectAdmin>| {
-            let reads: Vec<_> = collectors.iter().map(|c| (c.name, c.read)).collect();
-            async move {
-                let runs = reads.iter().map(|(_, read)| read(&s));
-                let results = futures_util::future::join_all(runs).await;
-                reads.iter().map(|(name, _)| *name).zip(results).collect()
-            }
-            .boxed()
-        };
-        type Outcomes = Vec<(&'static str, Result<Families, Error>)>;
-        let expired = |r: &Outcomes| {
-            r.iter()
-                .any(|(_, o)| o.as_ref().is_err_and(Error::is_session_expired))
-        };
-        // A renewal that failed (the status reads report it) fails every collector.
-        let Ok(outcomes) = self.kept.renewing(ctx, session, read, expired).await else {
-            return write(ctx.findings, |f| {
-                for c in collectors {
-                    f.collector(ctx.own, c.name, false);
-                }
-            });
-        };
-        write(ctx.findings, |f| {
-            for (name, outcome) in outcomes {
-                let ok = match outcome {
-                    Ok(families) => {
-                        f.families.extend(families);
-                        true
-                    }
-                    // What this version does not have is no failure: its series are absent.
-                    Err(e) if unsupported(&e) => true,
-                    Err(e) => {
-                        tracing::debug!(target = ctx.target, collector = name, error = %e,
-                            "exporter: collector failed");
-                        false
-                    }
-                };
-                f.collector(ctx.own, name, ok);
-            }
-        });
+    fn version(readings: &Readings) -> Option<String> {
+        readings.product.as_ref().ok().and_then(fleet::version)
     }
 }
 

@@ -48,6 +48,8 @@ mod operator;
 mod own;
 mod probe;
 mod product;
+#[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
+mod unbatched;
 
 use std::collections::HashMap;
 use std::future::Future;
