@@ -1,7 +1,6 @@
-//! The kept session of a target of a product without batches (Kerio Connect, Kerio
-//! Operator): its client and session live between probes, a session the appliance
-//! dropped is renewed once per probe, and it is logged out at shutdown. Kerio Control's
-//! target does the same around its batches.
+//! The kept session of a target, for every product: its client and session live between
+//! probes, a session the appliance dropped is renewed once per probe (whichever of the
+//! probe's reads finds it first), and it is logged out at shutdown.
 
 use std::sync::{Arc, Mutex};
 
@@ -165,16 +164,4 @@ impl<A: Login> Kept<A> {
             None => false,
         }
     }
-}
-
-/// When every one of `total` reads failed without any answer from the appliance, the
-/// reason of a red probe (as for a failed login); else `None`.
-pub(crate) fn none_answered(
-    errors: &[&Error],
-    total: usize,
-    timeout: std::time::Duration,
-) -> Option<Reason> {
-    let first = errors.first()?;
-    (errors.len() == total && errors.iter().all(|e| super::control::unanswered(e)))
-        .then(|| login_failure(first, timeout))
 }

@@ -40,7 +40,6 @@ mod connect;
 mod control;
 mod detect;
 mod http;
-#[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
 mod kept;
 mod metrics;
 #[cfg(feature = "operator-admin")]

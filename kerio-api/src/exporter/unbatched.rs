@@ -6,12 +6,12 @@
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
-use crate::fleet::poll::unix_now;
+use crate::fleet::poll::{login_failure, unix_now};
 use crate::fleet::{Product, Reason, Status, Thresholds};
 use crate::{Error, Session};
 
 use super::control::{fail, unsupported};
-use super::kept::{Kept, Login, none_answered};
+use super::kept::{Kept, Login};
 use super::metrics::Families;
 use super::product::{ProbeContext, TargetProbe, write};
 
@@ -174,4 +174,16 @@ impl<A: Unbatched> Target<A> {
             }
         });
     }
+}
+
+/// When every one of `total` reads failed without any answer from the appliance, the
+/// reason of a red probe (as for a failed login); else `None`.
+pub(crate) fn none_answered(
+    errors: &[&Error],
+    total: usize,
+    timeout: std::time::Duration,
+) -> Option<Reason> {
+    let first = errors.first()?;
+    (errors.len() == total && errors.iter().all(|e| super::control::unanswered(e)))
+        .then(|| login_failure(first, timeout))
 }

@@ -5,17 +5,17 @@
 mod extra;
 pub(crate) mod status;
 
-use std::sync::{Arc, Mutex};
-
+use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
 use crate::admin::Admin;
-use crate::fleet::poll::{client_builder, login_failure, unix_now};
+use crate::fleet::poll::{login_failure, unix_now};
 use crate::fleet::read::{self, StatusReads};
 use crate::fleet::status::{Readings, assess};
-use crate::fleet::{Appliance, Product, Reason, ReasonKind, Status};
+use crate::fleet::{Appliance, Product, Reason, Status};
 use crate::{Batch, BatchResults, Client, Error, Session};
 
+use super::kept::{Kept, Login};
 use super::metrics::{Families, MetricDef};
 use super::product::{Findings, ProbeContext, ProductDef, TargetProbe, TargetSettings, write};
 
@@ -46,10 +46,7 @@ fn metrics() -> Vec<&'static MetricDef> {
 
 fn target(appliance: &Appliance, settings: &TargetSettings) -> Box<dyn TargetProbe> {
     Box::new(ControlTarget {
-        appliance: appliance.clone(),
-        settings: settings.clone(),
-        client: Mutex::new(None),
-        session: tokio::sync::Mutex::new(None),
+        kept: Kept::new(appliance, settings),
     })
 }
 
@@ -61,22 +58,29 @@ pub(crate) fn adopt(
     session: Session<Admin>,
 ) -> Box<dyn TargetProbe> {
     Box::new(ControlTarget {
-        appliance: appliance.clone(),
-        settings: settings.clone(),
-        client: Mutex::new(Some(client)),
-        session: tokio::sync::Mutex::new(Some(session)),
+        kept: Kept::adopt(appliance, settings, client, session),
     })
 }
 
 /// One Control appliance: its client (one connection pool) and its session, both kept
-/// between probes.
+/// between probes; the two batches of a probe that both find the session expired log in
+/// once.
 struct ControlTarget {
-    appliance: Appliance,
-    settings: TargetSettings,
-    client: Mutex<Option<Client>>,
-    /// Locked while logging in, so that the two batches of a probe that both found the
-    /// session expired log in once.
-    session: tokio::sync::Mutex<Option<Session<Admin>>>,
+    kept: Kept<Admin>,
+}
+
+impl Login for Admin {
+    fn login<'a>(
+        client: &'a Client,
+        user: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<Session<Self>, Error>> {
+        read::login_as(client, user, password, APPLICATION).boxed()
+    }
+
+    fn logout(session: &Session<Self>) -> BoxFuture<'_, ()> {
+        read::logout(session).boxed()
+    }
 }
 
 /// Why a batch gave no results.
@@ -93,16 +97,7 @@ impl TargetProbe for ControlTarget {
     }
 
     fn logout(&self) -> BoxFuture<'_, bool> {
-        Box::pin(async move {
-            let session = self.session.lock().await.take();
-            match session {
-                Some(session) => {
-                    read::logout(&session).await;
-                    true
-                }
-                None => false,
-            }
-        })
+        Box::pin(self.kept.logout())
     }
 
     fn product(&self) -> Option<Product> {
@@ -112,24 +107,8 @@ impl TargetProbe for ControlTarget {
 
 impl ControlTarget {
     async fn run(&self, ctx: ProbeContext<'_>) {
-        if self.appliance.credentials.is_none() {
-            let reason = Reason::new(
-                Status::Grey,
-                "Listed, not managed: no credentials are configured",
-            )
-            .kind(ReasonKind::Unmanaged);
-            write(ctx.findings, |f| {
-                f.up = Some(false);
-                f.status = Some((Status::Grey, vec![reason]));
-            });
+        let Some(session) = self.kept.start(&ctx).await else {
             return;
-        }
-        let session = match self.session(&ctx, None).await {
-            Ok(session) => session,
-            Err(reason) => {
-                write(ctx.findings, |f| fail(f, reason));
-                return;
-            }
         };
         let extras: Vec<&extra::Collector> = extra::COLLECTORS
             .iter()
@@ -141,81 +120,28 @@ impl ControlTarget {
         );
     }
 
-    /// The kept session unless it is `stale` (found expired), else a new login.
-    async fn session(
-        &self,
-        ctx: &ProbeContext<'_>,
-        stale: Option<&Session<Admin>>,
-    ) -> Result<Session<Admin>, Reason> {
-        let mut slot = self.session.lock().await;
-        if let Some(kept) = slot.as_ref() {
-            let is_stale = stale.is_some_and(|s| Arc::ptr_eq(&s.inner, &kept.inner));
-            if !is_stale {
-                return Ok(kept.clone());
-            }
-        }
-        if slot.take().is_some() {
-            ctx.own.session_closed();
-        }
-        let unusable =
-            |text: String| Reason::new(Status::Red, text).kind(ReasonKind::Configuration);
-        let Some(credentials) = &self.appliance.credentials else {
-            return Err(unusable("No credentials are configured".into()));
-        };
-        let password = credentials.password.read().map_err(unusable)?;
-        let client = self.client().map_err(unusable)?;
-        let login = read::login_as(&client, &credentials.user, password.expose(), APPLICATION);
-        let result = login.await;
-        ctx.own.login(ctx.target, result.is_ok());
-        let session = result.map_err(|e| login_failure(&e, ctx.module.timeout))?;
-        ctx.own.session_opened();
-        *slot = Some(session.clone());
-        Ok(session)
-    }
-
-    /// The client, made at the first probe (a CA file is read then) and kept.
-    fn client(&self) -> Result<Client, String> {
-        let mut slot = self
-            .client
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(client) = slot.as_ref() {
-            return Ok(client.clone());
-        }
-        let client = client_builder(&self.appliance, self.settings.request_timeout)?
-            .max_reply_size(MAX_REPLY_SIZE)
-            .build()
-            .map_err(|e| format!("The configuration is not usable: {e}"))?;
-        *slot = Some(client.clone());
-        Ok(client)
-    }
-
     /// Runs a batch made by `add`; when the session expired, logs in again (once per
     /// probe and target, whoever finds it first) and runs it once more.
-    async fn batch<T>(
+    async fn batch<T: Send>(
         &self,
         ctx: &ProbeContext<'_>,
         session: &Session<Admin>,
         add: impl Fn(&mut Batch<Admin>) -> T,
     ) -> Result<(T, BatchResults), BatchFailure> {
-        let run = |session: &Session<Admin>| {
+        let run = |session: Session<Admin>| {
             let mut batch = session.batch();
             let parts = add(&mut batch);
-            async move { batch.run().await.map(|results| (parts, results)) }
+            async move { batch.run().await.map(|results| (parts, results)) }.boxed()
         };
         let expired = |outcome: &Result<(T, BatchResults), Error>| match outcome {
             Err(e) => e.is_session_expired(),
             Ok((_, results)) => results.check().is_err_and(|e| e.is_session_expired()),
         };
-        let first = run(session).await;
-        if !expired(&first) {
-            return first.map_err(BatchFailure::Call);
-        }
-        let renewed = self
-            .session(ctx, Some(session))
+        self.kept
+            .renewing(ctx, session, run, expired)
             .await
-            .map_err(BatchFailure::Login)?;
-        run(&renewed).await.map_err(BatchFailure::Call)
+            .map_err(BatchFailure::Login)?
+            .map_err(BatchFailure::Call)
     }
 
     async fn status_reads(&self, ctx: &ProbeContext<'_>, session: &Session<Admin>) {
