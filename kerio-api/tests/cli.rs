@@ -5,73 +5,19 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::OnceLock;
 
-use kerio_api::mock::{MockAppliance, Reply};
+use kerio_api::mock::Reply;
 use serde_json::{Value, json};
-use snapbox::cmd::Command;
 use snapbox::str;
 
-const KERIO: &str = env!("CARGO_BIN_EXE_kerio");
+#[path = "cli_support/mod.rs"]
+mod support;
 
-/// A mock appliance serving on a runtime of its own, and the environment that points
-/// `kerio` at it.
-struct Appliance {
-    mock: MockAppliance,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Appliance {
-    fn start() -> Appliance {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mock = runtime
-            .block_on(MockAppliance::builder().user("tester").start())
-            .expect("the mock appliance starts");
-        Appliance {
-            mock,
-            _runtime: runtime,
-        }
-    }
-
-    /// `kerio` with the appliance in the environment and nothing else of the user's.
-    fn kerio(&self) -> Command {
-        bare()
-            .env("KERIO_URL", self.mock.url())
-            .env("KERIO_USER", self.mock.user())
-            .env("KERIO_PASSWORD", self.mock.password())
-            .env("KERIO_CERT_SHA256", self.mock.cert_sha256())
-    }
-
-    fn calls_of(&self, method: &str) -> Vec<Value> {
-        self.mock
-            .requests_for(method)
-            .into_iter()
-            .map(|r| r.params)
-            .collect()
-    }
-}
-
-/// `kerio` without any `KERIO_*` variable.
-fn bare() -> Command {
-    let mut cmd = Command::new(KERIO);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("KERIO_") {
-            cmd = cmd.env_remove(name);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-}
+use support::{Appliance, KERIO, bare, stdout_json};
 
 /// One appliance for the tests that do not change it.
 fn shared() -> &'static Appliance {
     static APPLIANCE: OnceLock<Appliance> = OnceLock::new();
-    APPLIANCE.get_or_init(Appliance::start)
-}
-
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+    APPLIANCE.get_or_init(|| Appliance::start(&[]))
 }
 
 #[test]
@@ -142,7 +88,7 @@ MyAccount.get[..]
 
 #[test]
 fn scalar_and_json_params_are_sent_as_the_spec_types_them() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     let output = appliance
         .kerio()
         .args([
@@ -189,7 +135,7 @@ home-erin.example.com     192.0.2.26  erin
 
 #[test]
 fn all_pages_stream_as_json_lines() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     let output = appliance
         .kerio()
         .args([
@@ -229,7 +175,7 @@ fn all_pages_stream_as_json_lines() {
 
 #[test]
 fn a_batch_runs_in_one_request_and_confirms() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     let dir = tempfile::tempdir().expect("folder");
     let file = dir.path().join("printer.json");
     let commands = json!([
@@ -284,7 +230,7 @@ kerio: 1 of 2 commands failed
 
 #[test]
 fn a_wrong_param_is_refused_before_anything_is_sent() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     appliance
         .kerio()
         .args([
@@ -422,7 +368,7 @@ kerio: no password: set KERIO_PASSWORD, [..]
 
 #[test]
 fn exit_codes_tell_failures_apart() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     appliance
         .mock
         .reply("ProductInfo.get", Reply::error(1000, "Access denied.", &[]));
@@ -458,7 +404,7 @@ kerio: no appliance: give --url (or KERIO_URL), or --appliance NAME of the fleet
 
 #[test]
 fn a_reply_that_does_not_fit_is_a_warning_and_printed_as_received() {
-    let appliance = Appliance::start();
+    let appliance = Appliance::start(&[]);
     appliance.mock.reply(
         "ActiveHosts.get",
         Reply::result(

@@ -8,79 +8,18 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use kerio_api::mock::{MockAppliance, MockBuilder};
+#[cfg(feature = "operator-admin")]
 use serde_json::Value;
 #[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
 use serde_json::json;
-use snapbox::cmd::Command;
 use snapbox::str;
 
-const KERIO: &str = env!("CARGO_BIN_EXE_kerio");
+#[path = "cli_support/mod.rs"]
+mod support;
 
-/// A mock appliance serving on a runtime of its own.
-struct Appliance {
-    mock: MockAppliance,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Appliance {
-    /// A mock serving the APIs named (manifest names).
-    fn start(apis: &[&str]) -> Appliance {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let builder = apis
-            .iter()
-            .fold(MockBuilder::default().user("tester"), |b, api| b.api(*api));
-        let mock = runtime
-            .block_on(builder.start())
-            .expect("the mock appliance starts");
-        Appliance {
-            mock,
-            _runtime: runtime,
-        }
-    }
-
-    /// `kerio` pointed at the appliance, with its user and password.
-    fn kerio(&self) -> Command {
-        self.anonymous()
-            .env("KERIO_USER", self.mock.user())
-            .env("KERIO_PASSWORD", self.mock.password())
-    }
-
-    /// `kerio` pointed at the appliance, with no user and no password.
-    fn anonymous(&self) -> Command {
-        bare()
-            .env("KERIO_URL", self.mock.url())
-            .env("KERIO_CERT_SHA256", self.mock.cert_sha256())
-    }
-
-    #[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
-    fn calls_of(&self, method: &str) -> Vec<Value> {
-        self.mock
-            .requests_for(method)
-            .into_iter()
-            .map(|r| r.params)
-            .collect()
-    }
-}
-
-/// `kerio` without any `KERIO_*` variable.
-fn bare() -> Command {
-    let mut cmd = Command::new(KERIO);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("KERIO_") {
-            cmd = cmd.env_remove(name);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-}
-
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
-}
+#[cfg(any(feature = "connect-admin", feature = "connect-client"))]
+use support::stdout_json;
+use support::{Appliance, KERIO, bare};
 
 /// A fleet file with one appliance of `product` at the mock.
 fn fleet_file(dir: &std::path::Path, appliance: &Appliance, product: &str) -> std::path::PathBuf {
