@@ -298,30 +298,11 @@ pub fn document(case: &Case, canary: &str, base64: bool) -> Value {
         ],
     };
     let c = canary;
-    // Bodies first.
+    // Bodies first: the copies, then the marked place, so that no copy changes what
+    // marks the canary (a member added to a `Password`-shaped object, a marked string
+    // overwritten).
     match case {
         Case::Marked(m, echoes) => {
-            match m {
-                Marked::LoginPassword => doc.bodies[0]["params"]["password"] = json!(c),
-                Marked::LoginToken => doc.bodies[1]["result"]["token"] = json!(c),
-                Marked::SecretKey(k, b, p) => {
-                    plant(&mut doc.bodies[*b], k, json!({"deep": [c]}), p)
-                }
-                Marked::PasswordShape(b, p) => plant(
-                    &mut doc.bodies[*b],
-                    "stored",
-                    json!({"value": c, "isSet": true}),
-                    p,
-                ),
-                Marked::NestedJson(b, d) => plant(
-                    &mut doc.bodies[*b],
-                    "blob",
-                    encoded(json!({"password": c}), *d),
-                    &[],
-                ),
-                Marked::TokenKey(b, p) => plant(&mut doc.bodies[*b], c, json!(1), p),
-                _ => {}
-            }
             for e in echoes {
                 match e {
                     Echo::AnyString(b, i, whole) => {
@@ -347,6 +328,27 @@ pub fn document(case: &Case, canary: &str, base64: bool) -> Value {
                     ),
                     _ => {}
                 }
+            }
+            match m {
+                Marked::LoginPassword => doc.bodies[0]["params"]["password"] = json!(c),
+                Marked::LoginToken => doc.bodies[1]["result"]["token"] = json!(c),
+                Marked::SecretKey(k, b, p) => {
+                    plant(&mut doc.bodies[*b], k, json!({"deep": [c]}), p)
+                }
+                Marked::PasswordShape(b, p) => plant(
+                    &mut doc.bodies[*b],
+                    "stored",
+                    json!({"value": c, "isSet": true}),
+                    p,
+                ),
+                Marked::NestedJson(b, d) => plant(
+                    &mut doc.bodies[*b],
+                    "blob",
+                    encoded(json!({"password": c}), *d),
+                    &[],
+                ),
+                Marked::TokenKey(b, p) => plant(&mut doc.bodies[*b], c, json!(1), p),
+                _ => {}
             }
         }
         Case::Dropped(_) => {}
