@@ -1,8 +1,6 @@
 //! The `kerio` command line (feature `cli`) against the mock appliance: the binary cargo
 //! built for this test, run as a user would, with the appliance in this process.
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 use std::sync::OnceLock;
 
 use kerio_api::mock::Reply;
@@ -12,7 +10,7 @@ use snapbox::str;
 #[path = "cli_support/mod.rs"]
 mod support;
 
-use support::{Appliance, KERIO, bare, stdout_json};
+use support::{Appliance, MockProcess, bare, stdout_json};
 
 /// One appliance for the tests that do not change it.
 fn shared() -> &'static Appliance {
@@ -481,51 +479,14 @@ _kerio() {
 ...
 "#]]);
 
-    let mut child = std::process::Command::new(KERIO)
-        .args([
-            "mock",
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "u",
-            "--password",
-            "test-only",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("kerio mock starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let done = line == "ready";
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    let url = lines
-        .iter()
-        .find_map(|l| l.strip_prefix("url: "))
-        .expect("url line")
-        .to_owned();
-    let pin = lines
-        .iter()
-        .find_map(|l| l.strip_prefix("sha256: "))
-        .expect("pin line")
-        .to_owned();
+    let mock = MockProcess::start(&[]);
     assert!(
-        lines.contains(&"password: test-only".to_owned()),
-        "{lines:?}"
+        mock.lines.contains(&"password: test-only".to_owned()),
+        "{:?}",
+        mock.lines
     );
-    bare()
-        .env("KERIO_URL", &url)
-        .env("KERIO_USER", "u")
-        .env("KERIO_PASSWORD", "test-only")
-        .env("KERIO_CERT_SHA256", &pin)
+    mock.kerio()
         .args(["call", "ProductInfo.get"])
         .assert()
         .success();
-    child.kill().expect("killed");
-    child.wait().expect("ended");
 }

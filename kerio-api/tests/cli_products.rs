@@ -5,9 +5,6 @@
 //! Cargo feature run when the test is built with it (`--features
 //! cli,connect-admin,connect-client,operator-admin`); the rest run in every build.
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 #[cfg(feature = "operator-admin")]
 use serde_json::Value;
 #[cfg(any(feature = "connect-admin", feature = "operator-admin"))]
@@ -19,7 +16,7 @@ mod support;
 
 #[cfg(any(feature = "connect-admin", feature = "connect-client"))]
 use support::stdout_json;
-use support::{Appliance, KERIO, bare};
+use support::{Appliance, MockProcess, bare};
 
 /// A fleet file with one appliance of `product` at the mock.
 fn fleet_file(dir: &std::path::Path, appliance: &Appliance, product: &str) -> std::path::PathBuf {
@@ -131,33 +128,10 @@ kerio: the batch: --confirm is refused: the `connect-admin` API (Kerio Connect A
 
 #[test]
 fn kerio_mock_serves_the_apis_named() {
-    let mut child = std::process::Command::new(KERIO)
-        .args(["mock", "--listen", "127.0.0.1:0", "--user", "u"])
-        .args(["--password", "test-only"])
-        .args(["--api", "connect-admin", "--api", "connect-client"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("kerio mock starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let done = line == "ready";
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    let field = |name: &str| {
-        lines
-            .iter()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap_or_else(|| panic!("{name} in {lines:?}"))
-            .to_owned()
-    };
-    let url = field("url: ");
-    let pin = field("sha256: ");
-    let apis: Vec<&str> = lines
+    let mock = MockProcess::start(&["--api", "connect-admin", "--api", "connect-client"]);
+    let url = mock.field("url: ");
+    let apis: Vec<&str> = mock
+        .lines
         .iter()
         .filter_map(|l| l.strip_prefix("api: "))
         .collect();
@@ -168,14 +142,7 @@ fn kerio_mock_serves_the_apis_named() {
             format!("connect-client {url}/webmail/api/jsonrpc/"),
         ]
     );
-    let kerio = |api: &str| {
-        bare()
-            .env("KERIO_URL", &url)
-            .env("KERIO_USER", "u")
-            .env("KERIO_PASSWORD", "test-only")
-            .env("KERIO_CERT_SHA256", &pin)
-            .args(["--api", api])
-    };
+    let kerio = |api: &str| mock.kerio().args(["--api", api]);
     // Each endpoint with a session of its own.
     let admin = kerio("connect-admin")
         .args(["call", "Server.getProductInfo"])
@@ -193,8 +160,7 @@ fn kerio_mock_serves_the_apis_named() {
     } else {
         client.code(2);
     }
-    child.kill().expect("killed");
-    child.wait().expect("ended");
+    drop(mock);
     // An API the spec set does not have.
     bare()
         .args(["mock", "--listen", "127.0.0.1:0", "--api", "exchange"])

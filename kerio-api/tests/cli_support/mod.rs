@@ -77,3 +77,62 @@ pub fn bare() -> Command {
 pub fn stdout_json(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("JSON on stdout")
 }
+
+/// `kerio mock` running as a process of its own, its banner read up to `ready`; killed
+/// when dropped.
+pub struct MockProcess {
+    child: std::process::Child,
+    /// The banner's lines, `ready` last.
+    pub lines: Vec<String>,
+}
+
+impl MockProcess {
+    /// Starts `kerio mock` on a free loopback port, its user `u` and password
+    /// `test-only`, with `args` after those.
+    pub fn start(args: &[&str]) -> MockProcess {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(KERIO)
+            .args(["mock", "--listen", "127.0.0.1:0", "--user", "u"])
+            .args(["--password", "test-only"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("kerio mock starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            let done = line == "ready";
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        MockProcess { child, lines }
+    }
+
+    /// The banner's value after `prefix` (as `"url: "`).
+    pub fn field(&self, prefix: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {:?}", self.lines))
+            .to_owned()
+    }
+
+    /// `kerio` pointed at the mock by its banner, with its user and password.
+    pub fn kerio(&self) -> Command {
+        bare()
+            .env("KERIO_URL", self.field("url: "))
+            .env("KERIO_USER", "u")
+            .env("KERIO_PASSWORD", "test-only")
+            .env("KERIO_CERT_SHA256", self.field("sha256: "))
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
