@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -114,9 +113,7 @@ impl ApplianceState {
     /// Kerio Control's part of [`patch`](Self::patch): its profile, then the state.
     pub(super) fn patch_control(self, method: &str, result: &mut Value) {
         super::profile::control::patch(method, result);
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = super::profile::now();
         let day = 86_400;
         match method {
             "ProductInfo.get" => {

@@ -11,14 +11,9 @@
 //! ordinary, not claimed. [`ApplianceState`](super::ApplianceState) then changes the
 //! figures its state is about.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::{Value, json};
 
-/// One day, in seconds.
-const DAY: i64 = 86_400;
-/// One GiB, in bytes.
-const GIB: f64 = 1_073_741_824.0;
+use super::{DAY, GIB, merge, merge_into, now};
 
 /// Puts the profile into the result of `method` (a whole result, not a listing).
 pub(crate) fn patch(method: &str, result: &mut Value) {
@@ -254,31 +249,6 @@ impl Host {
             "totalDownload": self.total.0,
             "totalUpload": self.total.1,
         })
-    }
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Merges the members of `new` into the object at `key` of `result` (created when
-/// missing or not an object).
-fn merge(result: &mut Value, key: &str, new: Value) {
-    let Some(o) = result.as_object_mut() else {
-        return;
-    };
-    let slot = o.entry(key).or_insert_with(|| json!({}));
-    if !slot.is_object() {
-        *slot = json!({});
-    }
-    merge_into(slot, new);
-}
-
-fn merge_into(target: &mut Value, new: Value) {
-    if let (Some(t), Value::Object(n)) = (target.as_object_mut(), new) {
-        t.extend(n);
     }
 }
 

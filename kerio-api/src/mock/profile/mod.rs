@@ -101,7 +101,12 @@ pub(super) fn merge(result: &mut Value, key: &str, new: Value) {
     if !slot.is_object() {
         *slot = json!({});
     }
-    if let (Some(t), Value::Object(n)) = (slot.as_object_mut(), new) {
+    merge_into(slot, new);
+}
+
+/// Adds the members of `new` to `target` when both are objects.
+pub(super) fn merge_into(target: &mut Value, new: Value) {
+    if let (Some(t), Value::Object(n)) = (target.as_object_mut(), new) {
         t.extend(n);
     }
 }
