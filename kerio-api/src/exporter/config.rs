@@ -127,13 +127,7 @@ impl ExporterConfig {
     /// Reads a fleet file with its `[exporter]` section; relative paths in it are
     /// relative to its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let base = path.parent().unwrap_or(Path::new(""));
-        parse(&text, base, &path.display().to_string())
+        crate::fleet::config::load_with(path.as_ref(), parse)
     }
 
     /// Reads a fleet file's text; relative paths stay relative to the current folder.

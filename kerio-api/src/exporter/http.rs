@@ -13,6 +13,7 @@ use axum::routing::get;
 
 use super::probe::ProbeError;
 use super::{DEFAULT_MODULE, Exporter};
+use crate::fleet::html::escape;
 
 /// The scrape timeout Prometheus sends with each scrape.
 const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
@@ -169,22 +170,6 @@ fn cut(text: &str) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_owned(),
     }
-}
-
-/// Text for HTML.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Text for a URL query value (percent-encoding all but unreserved characters).

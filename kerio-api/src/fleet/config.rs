@@ -138,13 +138,7 @@ struct Entry {
 impl FleetConfig {
     /// Reads a fleet file; relative paths in it are relative to its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let base = path.parent().unwrap_or(Path::new(""));
-        parse(&text, base, &path.display().to_string())
+        load_with(path.as_ref(), parse)
     }
 
     /// Reads a fleet file's text; relative paths in it stay relative to the current
@@ -162,6 +156,20 @@ impl FleetConfig {
     pub async fn poll(&self) -> FleetReport {
         poll(&self.appliances, &self.options).await
     }
+}
+
+/// Reads the fleet file at `path` with `parse`: relative paths in it are relative to
+/// its folder, and errors name the file.
+pub(crate) fn load_with<T>(
+    path: &Path,
+    parse: fn(&str, &Path, &str) -> Result<T, ConfigError>,
+) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse(&text, base, &path.display().to_string())
 }
 
 /// Reads a fleet file's `text`; relative paths are relative to `base`, and errors name

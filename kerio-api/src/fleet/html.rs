@@ -133,7 +133,7 @@ impl FleetReport {
 }
 
 /// Escapes text for HTML content and quoted attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -105,7 +105,7 @@ pub(crate) mod config;
 #[cfg(feature = "connect-admin")]
 pub(crate) mod connect;
 mod figures;
-mod html;
+pub(crate) mod html;
 #[cfg(feature = "operator-admin")]
 pub(crate) mod operator;
 pub(crate) mod poll;
