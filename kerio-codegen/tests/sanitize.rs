@@ -5,6 +5,11 @@ use kerio_codegen::learn::sanitize::{Dropped, Stats, sanitize};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+mod support {
+    pub mod plant;
+}
+use support::plant::plant;
+
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// Sanitizes `har` and returns the output text and the stats.
@@ -310,43 +315,6 @@ fn hidden(how: Hide, canary: &str) -> (String, Value) {
     }
 }
 
-/// Puts `(key, v)` into the first object along a path chosen by `pick`, wrapping
-/// `target` in one when it has none.
-fn plant(target: &mut Value, key: String, v: Value, pick: &[usize]) {
-    // Choose the path without holding a borrow, then edit there.
-    let mut pointer = String::new();
-    let mut at: &Value = target;
-    for p in pick {
-        let next = match at {
-            Value::Object(m) if !m.is_empty() => m
-                .iter()
-                .nth(p % m.len())
-                .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v)),
-            Value::Array(a) if !a.is_empty() => {
-                let i = p % a.len();
-                Some((i.to_string(), &a[i]))
-            }
-            _ => None,
-        };
-        match next {
-            Some((token, n)) if n.is_object() || n.is_array() => {
-                pointer.push('/');
-                pointer.push_str(&token);
-                at = n;
-            }
-            _ => break,
-        }
-    }
-    match target.pointer_mut(&pointer) {
-        Some(Value::Object(m)) => {
-            m.insert(key, v);
-        }
-        Some(Value::Array(a)) => a.push(json!({ key: v })),
-        Some(other) => *other = json!({ key: v }),
-        None => *target = json!({ key: v }),
-    }
-}
-
 proptest! {
     // 48 cases by default; `PROPTEST_CASES` for more.
     #![proptest_config(ProptestConfig {
@@ -368,7 +336,7 @@ proptest! {
         let canary = format!("CANARY{id}x9");
         let mut body = json!({"result": body});
         let (key, v) = hidden(how, &canary);
-        plant(&mut body, key, v, &pick);
+        plant(&mut body, &key, v, &pick);
         let text = body.to_string();
         let content = if base64 {
             json!({"mimeType": "application/json", "encoding": "base64", "text": B64.encode(&text)})

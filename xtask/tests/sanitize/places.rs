@@ -6,6 +6,10 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+#[path = "../../../kerio-codegen/tests/support/plant.rs"]
+mod plant;
+use plant::plant;
+
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// A place that says the canary is a secret.
@@ -173,40 +177,6 @@ fn encoded(mut v: Value, depth: u8) -> Value {
         v = Value::String(v.to_string());
     }
     v
-}
-
-/// Puts `(key, v)` into an object along a path chosen by `pick`.
-fn plant(target: &mut Value, key: &str, v: Value, pick: &[usize]) {
-    let mut pointer = String::new();
-    let mut at: &Value = target;
-    for p in pick {
-        let next = match at {
-            Value::Object(m) if !m.is_empty() => m
-                .iter()
-                .nth(p % m.len())
-                .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v)),
-            Value::Array(a) if !a.is_empty() => {
-                let i = p % a.len();
-                Some((i.to_string(), &a[i]))
-            }
-            _ => None,
-        };
-        match next {
-            Some((token, n)) if n.is_object() || n.is_array() => {
-                pointer.push('/');
-                pointer.push_str(&token);
-                at = n;
-            }
-            _ => break,
-        }
-    }
-    match target.pointer_mut(&pointer) {
-        Some(Value::Object(m)) => {
-            m.insert(key.to_owned(), v);
-        }
-        Some(Value::Array(a)) => a.push(json!({ key: v })),
-        _ => {}
-    }
 }
 
 /// JSON pointers of every string of `v`, but the envelope's.
