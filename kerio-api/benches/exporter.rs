@@ -3,29 +3,37 @@
 //! Prometheus spreads its targets, for several rounds.
 //!
 //! ```text
-//! cargo bench -p kerio-api --features exporter --bench exporter
-//! cargo bench -p kerio-api --features exporter --bench exporter -- --targets 200 --rounds 3 --interval 20
+//! cargo bench -p kerio-api --features exporter,mock --bench exporter
+//! cargo bench -p kerio-api --features exporter,mock --bench exporter -- --targets 200 --rounds 3 --interval 20
+//! cargo bench -p kerio-api --features exporter,mock,connect-admin,operator-admin --bench exporter -- --products control,connect,operator
 //! ```
+//!
+//! The targets are of the products `--products` lists, in turn (by default every
+//! product the build can probe: Kerio Control, and Kerio Connect and Kerio Operator
+//! with their features), each named in the fleet file.
 //!
 //! Without `--bench` (as `cargo test --all-targets` runs it) it only checks the setup:
 //! 20 targets, 2 rounds of 2 s.
 //!
 //! Three processes, so that each is measured alone: the mock appliances (this program,
-//! `serve N`, all of them in one process, each on its own port), the exporter (the
-//! `kerio_exporter` binary, on a fleet file written for the mocks) and the scraper
+//! `serve N PRODUCTS`, all of them in one process, each on its own port), the exporter
+//! (the `kerio_exporter` binary, on a fleet file written for the mocks) and the scraper
 //! (this program). It reports whether every probe succeeded (HTTP 200 with
 //! `kerio_up 1`), the exporter's peak resident memory (`VmHWM`), its CPU time per
 //! probe (user + system, from `/proc`, Linux only) in the first round (which logs in to
 //! every appliance) and in the later ones, the logins the exporter counted against the
 //! number of targets, and the probe latency the scraper saw.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kerio_api::mock::{ApplianceState, MockAppliance};
+use kerio_api::mock::{ApplianceState, MockAppliance, MockBuilder};
+
+mod support;
+use support::{MockServer, status_kib};
 
 /// The scrape timeout Prometheus would send (its default is 10 s).
 const SCRAPE_TIMEOUT: &str = "10";
@@ -34,6 +42,71 @@ struct Options {
     targets: usize,
     rounds: usize,
     interval: Duration,
+    /// The products of the targets, in turn.
+    products: Vec<Product>,
+}
+
+/// A product the targets can be, as the fleet file names it.
+#[derive(Clone, Copy)]
+enum Product {
+    Control,
+    Connect,
+    Operator,
+}
+
+impl Product {
+    /// Every product this build can mock and probe.
+    fn compiled() -> Vec<Product> {
+        let mut all = vec![Product::Control];
+        if cfg!(feature = "connect-admin") {
+            all.push(Product::Connect);
+        }
+        if cfg!(feature = "operator-admin") {
+            all.push(Product::Operator);
+        }
+        all
+    }
+
+    fn parse(name: &str) -> Option<Product> {
+        match name {
+            "control" => Some(Product::Control),
+            "connect" => Some(Product::Connect),
+            "operator" => Some(Product::Operator),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Product::Control => "control",
+            Product::Connect => "connect",
+            Product::Operator => "operator",
+        }
+    }
+
+    /// A healthy mock of this product.
+    fn mock(self) -> MockBuilder {
+        let builder = MockAppliance::builder()
+            .state(ApplianceState::Healthy)
+            .forget_requests();
+        match self {
+            Product::Control => builder,
+            Product::Connect => builder.api("connect-admin"),
+            Product::Operator => builder.api("operator-admin"),
+        }
+    }
+}
+
+/// The products of a comma-separated list.
+fn products(list: &str) -> Vec<Product> {
+    let products: Option<Vec<Product>> = list.split(',').map(Product::parse).collect();
+    match products {
+        Some(p) if !p.is_empty() => p,
+        _ => {
+            eprintln!("not a list of control, connect, operator: {list}");
+            std::process::exit(2)
+        }
+    }
 }
 
 fn main() {
@@ -42,33 +115,45 @@ fn main() {
     // quick check that the setup works (a few targets, short intervals).
     let benchmark = all.iter().any(|a| a == "--bench");
     let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
-    if let [serve, n] = args.as_slice()
+    if let [serve, n, list] = args.as_slice()
         && serve == "serve"
     {
-        return serve_mocks(number(n));
+        let products = products(list);
+        let builders = (0..number(n))
+            .map(|i| products[i % products.len()].mock())
+            .collect();
+        return support::serve(builders);
     }
     let mut options = if benchmark {
         Options {
             targets: 1000,
             rounds: 5,
             interval: Duration::from_secs(60),
+            products: Product::compiled(),
         }
     } else {
         Options {
             targets: 20,
             rounds: 2,
             interval: Duration::from_secs(2),
+            products: Product::compiled(),
         }
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let value = it.next().map(|v| number(v));
+        let value = it.next();
         match (flag.as_str(), value) {
-            ("--targets", Some(n)) => options.targets = n.max(1),
-            ("--rounds", Some(n)) => options.rounds = n.max(2),
-            ("--interval", Some(n)) => options.interval = Duration::from_secs(n.max(1) as u64),
+            ("--targets", Some(n)) => options.targets = number(n).max(1),
+            ("--rounds", Some(n)) => options.rounds = number(n).max(2),
+            ("--interval", Some(n)) => {
+                options.interval = Duration::from_secs(number(n).max(1) as u64)
+            }
+            ("--products", Some(list)) => options.products = products(list),
             _ => {
-                eprintln!("usage: exporter [--targets N] [--rounds R] [--interval SECONDS]");
+                eprintln!(
+                    "usage: exporter [--targets N] [--rounds R] [--interval SECONDS] \
+                     [--products control,connect,operator]"
+                );
                 std::process::exit(2);
             }
         }
@@ -81,50 +166,6 @@ fn number(text: &str) -> usize {
         eprintln!("not a count: {text}");
         std::process::exit(2)
     })
-}
-
-/// Starts `n` mock appliances, prints `url pin user password` per line, and serves
-/// until standard input closes.
-fn serve_mocks(n: usize) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        let mut mocks = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mock = MockAppliance::builder()
-                .state(ApplianceState::Healthy)
-                .forget_requests()
-                .start()
-                .await
-                .expect("mock starts");
-            mocks.push(mock);
-        }
-        let mut out = std::io::stdout().lock();
-        for m in &mocks {
-            writeln!(
-                out,
-                "{} {} {} {}",
-                m.url(),
-                m.cert_sha256(),
-                m.user(),
-                m.password()
-            )
-            .expect("write");
-        }
-        out.flush().expect("flush");
-        drop(out);
-        tokio::task::spawn_blocking(|| {
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-        })
-        .await
-        .expect("wait for stdin");
-        let logins: usize = mocks.iter().map(MockAppliance::logins).sum();
-        let live: usize = mocks.iter().map(MockAppliance::live_sessions).sum();
-        let connections: usize = mocks.iter().map(MockAppliance::connections).sum();
-        eprintln!(
-            "mock appliances: {logins} logins served, {connections} TCP connections \
-             accepted, {live} sessions still open"
-        );
-    });
 }
 
 /// A child process, killed when dropped.
@@ -140,32 +181,24 @@ impl Drop for Process {
 fn measure(options: &Options) {
     let n = options.targets;
     let started = Instant::now();
-    let mut mocks = Process(
-        Command::new(std::env::current_exe().expect("own path"))
-            .args(["serve", &n.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the mock appliances"),
-    );
+    let list: Vec<&str> = options.products.iter().map(|p| p.name()).collect();
+    let list = list.join(",");
+    let (mocks, served) = MockServer::start(&[&n.to_string(), &list], n);
     let dir = tempfile::tempdir().expect("temporary folder");
-    let lines = BufReader::new(mocks.0.stdout.take().expect("mock stdout"));
     let mut fleet = String::from("[settings]\ntimeout_seconds = 30\n");
-    for (i, line) in lines.lines().take(n).enumerate() {
-        let line = line.expect("mock line");
-        let [url, pin, user, password] = line.split(' ').collect::<Vec<_>>()[..] else {
-            panic!("bad mock line");
-        };
-        std::fs::write(dir.path().join(format!("{i}.password")), password).expect("write");
+    for (i, s) in served.iter().enumerate() {
+        let product = options.products[i % options.products.len()].name();
+        std::fs::write(dir.path().join(format!("{i}.password")), &s.password).expect("write");
         fleet += &format!(
-            "\n[[appliance]]\nname = \"fw-{i:04}\"\nurl = \"{url}\"\nuser = \"{user}\"\n\
-             password_file = \"{i}.password\"\ncert_sha256 = \"{pin}\"\n"
+            "\n[[appliance]]\nname = \"fw-{i:04}\"\nurl = \"{}\"\nuser = \"{}\"\n\
+             password_file = \"{i}.password\"\ncert_sha256 = \"{}\"\nproduct = \"{product}\"\n",
+            s.url, s.user, s.pin
         );
     }
     let config = dir.path().join("fleet.toml");
     std::fs::write(&config, fleet).expect("write the fleet file");
     println!(
-        "{n} mock appliances started in {:.1} s",
+        "{n} mock appliances ({list}) started in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 
@@ -201,7 +234,7 @@ fn measure(options: &Options) {
         .build()
         .expect("HTTP client");
     let names: Arc<Vec<String>> = Arc::new((0..n).map(|i| format!("fw-{i:04}")).collect());
-    let rss_before = status_kib(pid, "VmRSS:");
+    let rss_before = status_kib(&pid.to_string(), "VmRSS:");
     let cpu_before = cpu_seconds(pid);
     let mut cpu_marks = Vec::new();
     let mut latencies = Vec::new();
@@ -242,7 +275,7 @@ fn measure(options: &Options) {
         .filter(|l| l.starts_with("kerio_exporter_logins_total{"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
-    let peak = status_kib(pid, "VmHWM:");
+    let peak = status_kib(&pid.to_string(), "VmHWM:");
 
     // SIGTERM: the exporter logs out every session and exits.
     let stopping = Instant::now();
@@ -251,8 +284,7 @@ fn measure(options: &Options) {
         .status();
     let _ = exporter.0.wait();
     let shutdown = stopping.elapsed();
-    drop(mocks.0.stdin.take());
-    let _ = mocks.0.wait();
+    mocks.finish();
 
     let probes = options.rounds * n;
     let first_cpu = cpu_marks[0] - cpu_before;
@@ -347,19 +379,6 @@ async fn scrape_round(
     }
     tokio::time::sleep_until(start + interval).await;
     times
-}
-
-/// A `/proc/PID/status` figure in KiB (0 where there is none).
-fn status_kib(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// User and system CPU time of a process, in seconds (0 where `/proc` has none).

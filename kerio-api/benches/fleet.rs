@@ -11,12 +11,14 @@
 //! `ROUNDS` times, and prints the median wall time of a whole poll and its peak resident
 //! memory (`VmHWM`) against the resident memory before the first poll (Linux only).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kerio_api::fleet::{Appliance, FleetOptions, PasswordSource, ReadMode, Status, Trust, poll};
 use kerio_api::mock::{ApplianceState, MockAppliance};
+
+mod support;
+use support::{MockServer, status_kib};
 
 /// Timed polls per measurement, after one warm-up poll.
 const ROUNDS: usize = 5;
@@ -64,44 +66,15 @@ fn drive() {
     }
 }
 
-/// Starts `n` mock appliances, prints `url pin user password` per line, and serves
-/// until standard input closes (the measuring process ended).
+/// Serves `n` mock appliances, their states in turn.
 fn serve(n: usize) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        let mut mocks = Vec::with_capacity(n);
-        for i in 0..n {
+    let builders = (0..n)
+        .map(|i| {
             let (state, _) = ApplianceState::ALL[i % ApplianceState::ALL.len()];
-            let mock = MockAppliance::builder()
-                .state(state)
-                .forget_requests()
-                .start()
-                .await
-                .expect("mock starts");
-            mocks.push(mock);
-        }
-        let mut stdout = std::io::stdout().lock();
-        for mock in &mocks {
-            writeln!(
-                stdout,
-                "{} {} {} {}",
-                mock.url(),
-                mock.cert_sha256(),
-                mock.user(),
-                mock.password()
-            )
-            .expect("write");
-        }
-        stdout.flush().expect("flush");
-        drop(stdout);
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
+            MockAppliance::builder().state(state).forget_requests()
         })
-        .await
-        .expect("wait for stdin");
-        drop(mocks);
-    });
+        .collect();
+    support::serve(builders);
 }
 
 fn measure(n: usize, mode: &str) {
@@ -113,33 +86,20 @@ fn measure(n: usize, mode: &str) {
             std::process::exit(2);
         }
     };
-    let mut server = Command::new(std::env::current_exe().expect("own path"))
-        .args(["serve", &n.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the mock server");
-    let lines = BufReader::new(server.stdout.take().expect("server stdout"));
-    let appliances: Vec<Appliance> = lines
-        .lines()
-        .take(n)
+    let (server, served) = MockServer::start(&[&n.to_string()], n);
+    let appliances: Vec<Appliance> = served
+        .into_iter()
         .enumerate()
-        .map(|(i, line)| {
-            let line = line.expect("server line");
-            let parts: Vec<&str> = line.split(' ').collect();
-            let [url, pin, user, password] = parts[..] else {
-                panic!("bad server line");
-            };
-            Appliance::new(format!("mock-{i}"), url)
-                .credentials(user, PasswordSource::Value(password.into()))
-                .trust(Trust::PinSha256(pin.into()))
+        .map(|(i, s)| {
+            Appliance::new(format!("mock-{i}"), s.url)
+                .credentials(s.user, PasswordSource::Value(s.password.into()))
+                .trust(Trust::PinSha256(s.pin))
         })
         .collect();
-    assert_eq!(appliances.len(), n, "the server started every appliance");
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let options = FleetOptions::default().read_mode(read_mode);
-    let before = memory("VmRSS:");
+    let before = status_kib("self", "VmRSS:");
     let mut times = Vec::with_capacity(ROUNDS);
     for round in 0..=ROUNDS {
         let started = Instant::now();
@@ -158,7 +118,7 @@ fn measure(n: usize, mode: &str) {
     }
     times.sort();
     let median = times[times.len() / 2];
-    let peak = memory("VmHWM:");
+    let peak = status_kib("self", "VmHWM:");
     println!(
         "{n:>10}  {mode:<10}  {:>11}  {:>8}  {:>10}  {:>13}",
         format!("{:.1} ms", ms(median)),
@@ -166,8 +126,7 @@ fn measure(n: usize, mode: &str) {
         mib(before),
         mib(peak.saturating_sub(before)),
     );
-    drop(server.stdin.take());
-    let _ = server.wait();
+    server.finish();
 }
 
 /// Red rows the licence-expired state explains (they answered).
@@ -185,17 +144,4 @@ fn ms(d: Duration) -> f64 {
 
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
-/// A `/proc/self/status` figure in KiB (0 where there is no such file).
-fn memory(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
