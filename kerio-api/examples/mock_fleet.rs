@@ -3,11 +3,16 @@
 //!
 //! ```text
 //! cargo run -p kerio-api --example mock_fleet -- target/mock-fleet
+//! cargo run -p kerio-api --features connect-admin,operator-admin --example mock_fleet -- target/mock-fleet
 //! ```
 //!
 //! It writes `fleet.toml` into the folder, with a password file per appliance (the
 //! passwords are made up at start) and the certificate pins, plus an appliance listed
 //! without credentials and one whose port is closed, then serves until interrupted.
+//! Built with `connect-admin` and `operator-admin`, it adds a Kerio Connect mail
+//! server (`mail`, its product named) and a Kerio Operator PBX (`pbx`, its product
+//! left to be found out); the report and the exporter read them when they are built
+//! with the same features.
 //! The `[exporter]` section makes the exporter listen on 127.0.0.1:9783, where the
 //! example Prometheus configuration (`kerio-api/prometheus/prometheus.yml`) looks.
 
@@ -16,7 +21,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kerio_api::mock::{ApplianceState, MockAppliance};
+use kerio_api::mock::{ApplianceState, MockAppliance, MockBuilder};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -55,18 +60,20 @@ async fn start(dir: &Path) -> Result<Vec<MockAppliance>, Box<dyn std::error::Err
     );
     let mut mocks = Vec::new();
     for (state, name) in ApplianceState::ALL {
-        let mock = MockAppliance::builder().state(state).start().await?;
-        let password_file = format!("{name}.password");
-        write_private(&dir.join(&password_file), mock.password())?;
-        write!(
-            fleet,
-            "\n[[appliance]]\nname = \"{name}\"\nurl = \"{}\"\nuser = \"{}\"\n\
-             password_file = \"{password_file}\"\ncert_sha256 = \"{}\"\n",
-            mock.url(),
-            mock.user(),
-            mock.cert_sha256()
-        )?;
-        mocks.push(mock);
+        let builder = MockAppliance::builder().state(state);
+        mocks.push(add(dir, &mut fleet, name, None, builder).await?);
+    }
+    // The other products, where the build has them: a mail server named as one, and a
+    // PBX whose product is found out at the first contact.
+    #[cfg(feature = "connect-admin")]
+    {
+        let builder = MockAppliance::builder().api("connect-admin");
+        mocks.push(add(dir, &mut fleet, "mail", Some("connect"), builder).await?);
+    }
+    #[cfg(feature = "operator-admin")]
+    {
+        let builder = MockAppliance::builder().api("operator-admin");
+        mocks.push(add(dir, &mut fleet, "pbx", None, builder).await?);
     }
     // A port bound and released: nothing listens there.
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -81,6 +88,32 @@ async fn start(dir: &Path) -> Result<Vec<MockAppliance>, Box<dyn std::error::Err
     write_private(&dir.join("offline.password"), "unused")?;
     std::fs::write(dir.join("fleet.toml"), fleet)?;
     Ok(mocks)
+}
+
+/// Starts the appliance `builder` makes and lists it in `fleet` as `name`, with its
+/// `product` when given.
+async fn add(
+    dir: &Path,
+    fleet: &mut String,
+    name: &str,
+    product: Option<&str>,
+    builder: MockBuilder,
+) -> Result<MockAppliance, Box<dyn std::error::Error>> {
+    let mock = builder.start().await?;
+    let password_file = format!("{name}.password");
+    write_private(&dir.join(&password_file), mock.password())?;
+    write!(
+        fleet,
+        "\n[[appliance]]\nname = \"{name}\"\nurl = \"{}\"\nuser = \"{}\"\n\
+         password_file = \"{password_file}\"\ncert_sha256 = \"{}\"\n",
+        mock.url(),
+        mock.user(),
+        mock.cert_sha256()
+    )?;
+    if let Some(product) = product {
+        writeln!(fleet, "product = \"{product}\"")?;
+    }
+    Ok(mock)
 }
 
 /// Writes a password file readable by its owner only (where the system has modes).
