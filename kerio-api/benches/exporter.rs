@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use kerio_api::fleet::Product;
 use kerio_api::mock::{ApplianceState, MockAppliance, MockBuilder};
 
 mod support;
@@ -46,64 +47,40 @@ struct Options {
     products: Vec<Product>,
 }
 
-/// A product the targets can be, as the fleet file names it.
-#[derive(Clone, Copy)]
-enum Product {
-    Control,
-    Connect,
-    Operator,
+/// Every product this build can mock and probe.
+fn compiled() -> Vec<Product> {
+    Product::ALL
+        .into_iter()
+        .filter(|p| p.is_supported())
+        .collect()
 }
 
-impl Product {
-    /// Every product this build can mock and probe.
-    fn compiled() -> Vec<Product> {
-        let mut all = vec![Product::Control];
-        if cfg!(feature = "connect-admin") {
-            all.push(Product::Connect);
-        }
-        if cfg!(feature = "operator-admin") {
-            all.push(Product::Operator);
-        }
-        all
-    }
-
-    fn parse(name: &str) -> Option<Product> {
-        match name {
-            "control" => Some(Product::Control),
-            "connect" => Some(Product::Connect),
-            "operator" => Some(Product::Operator),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Product::Control => "control",
-            Product::Connect => "connect",
-            Product::Operator => "operator",
-        }
-    }
-
-    /// A healthy mock of this product.
-    fn mock(self) -> MockBuilder {
-        let builder = MockAppliance::builder()
-            .state(ApplianceState::Healthy)
-            .forget_requests();
-        match self {
-            Product::Control => builder,
-            Product::Connect => builder.api("connect-admin"),
-            Product::Operator => builder.api("operator-admin"),
-        }
+/// A healthy mock of `product`.
+fn mock(product: Product) -> MockBuilder {
+    let builder = MockAppliance::builder()
+        .state(ApplianceState::Healthy)
+        .forget_requests();
+    match product {
+        Product::Connect => builder.api("connect-admin"),
+        Product::Operator => builder.api("operator-admin"),
+        _ => builder,
     }
 }
 
 /// The products of a comma-separated list.
 fn products(list: &str) -> Vec<Product> {
-    let products: Option<Vec<Product>> = list.split(',').map(Product::parse).collect();
-    match products {
-        Some(p) if !p.is_empty() => p,
-        _ => {
-            eprintln!("not a list of control, connect, operator: {list}");
+    match list
+        .split(',')
+        .map(str::parse)
+        .collect::<Result<Vec<Product>, _>>()
+    {
+        Ok(p) if !p.is_empty() => p,
+        Ok(_) => {
+            eprintln!("no product in `{list}`");
+            std::process::exit(2)
+        }
+        Err(e) => {
+            eprintln!("{e}");
             std::process::exit(2)
         }
     }
@@ -120,7 +97,7 @@ fn main() {
     {
         let products = products(list);
         let builders = (0..number(n))
-            .map(|i| products[i % products.len()].mock())
+            .map(|i| mock(products[i % products.len()]))
             .collect();
         return support::serve(builders);
     }
@@ -129,14 +106,14 @@ fn main() {
             targets: 1000,
             rounds: 5,
             interval: Duration::from_secs(60),
-            products: Product::compiled(),
+            products: compiled(),
         }
     } else {
         Options {
             targets: 20,
             rounds: 2,
             interval: Duration::from_secs(2),
-            products: Product::compiled(),
+            products: compiled(),
         }
     };
     let mut it = args.iter();
@@ -181,13 +158,13 @@ impl Drop for Process {
 fn measure(options: &Options) {
     let n = options.targets;
     let started = Instant::now();
-    let list: Vec<&str> = options.products.iter().map(|p| p.name()).collect();
+    let list: Vec<&str> = options.products.iter().map(|p| p.as_str()).collect();
     let list = list.join(",");
     let (mocks, served) = MockServer::start(&[&n.to_string(), &list], n);
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut fleet = String::from("[settings]\ntimeout_seconds = 30\n");
     for (i, s) in served.iter().enumerate() {
-        let product = options.products[i % options.products.len()].name();
+        let product = options.products[i % options.products.len()];
         std::fs::write(dir.path().join(format!("{i}.password")), &s.password).expect("write");
         fleet += &format!(
             "\n[[appliance]]\nname = \"fw-{i:04}\"\nurl = \"{}\"\nuser = \"{}\"\n\
@@ -234,7 +211,7 @@ fn measure(options: &Options) {
         .build()
         .expect("HTTP client");
     let names: Arc<Vec<String>> = Arc::new((0..n).map(|i| format!("fw-{i:04}")).collect());
-    let rss_before = status_kib(&pid.to_string(), "VmRSS:");
+    let rss_before = status_kib(pid, "VmRSS:");
     let cpu_before = cpu_seconds(pid);
     let mut cpu_marks = Vec::new();
     let mut latencies = Vec::new();
@@ -275,7 +252,7 @@ fn measure(options: &Options) {
         .filter(|l| l.starts_with("kerio_exporter_logins_total{"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
-    let peak = status_kib(&pid.to_string(), "VmHWM:");
+    let peak = status_kib(pid, "VmHWM:");
 
     // SIGTERM: the exporter logs out every session and exits.
     let stopping = Instant::now();

@@ -110,7 +110,7 @@ impl Drop for MockServer {
 
 /// A figure of `/proc/PID/status` in KiB (`pid` a number or `self`; 0 where there is
 /// none, as outside Linux).
-pub fn status_kib(pid: &str, key: &str) -> u64 {
+pub fn status_kib(pid: impl std::fmt::Display, key: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde_json::{Value, json};
 
-use super::profile::set;
+use super::profile::{DAY, set};
 
 /// The condition the mock appliance plays, seen in the replies the fleet reads (made-up
 /// values; the shapes follow the spec). Every state starts from the same appliance of the
@@ -114,7 +114,6 @@ impl ApplianceState {
     pub(super) fn patch_control(self, method: &str, result: &mut Value) {
         super::profile::control::patch(method, result);
         let now = super::profile::now();
-        let day = 86_400;
         match method {
             "ProductInfo.get" => {
                 let version = match self {
@@ -166,9 +165,9 @@ impl ApplianceState {
             }
             "ProductRegistration.getFullStatus" => {
                 let (remaining, date) = if self == ApplianceState::LicenseExpired {
-                    (0, now - 30 * day)
+                    (0, now - 30 * DAY)
                 } else {
-                    (365, now + 365 * day)
+                    (365, now + 365 * DAY)
                 };
                 let expirations: Vec<Value> = ["License", "Subscription"]
                     .iter()
